@@ -1,0 +1,1 @@
+"""Export: the corrected translation in its original layout, interchange files and reports."""
