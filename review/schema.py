@@ -13,8 +13,10 @@ import polars as pl
 DOC = "doc"  # document id (str)
 SEG = "seg"  # 1-based position of the bead in its document (int)
 PARA = "para"  # 1-based paragraph of the target side (source side for 1-0 beads) (int)
-SOURCE = "source"  # source text of the bead, sentences joined by one space; "" for 0-1
-TARGET = "target"  # target text of the bead as it stands in the file (MT); "" for 1-0
+# SOURCE/TARGET of a bead aligned from plain documents are the exact slices text[start:end] of the
+# document, so a sentence the MT broke across two lines keeps its line break (export relies on it).
+SOURCE = "source"  # source text of the bead; "" for 0-1
+TARGET = "target"  # target (MT) text of the bead; "" for 1-0
 REFERENCE = "reference"  # human reference translation, null when absent
 BT = "bt"  # back-translation of the target into the source language, null when absent
 SRC_LANG = "src_lang"  # BCP-47-ish code, e.g. "en"
@@ -148,6 +150,8 @@ MQM_CATEGORIES = (
     "Terminology/Inappropriate",
     "Terminology/Inconsistent",
     "Style/Awkward",
+    "Design/Markup",
+    "Design/Layout",
     "Locale convention/Number format",
     "Locale convention/Date format",
     "Locale convention/Address format",
@@ -178,3 +182,14 @@ def conform(df: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
             exprs.append(pl.lit(None, dtype=dtype).alias(name))
     extra = [c for c in df.columns if c not in schema]
     return df.select(*exprs, *extra)
+
+# --------------------------------------------------------------------------- review columns
+# Added to the segment table by review.store (the review record).
+CURRENT = "current"  # target text after the latest correction (= TARGET when none)
+REV = "rev"  # number of the latest revision of the segment (0 = the MT as loaded)
+STATUS = "status"  # one of STATUSES
+REVIEWER = "reviewer"  # who made the latest revision / status change
+UPDATED = "updated"  # ISO-8601 UTC time of the latest change
+FLAG_ID = "flag_id"  # stable integer id of a stored flag (verdicts refer to it)
+VERDICT = "verdict"  # reviewer's verdict on an automatic flag, one of VERDICTS, or null
+COMMENT = "comment"  # reviewer's comment on an annotation or revision

@@ -1,0 +1,113 @@
+"""What a check is: catalogue entry (data) + one function over the whole segment table.
+
+A check function receives the segment table (with a `_row` index column and the normalised
+helper columns of review.normalize) and returns one row per problem found ("hits"):
+
+    _row (Int64)      the row of the segment table
+    message (String)  one sentence a reviewer understands, quoting the offending fragment
+    side (String)     "source", "target", "bt" or "reference": the text START/END index into
+    start, end (Int64) character span [start, end) in that text, null for the whole segment
+    severity (String, optional)  only when a hit is worse/milder than the catalogue default
+
+The runner (review.checks.run_checks) adds doc, seg, check id, MQM category, severity and weight.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Callable
+
+import polars as pl
+
+from review.schema import MQM_CATEGORIES, SEVERITIES, SIDES
+
+ROW = "_row"
+HIT_SCHEMA: dict[str, pl.DataType] = {
+    ROW: pl.Int64(),
+    "message": pl.String(),
+    "side": pl.String(),
+    "start": pl.Int64(),
+    "end": pl.Int64(),
+    "severity": pl.String(),
+}
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    family: str
+    category: str
+    severity: str
+    title: str
+    description: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CheckContext:
+    spec: CheckSpec
+    params: dict[str, Any]  # catalogue defaults overridden by the configuration
+    glossary: pl.DataFrame | None = None  # columns: term, targets (list of allowed forms)
+    src_lang: str = "en"
+    tgt_lang: str = "ar"
+
+
+CheckFunc = Callable[[pl.DataFrame, CheckContext], pl.DataFrame]
+_IMPLEMENTATIONS: dict[str, CheckFunc] = {}
+
+
+@functools.cache
+def catalogue() -> dict[str, CheckSpec]:
+    """All checks, in catalogue order, validated against the MQM vocabulary of review.schema."""
+    data = tomllib.loads(resources.files("review.checks").joinpath("catalogue.toml").read_text("utf-8"))
+    specs: dict[str, CheckSpec] = {}
+    for entry in data["check"]:
+        spec = CheckSpec(**entry)
+        if spec.id in specs:
+            raise ValueError(f"check {spec.id!r} is in the catalogue twice")
+        if spec.category not in MQM_CATEGORIES:
+            raise ValueError(f"check {spec.id!r}: unknown MQM category {spec.category!r}")
+        if spec.severity not in SEVERITIES:
+            raise ValueError(f"check {spec.id!r}: unknown severity {spec.severity!r}")
+        specs[spec.id] = spec
+    return specs
+
+
+def implements(check_id: str) -> Callable[[CheckFunc], CheckFunc]:
+    """Register the function that implements a catalogue entry."""
+    if check_id not in catalogue():
+        raise KeyError(f"check {check_id!r} is not in review/checks/catalogue.toml")
+
+    def register(func: CheckFunc) -> CheckFunc:
+        _IMPLEMENTATIONS[check_id] = func
+        return func
+
+    return register
+
+
+def implementation(check_id: str) -> CheckFunc:
+    return _IMPLEMENTATIONS[check_id]
+
+
+def hits(df: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """Conform a check's output to HIT_SCHEMA (missing optional columns become null)."""
+    if isinstance(df, pl.LazyFrame):
+        df = df.collect()
+    missing = {ROW, "message", "side"} - set(df.columns)
+    if missing:
+        raise ValueError(f"check output lacks columns {sorted(missing)}")
+    out = df.select(
+        pl.col(name).cast(dtype) if name in df.columns else pl.lit(None, dtype=dtype).alias(name)
+        for name, dtype in HIT_SCHEMA.items()
+    )
+    bad = out.filter(~pl.col("side").is_in(SIDES))
+    if bad.height:
+        raise ValueError(f"check output has unknown side {bad['side'][0]!r}")
+    return out
+
+
+def no_hits() -> pl.DataFrame:
+    return pl.DataFrame(schema=HIT_SCHEMA)

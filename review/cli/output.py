@@ -1,0 +1,59 @@
+"""Presenting frames on the terminal or writing them to a file (shared by the CLI commands)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import polars as pl
+
+from review.export.tabular import frame_to_bytes, write_frame
+from review.schema import ALIGN_CONF, BEAD, DOC, LOCATOR, LOW_CONF, SEG, SOURCE, TARGET
+
+OUTPUT_FORMATS = ("table", "jsonl", "csv", "parquet")
+
+format_option = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table",
+                             show_default=True, help="Output format.")
+out_option = click.option("-o", "--out", "out", type=click.Path(dir_okay=False), default=None,
+                          help="Write to this file (atomically) instead of standard output.")
+
+
+def render_segments(df: pl.DataFrame) -> str:
+    """A readable terminal listing: one block per bead, text in logical order.
+
+    Right-to-left text is printed as stored (logical order, no reshaping, no reordering): the
+    terminal's own bidi support lays it out; anything we did here would be wrong somewhere.
+    """
+    lines = []
+    cols = [DOC, SEG, BEAD, ALIGN_CONF, LOW_CONF, LOCATOR, SOURCE, TARGET]
+    for doc, seg, bead, conf, low, loc, src, tgt in df.select(cols).iter_rows():
+        mark = "  LOW CONFIDENCE" if low else ""
+        lines.append(f"── {doc} #{seg}  {bead}  conf {conf:.2f}  {loc or ''}{mark}")
+        lines.append(f"  src │ {src}")
+        lines.append(f"  tgt │ {tgt}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def emit(df: pl.DataFrame, fmt: str, out: str | None, table_text: str | None = None) -> None:
+    """Write `df` in `fmt` to `out`, or to stdout. `table_text` is what 'table' prints."""
+    if fmt == "table":
+        text = table_text if table_text is not None else render_segments(df)
+        if out:
+            write_frame_text(out, text)
+        else:
+            click.echo(text, nl=False)
+        return
+    if out:
+        write_frame(df, out, fmt)
+        return
+    data = frame_to_bytes(df, fmt)
+    if fmt == "parquet" and sys.stdout.isatty():
+        raise click.UsageError("parquet is binary: give -o FILE")
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+def write_frame_text(path: str, text: str) -> None:
+    from review.export.atomic import write_text
+
+    write_text(path, text)
