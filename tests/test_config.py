@@ -1,0 +1,66 @@
+import pytest
+
+from review.checks.base import catalogue
+from review.config import load_config
+from review.errors import InputError
+from review.schema import MQM_CATEGORIES, SEVERITIES
+
+
+def test_catalogue_is_valid_data():
+    specs = catalogue()
+    assert len(specs) >= 35
+    for spec in specs.values():
+        assert spec.category in MQM_CATEGORIES
+        assert spec.severity in SEVERITIES
+        assert spec.title and spec.description
+
+
+def test_every_catalogue_check_is_implemented():
+    import importlib
+
+    from review.checks import families
+    from review.checks.base import _IMPLEMENTATIONS
+
+    for family in families():
+        importlib.import_module(f"review.checks.{family}")
+    missing = [cid for cid in catalogue() if cid not in _IMPLEMENTATIONS]
+    assert missing == []
+
+
+def test_defaults_and_signature():
+    cfg = load_config()
+    sig = cfg.signature()
+    assert sig.startswith("mt-review:")
+    assert "|checks:%d|" % len(catalogue()) in sig
+    assert cfg.weight("major", "Accuracy/Omission") == 5
+    assert cfg.weight("minor", "Fluency/Punctuation") == pytest.approx(0.1)
+
+
+def test_overrides_change_signature(tmp_path):
+    path = tmp_path / "review.toml"
+    path.write_text('[weights]\nmajor = 10\n[checks]\ndisabled = ["tatweel"]\n'
+                    '[checks.length_short]\nseverity = "minor"\nmin_ratio = 0.3\n')
+    cfg = load_config(path)
+    assert cfg.weight("major", "Accuracy/Omission") == 10
+    assert not cfg.enabled("tatweel")
+    assert cfg.severity("length_short") == "minor"
+    assert cfg.params("length_short")["min_ratio"] == 0.3
+    assert cfg.digest() != load_config().digest()
+    assert f"|checks:{len(catalogue()) - 1}|" in cfg.signature()
+
+
+@pytest.mark.parametrize("text,match", [
+    ("[checks]\ndisabled = [\"nope\"]\n", "unknown check 'nope'"),
+    ("[checks.length_short]\nseverity = \"huge\"\n", "severity must be one of"),
+    ("[checks.length_short]\nbogus = 1\n", "unknown parameter"),
+    ("[weights]\nenormous = 3\n", "unknown severity"),
+    ("what = \n", "invalid TOML"),
+    ("[colour]\n", "unknown key 'colour'"),
+])
+def test_bad_config_is_one_line_error(tmp_path, text, match):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(InputError, match=match) as info:
+        load_config(path)
+    assert str(info.value).startswith(str(path))
+    assert "\n" not in str(info.value)
