@@ -193,3 +193,5 @@ UPDATED = "updated"  # ISO-8601 UTC time of the latest change
 FLAG_ID = "flag_id"  # stable integer id of a stored flag (verdicts refer to it)
 VERDICT = "verdict"  # reviewer's verdict on an automatic flag, one of VERDICTS, or null
 COMMENT = "comment"  # reviewer's comment on an annotation or revision
+FROM_CORRECTION = "from_correction"  # True for flags found by re-running the checks on a correction
+ANNOTATION_ID = "annotation_id"  # stable integer id of a reviewer's MQM annotation
