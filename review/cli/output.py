@@ -8,7 +8,7 @@ import click
 import polars as pl
 
 from review.export.tabular import frame_to_bytes, write_frame
-from review.schema import ALIGN_CONF, BEAD, DOC, LOCATOR, LOW_CONF, SEG, SOURCE, TARGET
+from review.schema import ALIGN_CONF, BEAD, BT, DOC, LOCATOR, LOW_CONF, REFERENCE, SEG, SOURCE, TARGET
 
 OUTPUT_FORMATS = ("table", "jsonl", "csv", "parquet")
 
@@ -23,14 +23,23 @@ def render_segments(df: pl.DataFrame) -> str:
 
     Right-to-left text is printed as stored (logical order, no reshaping, no reordering): the
     terminal's own bidi support lays it out; anything we did here would be wrong somewhere.
+    A line break inside a bead (a sentence the MT broke across lines) stays visible as a
+    continuation line under the same label.
     """
     lines = []
     cols = [DOC, SEG, BEAD, ALIGN_CONF, LOW_CONF, LOCATOR, SOURCE, TARGET]
-    for doc, seg, bead, conf, low, loc, src, tgt in df.select(cols).iter_rows():
-        mark = "  LOW CONFIDENCE" if low else ""
-        lines.append(f"── {doc} #{seg}  {bead}  conf {conf:.2f}  {loc or ''}{mark}")
-        lines.append(f"  src │ {src}")
-        lines.append(f"  tgt │ {tgt}")
+    extra = [c for c in (BT, REFERENCE) if c in df.columns and df[c].null_count() < len(df)]
+    for row in df.select(cols + extra).iter_rows(named=True):
+        conf = row[ALIGN_CONF]
+        mark = "  LOW CONFIDENCE" if row[LOW_CONF] else ""
+        conf_text = f"conf {conf:.2f}" if conf is not None else "conf -"
+        lines.append(f"── {row[DOC]} #{row[SEG]}  {row[BEAD]}  {conf_text}  {row[LOCATOR] or ''}{mark}")
+        for label, col in (("src", SOURCE), ("tgt", TARGET), ("bt ", BT), ("ref", REFERENCE)):
+            if col not in row or (col in extra and row[col] is None):
+                continue
+            parts = (row[col] or "").splitlines() or [""]
+            lines.append(f"  {label} │ {parts[0]}")
+            lines.extend(f"      │ {p}" for p in parts[1:])
     return "\n".join(lines) + ("\n" if lines else "")
 
 

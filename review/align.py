@@ -1,0 +1,376 @@
+"""Monotonic sentence alignment of a source and a target document (Gale-Church plus anchors).
+
+A bead joins 0-2 consecutive source sentences with 0-2 consecutive target sentences. Its cost adds:
+
+- a length term: how far the target length is from the source length times the document's own
+  target/source character ratio, in standard deviations (Gale & Church 1993), squared;
+- a prior for the bead type (1-1 cheapest; 1-0 and 0-1 dearest);
+- anchors that survive translation: numbers in any digit system, URLs, e-mails, `?`/`؟`, quotes,
+  heading and bullet markers must appear on both sides; Latin-script tokens left in a non-Latin
+  target must appear in the source. Anchors are hashed into 64-bit masks so that a bead's cost is
+  a few vectorised bit operations;
+- layout: a bead whose sentences straddle a paragraph break pays; a bead that starts a paragraph on
+  one side only pays; two sentences of one side on consecutive lines of one paragraph (how MT breaks
+  a sentence across lines) are cheap to join, cheaper still when the first one has no final stop.
+
+The dynamic programme runs over a band around the diagonal of cumulative character positions,
+row by row with numpy; the 0-1 moves inside a row are a running minimum (`minimum.accumulate`).
+When the best path comes close to the band's edge the band is doubled and the search repeated.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import zlib
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import polars as pl
+
+from review.schema import BEADS
+
+# Bead types in the order of the DP's candidate rows: (source count, target count).
+BEAD_SHAPES = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 0), (0, 1))
+BEAD_NAMES = tuple(f"{a}-{b}" for a, b in BEAD_SHAPES)
+assert set(BEAD_NAMES) == set(BEADS)
+
+LOW_CONF_THRESHOLD = 0.5
+BIG = 1e12  # "impossible" as a finite number, so that sums and differences never turn into NaN
+
+
+@dataclass(frozen=True)
+class Params:
+    variance: float = 4.5  # per-character variance of the length difference (2.9 on NTREX; MT varies more)
+    prior_12: float = 2.5  # -log prior of 1-2 and 2-1 beads
+    prior_22: float = 5.0
+    prior_skip: float = 3.0  # 1-0 and 0-1
+    skip_per_char: float = 0.0  # tuned on NTREX: charging long skipped sentences more hurt F1
+    anchor_miss: float = 2.0  # per anchor present on one side only
+    anchor_hit: float = 0.5  # bonus per shared anchor (at most two per bead)
+    cross_para: float = 8.0  # two sentences of one side in different paragraphs
+    para_cut: float = 6.0  # bead starts and ends at a paragraph break on one side only
+    line_join: float = 1.0  # bonus: the two sentences are on consecutive lines of a paragraph
+    open_join: float = 3.0  # extra bonus when the first of them has no final stop
+    confidence_scale: float = 2.0  # margin (cost units) at which confidence reaches 1 - 1/e
+
+
+DEFAULT_PARAMS = Params()
+
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"“”«»]+[^\s<>\"“”«».,;:!?،؛؟)\]]|"
+                    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
+THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+NUMBER_RE = re.compile(r"[0-9]+")
+NON_ASCII_DIGIT_RE = re.compile(r"[٠-٩۰-۹٫٬]")
+LATIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+NAME_RE = re.compile(r"\b[a-z]*[A-Z][A-Za-z0-9]*")  # a word with a capital: names, acronyms
+QUOTE_RE = re.compile(r"[\"“”«»]")
+STOPS = tuple(".?!؟…:\"'”’»)]")
+
+
+# --------------------------------------------------------------------------- features
+
+@dataclass
+class SideFeatures:
+    lengths: np.ndarray  # float, characters per sentence
+    para: np.ndarray  # int paragraph ids
+    line_start: np.ndarray  # bool: first sentence on its line
+    open_end: np.ndarray  # bool: the sentence has no final stop
+    must: np.ndarray  # uint64 hashed anchors the other side must have (numbers, URLs, Latin in Arabic)
+    can: np.ndarray  # uint64 hashed tokens that satisfy the other side's `must` (adds names in English)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _bit(token: str) -> int:
+    return 1 << (zlib.crc32(token.encode("utf-8")) & 63)
+
+
+def _is_latin_text(texts: Sequence[str]) -> bool:
+    sample = "".join(texts[:200])
+    latin = len(re.findall(r"[A-Za-z]", sample))
+    letters = sum(ch.isalpha() for ch in sample)
+    return letters == 0 or latin / letters > 0.5
+
+
+def _anchors(text: str, kind: str | None, latin_side: bool) -> tuple[int, int]:
+    must = 0
+    if "://" in text or "www." in text or "@" in text:
+        for url in URL_RE.findall(text):
+            must |= _bit("u:" + url.lower().rstrip("/"))
+        text = URL_RE.sub(" ", text)
+    digits = text.translate(DIGITS) if NON_ASCII_DIGIT_RE.search(text) else text
+    if "," in digits:
+        digits = THOUSANDS_RE.sub("", digits)
+    for num in NUMBER_RE.findall(digits):
+        must |= _bit("n:" + (num.lstrip("0") or "0")[:18])
+    if "?" in text or "؟" in text:
+        must |= _bit("p:?")
+    if QUOTE_RE.search(text):
+        must |= _bit("p:quote")
+    if kind in ("heading", "bullet"):
+        must |= _bit("k:" + kind)
+    can = must
+    if latin_side:
+        for word in NAME_RE.findall(text):
+            can |= _bit("w:" + word.lower())
+    else:
+        for word in LATIN_RE.findall(text):
+            must |= _bit("w:" + word.lower())
+        can = must
+    return must, can
+
+
+def features(texts: Sequence[str], para: Sequence[int] | None = None,
+             line_start: Sequence[bool] | None = None, kinds: Sequence[str] | None = None) -> SideFeatures:
+    """Per-sentence features of one side. Without `para` every sentence is one paragraph."""
+    n = len(texts)
+    latin_side = _is_latin_text(texts)
+    pairs = [_anchors(t, kinds[k] if kinds is not None else None, latin_side) for k, t in enumerate(texts)]
+    stripped = [t.rstrip() for t in texts]
+    return SideFeatures(
+        lengths=np.array([len(t) for t in texts], dtype=np.float64),
+        para=np.asarray(para if para is not None else np.zeros(n), dtype=np.int64),
+        line_start=np.asarray(line_start if line_start is not None else np.zeros(n), dtype=bool),
+        open_end=np.array([not t.endswith(STOPS) for t in stripped], dtype=bool),
+        must=np.array([m for m, _ in pairs], dtype=np.uint64).reshape(n),
+        can=np.array([c for _, c in pairs], dtype=np.uint64).reshape(n),
+    )
+
+
+@dataclass
+class _Group:
+    """Features of the groups of k (1 or 2) sentences ending at each position e (0..n)."""
+    length: np.ndarray  # NaN where no group of k sentences ends at e
+    must: np.ndarray
+    cant: np.ndarray  # ~can: tokens this group cannot match
+    can: np.ndarray
+    pair: np.ndarray  # for k = 2: paragraph-crossing cost minus line-join bonus; else 0
+
+
+def _groups(f: SideFeatures, p: Params) -> tuple[_Group, _Group, np.ndarray]:
+    n = len(f.lengths)
+    z = np.zeros(1, dtype=np.uint64)
+    one = _Group(np.concatenate([[np.nan], f.lengths]), np.concatenate([z, f.must]),
+                 ~np.concatenate([z, f.can]), np.concatenate([z, f.can]), np.zeros(n + 1))
+    if n >= 2:
+        cross = f.para[1:] != f.para[:-1]
+        newline = f.line_start[1:] & ~cross
+        join = np.where(newline, p.line_join + np.where(f.open_end[:-1], p.open_join, 0.0), 0.0)
+        can2 = np.concatenate([z, z, f.can[:-1] | f.can[1:]])
+        two = _Group(np.concatenate([[np.nan, np.nan], f.lengths[:-1] + f.lengths[1:]]),
+                     np.concatenate([z, z, f.must[:-1] | f.must[1:]]), ~can2, can2,
+                     np.concatenate([[0.0, 0.0], p.cross_para * cross - join]))
+    else:
+        two = _Group(np.full(n + 1, np.nan), np.zeros(n + 1, np.uint64), np.zeros(n + 1, np.uint64),
+                     np.zeros(n + 1, np.uint64), np.zeros(n + 1))
+    cut = np.ones(n + 1)
+    cut[1:n] = f.para[1:] != f.para[:-1]
+    return one, two, cut
+
+
+class _CostModel:
+    def __init__(self, src: SideFeatures, tgt: SideFeatures, p: Params):
+        self.p = p
+        self.n, self.m = len(src.lengths), len(tgt.lengths)
+        s1, s2, self.s_cut = _groups(src, p)
+        t1, t2, self.t_cut = _groups(tgt, p)
+        self.s = {1: s1, 2: s2}
+        self.t = {1: t1, 2: t2}
+        total_s, total_t = src.lengths.sum(), tgt.lengths.sum()
+        self.ratio = float(np.clip(total_t / total_s, 0.3, 3.0)) if total_s > 0 and total_t > 0 else 1.0
+        prior = {(1, 2): p.prior_12, (2, 1): p.prior_12, (2, 2): p.prior_22}
+        self.prior = [prior.get(shape, 0.0) for shape in BEAD_SHAPES]
+
+    def cost(self, shape: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Cost of the bead of type `shape` ending at cell (i, j) (0 <= i <= n, 0 <= j <= m);
+        i and j broadcast together. Impossible beads cost BIG."""
+        p = self.p
+        ns, nt = BEAD_SHAPES[shape]
+        if ns and nt:
+            gs, gt = self.s[ns], self.t[nt]
+            expected = gs.length[i] * self.ratio
+            lt = gt.length[j]
+            c = (lt - expected) ** 2 / (p.variance * (expected + lt) + 2.0)  # (delta^2) / 2
+            must_t, must_s = gt.must[j], gs.must[i]
+            miss = np.bitwise_count(must_t & gs.cant[i]) + np.bitwise_count(must_s & gt.cant[j])
+            hit = np.minimum(np.bitwise_count(must_t & gs.can[i]), 2)
+            c = c + (p.anchor_miss * miss - p.anchor_hit * hit)
+            # Paragraphs correspond: a bead that starts or ends at a paragraph break on one side
+            # only pays (half at each end, so that a 0-1 or 1-0 next to a break costs half).
+            c = c + (p.para_cut / 2) * (np.abs(self.s_cut[np.maximum(i - ns, 0)] - self.t_cut[np.maximum(j - nt, 0)])
+                                        + np.abs(self.s_cut[i] - self.t_cut[j]))
+            if ns == 2:
+                c = c + gs.pair[i]
+            if nt == 2:
+                c = c + gt.pair[j]
+            c = c + self.prior[shape]
+        else:
+            g, idx = (self.s[1], i) if ns else (self.t[1], j)
+            c = p.prior_skip + p.skip_per_char * g.length[idx]
+        c = np.where(np.isnan(c), BIG, c)
+        return np.broadcast_to(c, np.broadcast_shapes(np.shape(i), np.shape(j)))
+
+
+# --------------------------------------------------------------------------- dynamic programme
+
+def _band_lows(src: SideFeatures, tgt: SideFeatures, width: int) -> np.ndarray:
+    """First target column of each row's band, centred on the diagonal of character positions."""
+    n, m = len(src.lengths), len(tgt.lengths)
+    cs = np.concatenate([[0.0], np.cumsum(src.lengths + 1)])
+    ct = np.concatenate([[0.0], np.cumsum(tgt.lengths + 1)])
+    scale = ct[-1] / cs[-1] if cs[-1] > 0 else 1.0
+    centre = np.searchsorted(ct, cs * scale)
+    centre[-1] = m
+    lo = np.clip(centre - width // 2, 0, max(0, m + 1 - width))
+    return np.maximum.accumulate(lo).astype(np.int64)
+
+
+def _run(model: _CostModel, n: int, m: int, lo: np.ndarray, width: int):
+    W = width
+    D = np.full((n + 1, W), BIG)
+    bp = np.full((n + 1, W), -1, dtype=np.int8)
+    pad = [np.full(3 * W, BIG), np.full(3 * W, BIG)]  # rows i-1 and i-2, data at [W, 2W)
+    cand = np.empty((5, W))
+    block = max(1, min(n + 1, 2_000_000 // (6 * W) or 1))
+    ks = np.arange(W)
+    for r0 in range(0, n + 1, block):
+        r1 = min(n + 1, r0 + block)
+        I = np.arange(r0, r1)[:, None]
+        J = lo[r0:r1, None] + ks[None, :]
+        C = [model.cost(t, I, J) for t in range(6)]
+        # The first column's 0-1 cost is never used (nothing lies to its left); zeroing it and
+        # capping the rest keeps the running sums small enough for exact comparisons.
+        c01 = np.minimum(C[5], 1e6)
+        c01[:, 0] = 0.0
+        cum01 = np.cumsum(c01, axis=1)
+        for i in range(r0, r1):
+            r = i - r0
+            if i == 0:
+                X = np.full(W, BIG)
+                X[0] = 0.0  # lo[0] == 0: the empty alignment
+                best_t = np.full(W, 4, dtype=np.int8)
+            else:
+                p1 = pad[0]
+                p2 = pad[1]
+                s1 = W + lo[i] - lo[i - 1]
+                s2 = W + lo[i] - lo[i - 2] if i >= 2 else 3 * W
+                for t, (src_p, dj) in enumerate(((p1, 1), (p1, 2), (p2, 1), (p2, 2), (p1, 0))):
+                    sh = s1 if src_p is p1 else s2
+                    a = sh - dj
+                    if 0 <= a <= 2 * W:
+                        np.add(src_p[a:a + W], C[t][r], out=cand[t])
+                    else:
+                        cand[t].fill(BIG)
+                best_t = cand.argmin(axis=0)
+                X = cand.min(axis=0)
+            # 0-1 moves within the row: D[k] = min_{k0<=k} X[k0] + sum(c01[k0+1..k]).
+            cum = cum01[r]
+            scanned = cum + np.minimum.accumulate(X - cum)
+            from_left = scanned < X - 1e-7
+            row = np.minimum(scanned, X)
+            row = np.minimum(row, BIG)
+            D[i] = row
+            bp[i] = np.where(from_left, 5, best_t)
+            pad[1], pad[0] = pad[0], pad[1]
+            pad[0][W:2 * W] = row
+    return D, bp
+
+
+def _traceback(bp: np.ndarray, lo: np.ndarray, n: int, m: int) -> list[tuple[int, int, int, int, int]]:
+    beads = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        t = int(bp[i, j - lo[i]])
+        if t < 0:
+            raise RuntimeError("alignment band lost the path")
+        ns, nt = BEAD_SHAPES[t]
+        beads.append((i - ns, i, j - nt, j, t))
+        i, j = i - ns, j - nt
+    beads.reverse()
+    return beads
+
+
+def _near_edge(beads, lo: np.ndarray, W: int, m: int, margin: int = 2) -> bool:
+    for a, b, c, d, _ in beads:
+        for i, j in ((a, c), (b, d)):
+            k = j - lo[i]
+            if (k < margin and lo[i] > 0) or (k > W - 1 - margin and lo[i] + W - 1 < m):
+                return True
+    return False
+
+
+def _confidence(model: _CostModel, D: np.ndarray, lo: np.ndarray, W: int, beads, p: Params) -> np.ndarray:
+    """How much better each bead's end cell is reached by this bead than by any other (and how
+    much better the next bead's is): a small margin means a close alternative alignment."""
+    if not beads:
+        return np.zeros(0)
+    ends_i = np.array([b[1] for b in beads])
+    ends_j = np.array([b[3] for b in beads])
+    chosen = np.array([b[4] for b in beads])
+    n, m = D.shape[0] - 1, int(ends_j.max())
+
+    def dval(i, j):
+        k = j - lo[np.clip(i, 0, n)]
+        ok = (i >= 0) & (j >= 0) & (k >= 0) & (k < W)
+        return np.where(ok, D[np.clip(i, 0, n), np.clip(k, 0, W - 1)], BIG)
+
+    alts = np.empty((6, len(beads)))
+    for t, (ns, nt) in enumerate(BEAD_SHAPES):
+        alts[t] = dval(ends_i - ns, ends_j - nt) + model.cost(t, ends_i, ends_j)
+    best = alts[chosen, np.arange(len(beads))]
+    alts[chosen, np.arange(len(beads))] = np.inf
+    margin = np.clip(alts.min(axis=0) - best, 0, None)
+    nxt = np.concatenate([margin[1:], [np.inf]])
+    own_cost = best - dval(np.array([b[0] for b in beads]), np.array([b[2] for b in beads]))
+    conf = (1 - np.exp(-np.minimum(margin, nxt) / p.confidence_scale))
+    # A bead that is itself very unlikely (lengths far apart, anchors missing) is doubtful too.
+    conf = conf * np.exp(-np.clip(own_cost - 8.0, 0, None) / 8.0)
+    return np.clip(conf, 0.0, 1.0)
+
+
+def align_features(src: SideFeatures, tgt: SideFeatures, params: Params = DEFAULT_PARAMS,
+                   width: int | None = None) -> pl.DataFrame:
+    n, m = len(src.lengths), len(tgt.lengths)
+    if n == 0 and m == 0:
+        return _frame([], np.zeros(0))
+    model = _CostModel(src, tgt, params)
+    # The drift of sentence positions from the character diagonal grows like sqrt(n): a band of
+    # sqrt(n + m) rarely needs widening (the search is repeated, twice as wide, when it does).
+    W = width or max(64, int(np.sqrt(n + m)))
+    while True:
+        W = min(W, m + 1)
+        lo = _band_lows(src, tgt, W)
+        D, bp = _run(model, n, m, lo, W)
+        beads = _traceback(bp, lo, n, m)
+        if W >= m + 1 or not _near_edge(beads, lo, W, m):
+            break
+        W *= 2
+    conf = _confidence(model, D, lo, W, beads, params)
+    return _frame(beads, conf)
+
+
+def _frame(beads, conf) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "src_from": [b[0] for b in beads],
+            "src_to": [b[1] for b in beads],
+            "tgt_from": [b[2] for b in beads],
+            "tgt_to": [b[3] for b in beads],
+            "bead": [BEAD_NAMES[b[4]] for b in beads],
+            "conf": np.asarray(conf, dtype=np.float64),
+        },
+        schema={"src_from": pl.Int64, "src_to": pl.Int64, "tgt_from": pl.Int64, "tgt_to": pl.Int64,
+                "bead": pl.String, "conf": pl.Float64},
+    ).with_columns(low_conf=pl.col("conf") < LOW_CONF_THRESHOLD)
+
+
+def align(src: Sequence[str], tgt: Sequence[str], src_para=None, tgt_para=None, src_line_start=None,
+          tgt_line_start=None, src_kinds=None, tgt_kinds=None, params: Params = DEFAULT_PARAMS,
+          width: int | None = None) -> pl.DataFrame:
+    """Align two lists of sentences. One row per bead, in order: the half-open sentence ranges
+    [src_from, src_to) and [tgt_from, tgt_to) (0-based), the bead type, a confidence in [0, 1]
+    and `low_conf`. Every sentence of each side is in exactly one bead."""
+    return align_features(features(src, src_para, src_line_start, src_kinds),
+                          features(tgt, tgt_para, tgt_line_start, tgt_kinds), params, width)

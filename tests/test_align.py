@@ -1,0 +1,123 @@
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from review.align import align
+from review.schema import BEADS
+
+WORDS = "the board said that a letter was sent to them on tuesday about money and staff".split()
+
+
+def beads_of(df):
+    return [((a, b), (c, d)) for a, b, c, d in df.select("src_from", "src_to", "tgt_from", "tgt_to").iter_rows()]
+
+
+def assert_partition(df, n, m):
+    """Every sentence of each side in exactly one bead, in order, beads of the allowed shapes."""
+    i = j = 0
+    for (a, b), (c, d), bead in zip(*zip(*beads_of(df)), df["bead"].to_list()):
+        assert (a, c) == (i, j)
+        assert f"{b - a}-{d - c}" == bead and bead in BEADS
+        i, j = b, d
+    assert (i, j) == (n, m)
+    conf = df["conf"].to_list()
+    assert all(0.0 <= x <= 1.0 for x in conf)
+    assert df["low_conf"].to_list() == [x < 0.5 for x in conf]
+
+
+def sentence(rng: random.Random, k: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(4, 30))]
+    words.insert(rng.randrange(len(words)), str(k))  # a number: an anchor that survives translation
+    return " ".join(words).capitalize() + "."
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(max_size=80), max_size=25), st.lists(st.text(max_size=80), max_size=25),
+       st.integers(0, 3))
+def test_every_sentence_in_exactly_one_bead(src, tgt, n_paras):
+    src_para = [k * n_paras // max(len(src), 1) for k in range(len(src))]
+    tgt_para = [k * n_paras // max(len(tgt), 1) for k in range(len(tgt))]
+    df = align(src, tgt, src_para, tgt_para)
+    assert_partition(df, len(src), len(tgt))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000), st.integers(5, 60))
+def test_recovers_random_merges_and_splits(seed, n):
+    """Target = source with random merges (2-1) and splits (1-2): the aligner finds them."""
+    rng = random.Random(seed)
+    src = [sentence(rng, k) for k in range(n)]
+    tgt, gold, k = [], [], 0
+    while k < n:
+        r = rng.random()
+        if r < 0.15 and k + 1 < n:
+            tgt.append(src[k] + " " + src[k + 1])
+            gold.append(((k, k + 2), (len(tgt) - 1, len(tgt))))
+            k += 2
+            continue
+        if r < 0.3:
+            words = src[k].split()
+            cut = len(words) // 2
+            tgt += [" ".join(words[:cut]), " ".join(words[cut:])]
+            gold.append(((k, k + 1), (len(tgt) - 2, len(tgt))))
+        else:
+            tgt.append(src[k])
+            gold.append(((k, k + 1), (len(tgt) - 1, len(tgt))))
+        k += 1
+    df = align(src, tgt)
+    assert_partition(df, len(src), len(tgt))
+    assert beads_of(df) == gold
+
+
+def test_anchors_decide_between_equal_lengths():
+    src = ["Sales rose 12 percent in 2019.", "The firm hired 300 people.", "It opened in Cairo."]
+    tgt = ["ارتفعت المبيعات ١٢ في المئة عام ٢٠١٩.", "وظفت الشركة ٣٠٠ شخص.", "افتتحت في القاهرة."]
+    df = align(src, tgt)
+    assert df["bead"].to_list() == ["1-1", "1-1", "1-1"]
+
+
+def test_latin_tokens_in_arabic_anchor_to_the_source():
+    """An extra target sentence: the Latin-script name in it has no counterpart in the source,
+    so it is left out (0-1) rather than glued to its neighbour (1-2)."""
+    src = ["The letter was sent to the board.", "Musk posted the letter on GitHub.",
+           "Nobody has answered the questions yet."]
+    tgt = ["أُرسلت الرسالة إلى مجلس الإدارة.", "نشر Musk الرسالة على GitHub.", "وقال ذلك على Twitter.",
+           "لم يجب أحد على الأسئلة بعد."]
+    df = align(src, tgt)
+    assert beads_of(df) == [((0, 1), (0, 1)), ((1, 2), (1, 2)), ((2, 2), (2, 3)), ((2, 3), (3, 4))]
+
+
+def test_broken_line_joins_its_sentence():
+    src = ["We saw a troubling pattern of deceit driven by their relentless pursuit of AGI.",
+           "Their methods raised doubts."]
+    tgt = ["شهدنا نمطًا مزعجًا من الخداع مدفوعين بأفكارهما.", "السعي الحثيث لتحقيق AGI.",
+           "أثارت أساليبهم شكوكًا."]
+    df = align(src, tgt, [1, 1], [1, 1, 1], [True, False], [True, True, False])
+    assert beads_of(df) == [((0, 1), (0, 2)), ((1, 2), (2, 3))]
+    assert df["bead"].to_list() == ["1-2", "1-1"]
+
+
+def test_target_only_paragraph_is_0_1():
+    src = ["A title", "A first paragraph with some words in it.", "A second one, also with words."]
+    tgt = ["عنوان", "فقرة أولى فيها بعض الكلمات.", "فقرة ثانية، فيها كلمات أيضًا.", "اترك تعليقاً"]
+    df = align(src, tgt, [1, 2, 3], [1, 2, 3, 4])
+    assert df["bead"].to_list() == ["1-1", "1-1", "1-1", "0-1"]
+
+
+def test_narrow_band_widens_until_the_path_fits():
+    rng = random.Random(3)
+    src = [sentence(rng, k) for k in range(120)]
+    tgt = [sentence(rng, 1000 + k) for k in range(40)] + src  # 40 extra target sentences up front
+    wide = align(src, tgt, width=len(tgt) + 1)
+    narrow = align(src, tgt, width=4)
+    assert_partition(narrow, len(src), len(tgt))
+    assert beads_of(narrow) == beads_of(wide)
+
+
+def test_empty_sides():
+    assert align([], []).height == 0
+    df = align(["Only source."], [])
+    assert df["bead"].to_list() == ["1-0"]
+    df = align([], ["هدف فقط.", "وآخر."])
+    assert df["bead"].to_list() == ["0-1", "0-1"]
