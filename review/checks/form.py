@@ -1,0 +1,144 @@
+"""Form checks without a reference: empty, untranslated, length outliers, truncation."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from review.checks.base import ROW, CheckContext, implements
+from review.checks.text import (AR_WORD, LATIN_SHARE_MIN_LOWER_WORDS, URL_OR_EMAIL_RE, not_bead,
+                                quote_expr, target_is_arabic)
+from review.normalize import AR_LETTER_RE, LATIN_LETTER_RE
+from review.schema import DOC, SOURCE, TARGET
+
+# Median target/source character ratio of professional English->Arabic news (NTREX-128 dev,
+# 988 pairs, measured): 0.91; 1% of pairs fall below 0.62 and 1% above 1.61.
+EXPECTED_RATIO = 0.91
+# A per-document z-score alone is not enough: the ratio must also be well away from the
+# expected one, so that a document with a tight ratio distribution does not flag normal pairs.
+Z_SHORT_RATIO = 0.70 * EXPECTED_RATIO
+Z_LONG_RATIO = 1.80 * EXPECTED_RATIO  # short headlines often grow by 60%
+MIN_DOC_SEGMENTS = 8  # fewer eligible segments: no per-document statistics, bounds only
+MAD_FLOOR = 0.08  # log-ratio spread of a document is at least this (avoid z on near-identical ratios)
+
+_SENTENCE_END = r"[.!?…]['\"”’»)\]]*\s*$"
+_TARGET_END = r"[.!?؟…:;؛»”\"'’)\]}*]\s*$|[0-9%]\s*$"
+# Words a sentence cannot end on. Short words that also spell letters of transliterated acronyms
+# (في in تي في "TV", إن in سي إن إن, أو in إتش بي أو, بين "Bean") are left out.
+_DANGLING = ("من", "إلى", "على", "عن", "الذي", "التي", "الذين", "لكن", "حتى", "ثم", "أ")
+_DANGLING_RE = r"(?:^|\s)(?:" + "|".join(_DANGLING) + r")\s*[.،,]?\s*$"
+# Without closing punctuation the target is only "truncated" (major) when it also ends on a
+# dangling word or is clearly short; a complete sentence that just lacks its full stop is minor.
+TRUNCATED_SHORT_RATIO = 0.70 * EXPECTED_RATIO
+
+def _stripped(col: str) -> pl.Expr:
+    return pl.col(col).fill_null("").str.strip_chars()
+
+
+@implements("empty_target")
+def empty_target(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    # 1-0 beads are the boundary family's omission_bead: no second flag for the same fact.
+    return frame.filter(
+        (_stripped(SOURCE) != "") & (_stripped(TARGET) == "") & not_bead(frame, ["1-0"])
+    ).select(ROW, pl.lit("The source has text but the target is empty.").alias("message"),
+             pl.lit("target").alias("side"))
+
+
+@implements("untranslated")
+def untranslated(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    min_share = float(ctx.params.get("min_latin_share", 0.6))
+    min_letters = int(ctx.params.get("min_letters", 12))
+    # Counting Arabic letters is the slow part: only where lowercase Latin words occur at all.
+    latin_rows = frame.filter(pl.col(TARGET).str.contains(r"[a-z]{2}"))
+    tgt = pl.col(TARGET).fill_null("")
+    masked = tgt.str.replace_all(URL_OR_EMAIL_RE, " ")
+    latin = masked.str.count_matches(LATIN_LETTER_RE)
+    arabic = masked.str.count_matches(AR_LETTER_RE)
+    share = latin / (latin + arabic).clip(lower_bound=1)
+    # Lowercase Latin words: a list of names ("Sam Altman, Greg Brockman") is not untranslated text.
+    lower_words = masked.str.count_matches(r"\b[a-z]{2,}\b")
+    mostly_latin = (target_is_arabic(latin_rows, ctx) & (latin + arabic >= min_letters) & (share >= min_share)
+                    & (lower_words >= LATIN_SHARE_MIN_LOWER_WORDS))
+    same = frame.filter((_stripped(SOURCE) == _stripped(TARGET)) & (_stripped(SOURCE) != ""))
+    src_letters = _stripped(SOURCE).str.replace_all(URL_OR_EMAIL_RE, " ").str.count_matches(r"[A-Za-z]")
+    found = pl.concat([
+        same.filter(src_letters >= min_letters).with_columns(
+            pl.lit(True).alias("_ident"), pl.lit(None, pl.Float64).alias("_share")),
+        latin_rows.filter(mostly_latin & (_stripped(SOURCE) != _stripped(TARGET))).with_columns(
+            pl.lit(False).alias("_ident"), share.alias("_share")),
+    ], how="diagonal_relaxed")
+    message = (pl.when(pl.col("_ident"))
+               .then(pl.format("The target is identical to the source: '{}'.", quote_expr(TARGET)))
+               .otherwise(pl.format("The target is still mostly in Latin script ({}% of its letters): '{}'.",
+                                    (pl.col("_share") * 100).round(0).cast(pl.Int64), quote_expr(TARGET))))
+    return found.select(ROW, message.alias("message"), pl.lit("target").alias("side"))
+
+
+def _length_frame(frame: pl.DataFrame, min_source_chars: int) -> pl.DataFrame:
+    src_len = _stripped(SOURCE).str.len_chars()
+    tgt_len = _stripped(TARGET).str.len_chars()
+    eligible = frame.filter((src_len >= min_source_chars) & (tgt_len > 0) & not_bead(frame, ["1-0", "0-1"]))
+    eligible = eligible.with_columns(src_len.alias("_sl"), tgt_len.alias("_tl"))
+    eligible = eligible.with_columns((pl.col("_tl") / pl.col("_sl")).alias("_ratio"))
+    lr = pl.col("_ratio").log()
+    by_doc = [pl.col(DOC)] if DOC in frame.columns else []
+    med = lr.median().over(by_doc) if by_doc else lr.median()
+    eligible = eligible.with_columns(lr.alias("_lr"), med.alias("_med"))
+    mad = (pl.col("_lr") - pl.col("_med")).abs().median()
+    mad = mad.over(by_doc) if by_doc else mad
+    n = pl.len().over(by_doc) if by_doc else pl.len()
+    return eligible.with_columns(
+        ((pl.col("_lr") - pl.col("_med")) / (1.4826 * pl.max_horizontal(mad, pl.lit(MAD_FLOOR)))).alias("_z"),
+        (n >= MIN_DOC_SEGMENTS).alias("_stats"),
+        pl.col("_med").exp().alias("_doc_ratio"),
+    )
+
+
+def _length_message(kind: str) -> pl.Expr:
+    return pl.format(
+        f"The target is {kind} than expected: {{}} characters for {{}} in the source (ratio {{}}; "
+        "usual in this document {}, expected about " + f"{EXPECTED_RATIO}).",
+        pl.col("_tl"), pl.col("_sl"), pl.col("_ratio").round(2), pl.col("_doc_ratio").round(2))
+
+
+@implements("length_short")
+def length_short(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    p = ctx.params
+    z, min_ratio = float(p.get("robust_z", 3.5)), float(p.get("min_ratio", 0.45))
+    lf = _length_frame(frame, int(p.get("min_source_chars", 25)))
+    found = lf.filter((pl.col("_ratio") < min_ratio)
+                      | (pl.col("_stats") & (pl.col("_z") < -z) & (pl.col("_ratio") < Z_SHORT_RATIO)))
+    return found.select(ROW, _length_message("much shorter").alias("message"), pl.lit("target").alias("side"))
+
+
+@implements("length_long")
+def length_long(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    p = ctx.params
+    z, max_ratio = float(p.get("robust_z", 3.5)), float(p.get("max_ratio", 2.2))
+    lf = _length_frame(frame, int(p.get("min_source_chars", 25)))
+    found = lf.filter((pl.col("_ratio") > max_ratio)
+                      | (pl.col("_stats") & (pl.col("_z") > z) & (pl.col("_ratio") > Z_LONG_RATIO)))
+    return found.select(ROW, _length_message("much longer").alias("message"), pl.lit("target").alias("side"))
+
+
+@implements("truncated")
+def truncated(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    src, tgt = _stripped(SOURCE), _stripped(TARGET)
+    ends_sentence = src.str.contains(_SENTENCE_END)
+    open_end = ~tgt.str.contains(_TARGET_END)
+    dangling = tgt.str.contains(_DANGLING_RE)
+    tail = tgt.str.extract(r"(\S+(?:\s+\S+)?)\s*$", 1)
+    ratio = tgt.str.len_chars() / src.str.len_chars().clip(lower_bound=1)
+    found = frame.filter(ends_sentence & (tgt != "") & (open_end | dangling) & not_bead(frame, ["1-0", "0-1"])
+                         & tgt.str.contains(AR_WORD))
+    severe = dangling | (ratio < TRUNCATED_SHORT_RATIO)
+    end = pl.col(TARGET).fill_null("").str.strip_chars_end().str.len_chars()
+    message = (pl.when(severe)
+               .then(pl.format("The source ends a sentence but the target stops at '…{}'.", tail))
+               .otherwise(pl.format("The source ends a sentence but the target ends at '…{}' without closing "
+                                    "punctuation.", tail)))
+    return found.select(
+        ROW, message.alias("message"), pl.lit("target").alias("side"),
+        (end - tail.str.len_chars()).cast(pl.Int64).alias("start"),
+        end.cast(pl.Int64).alias("end"),
+        pl.when(severe).then(pl.lit(None, pl.String)).otherwise(pl.lit("minor")).alias("severity"),
+    )

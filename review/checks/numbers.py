@@ -1,0 +1,212 @@
+"""number_mismatch: numbers, percentages, dates, times and amounts must agree across scripts.
+
+Both sides are read from the digit-folded helper columns (٢٠١٨ = ۲۰۱۸ = 2018, ٣٫٥ = 3.5, ٥٠٪ = 50%),
+which have the same length as the original text, so spans found there are spans of the original.
+Every number becomes a key: plain numbers by value (1,000 = 1000; 3,5 = 3.5; 2.5 billion =
+2.5 مليار = 2,500,000,000), dates by year and the unordered pair day/month (21/11/2023 =
+11/21/2023), times as h:mm. The percent sign is not part of the key (50% = 50 في المئة).
+Keys are compared as multisets per segment. A number missing on one side is forgiven when the
+other side writes it in words (five, خمسة, الخمسة, مليونين, التسعينيات): translators do both.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from review.checks.base import ROW, CheckContext, implements, no_hits
+from review.checks.spans import compare_items, difference_hits, find_spans
+from review.checks.text import EMAIL_RE, HANDLE_RE, PLACEHOLDER_RE, URL_RE
+from review.normalize import AR_LETTERS, SRC_DIGITS, SRC_NORM, TGT_DIGITS, TGT_NORM, match_key, match_key_expr
+from review.schema import SOURCE, TAG_PLACEHOLDER_RE, TARGET
+
+# ----------------------------------------------------------------------------- number words
+_EN_UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+             "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+             "nineteen", "twenty"]
+_EN_TENS = ["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_EN_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+                "tenth"]
+_EN_DECADES = ["twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties",
+               "nineties"]
+SCALES = {"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+EN_WORDS: dict[str, float] = {
+    **{w: float(i + 1) for i, w in enumerate(_EN_UNITS)},
+    **{w: float(30 + 10 * i) for i, w in enumerate(_EN_TENS)},
+    **{w: float(i + 1) for i, w in enumerate(_EN_ORDINALS)},
+    "dozen": 12.0, "half": 0.5, "quarter": 0.25, "twice": 2.0, "once": 1.0,
+    **SCALES,
+}
+EN_DECADES = {w: 20.0 + 10 * i for i, w in enumerate(_EN_DECADES)}
+
+# Arabic: spelled as usually written; keys are folded with match_key, like the text they meet.
+_AR_RAW: dict[float, tuple[str, ...]] = {
+    1: ("واحد", "واحدة", "أحد", "إحدى", "حادي", "أول", "أولى"),
+    2: ("اثنان", "اثنين", "اثنتان", "اثنتين", "ثاني", "ثانية"),
+    3: ("ثلاث", "ثلاثة", "ثالث", "ثالثة"),
+    4: ("أربع", "أربعة", "رابع", "رابعة"),
+    5: ("خمس", "خمسة", "خامس", "خامسة"),
+    6: ("ست", "ستة", "سادس", "سادسة"),
+    7: ("سبع", "سبعة", "سابع", "سابعة"),
+    8: ("ثمان", "ثماني", "ثمانية", "ثامن", "ثامنة"),
+    9: ("تسع", "تسعة", "تاسع", "تاسعة"),
+    10: ("عشر", "عشرة", "عاشر", "عاشرة"),
+    20: ("عشرون", "عشرين"), 30: ("ثلاثون", "ثلاثين"), 40: ("أربعون", "أربعين"),
+    50: ("خمسون", "خمسين"), 60: ("ستون", "ستين"), 70: ("سبعون", "سبعين"),
+    80: ("ثمانون", "ثمانين"), 90: ("تسعون", "تسعين"),
+    100: ("مئة", "مائة"), 200: ("مئتان", "مئتين", "مئتي", "مائتان", "مائتين", "مائتي"),
+    1e3: ("ألف",), 2e3: ("ألفان", "ألفين", "ألفي"),
+    1e6: ("مليون",), 2e6: ("مليونان", "مليونين", "مليوني"),
+    1e9: ("مليار", "بليون"), 2e9: ("ملياران", "مليارين", "ملياري"),
+    1e12: ("تريليون",),
+    0.5: ("نصف",), 0.25: ("ربع",),
+}
+# "50 percent" is often "half" (النصف) in a translation, and the reverse.
+PERCENT_WORDS = {"half": 50.0, "quarter": 25.0, match_key("نصف"): 50.0, match_key("ربع"): 25.0}
+_AR_SCALE_RAW = {1e3: ("ألف", "آلاف", "الاف"), 1e6: ("مليون", "ملايين"), 1e9: ("مليار", "مليارات", "بليون"),
+                 1e12: ("تريليون", "تريليونات")}
+_AR_DECADE_RAW = {20 + 10 * i: (f"{stem}يات", f"{stem}ات") for i, stem in enumerate(
+    ("عشرين", "ثلاثين", "أربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين"))}
+AR_WORDS = {match_key(w): float(v) for v, ws in _AR_RAW.items() for w in ws}
+AR_SCALES = {match_key(w): float(v) for v, ws in _AR_SCALE_RAW.items() for w in ws}
+AR_DECADES = {match_key(w): float(v) for v, ws in _AR_DECADE_RAW.items() for w in ws}
+
+# ----------------------------------------------------------------------------- patterns
+_SCALE_BY_WORD: dict[str, float] = {
+    **{w: v for w, v in SCALES.items() if v >= 1e3}, "bn": 1e9, "tn": 1e12,
+    **{w: v for v, ws in _AR_SCALE_RAW.items() for w in ws},
+}
+_SCALE_WORDS = "|".join(sorted(_SCALE_BY_WORD, key=len, reverse=True))
+_SKIP = (f"{URL_RE}|{EMAIL_RE}|{HANDLE_RE}|{TAG_PLACEHOLDER_RE}|{PLACEHOLDER_RE}"
+         r"|[A-Za-z]+[0-9][\w-]*"  # codes with letters before digits: A380, G7, mp3, mail2tor
+         r"|[0-9]+[A-Z][\w-]*")  # 3D, 4G, 5G
+_DATE = r"[0-9]{1,4}[/.-][0-9]{1,2}[/.-][0-9]{1,4}"
+_TIME = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?"
+_DIGITS = r"[0-9]+(?:[.,][0-9]+)*"
+_END = f"(?:$|[^\\w{AR_LETTERS}])"  # consumed; trimmed off again in _items
+# £125m, $5bn: m and k are scales only right after a currency amount (5m alone may be metres).
+_MONEY = f"[£$€]\\s?{_DIGITS}(?:(?:\\s?(?i:{_SCALE_WORDS})|(?i:m|k)){_END})?"
+_NUMBER = f"{_DIGITS}(?:\\s?(?i:{_SCALE_WORDS}){_END})?"
+ITEM_RE = f"{_SKIP}|{_DATE}|{_TIME}|{_MONEY}|{_NUMBER}"
+_SCALED = f"[£$€]|[0-9][.,][0-9]|[0-9]\\s?(?i:{_SCALE_WORDS})"
+
+
+def _scale(match: pl.Expr) -> pl.Expr:
+    word = match.str.extract(r"[0-9]\s?([A-Za-z\u0600-\u06ff]+)", 1).str.to_lowercase()
+    return word.replace_strict({**_SCALE_BY_WORD, "m": 1e6, "k": 1e3}, default=1.0, return_dtype=pl.Float64)
+
+
+def _items(frame: pl.DataFrame, folded: str, original: str) -> pl.DataFrame:
+    """ROW, key, value (Float64 or null), text (as written), start, end."""
+    found = find_spans(frame, folded, ITEM_RE)
+    found = found.filter(~pl.col("match").str.contains(f"^(?:{_SKIP})$"))
+    m = pl.col("match")
+    digits = m.str.extract(f"({_DIGITS})", 1)
+    plain = (pl.when(digits.str.contains(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$"))
+             .then(digits.str.replace_all(",", ""))
+             .when(digits.str.contains(r"^[0-9]+,[0-9]+$")).then(digits.str.replace(",", "."))
+             .otherwise(digits))
+    value = plain.cast(pl.Float64, strict=False) * _scale(m)
+    date = m.str.extract_groups(r"^([0-9]+)[/.-]([0-9]+)[/.-]([0-9]+)$")
+    found = found.with_columns(date.alias("_d"), value.alias("value"))
+    a, b, c = (pl.col("_d").struct.field(f).cast(pl.Int64, strict=False) for f in ("1", "2", "3"))
+    year_first = pl.col("_d").struct.field("1").str.len_chars() == 4
+    y = pl.when(year_first).then(a).otherwise(c)
+    p, q = pl.when(year_first).then(b).otherwise(a), pl.when(year_first).then(c).otherwise(b)
+    is_date = m.str.contains(f"^{_DATE}$")
+    is_time = m.str.contains(f"^{_TIME}$")
+    key = (pl.when(is_date).then(pl.format("d:{}-{}-{}", y, pl.min_horizontal(p, q), pl.max_horizontal(p, q)))
+           .when(is_time & m.str.contains(r"^[0-9]+:00$"))  # 04:00 = 4 (o'clock)
+           .then(pl.format("n:{}", m.str.extract(r"^([0-9]+)", 1).cast(pl.Float64)))
+           .when(is_time).then(pl.format("t:{}:{}", m.str.extract(r"^([0-9]+)", 1).cast(pl.Int64),
+                                         m.str.extract(r":([0-9]+)", 1)))
+           .when(pl.col("value").is_not_null()).then(pl.format("n:{}", pl.col("value")))
+           .otherwise(pl.format("s:{}", plain)))
+    found = found.with_columns(
+        key.alias("key"),
+        pl.when(is_date | is_time).then(None).otherwise(pl.col("value")).alias("value"),
+        # The fragment as written: a currency sign and a scale word belong to it.
+        # Quote the number, not the scale word or the character after it.
+        (pl.col("start") + pl.when(is_date | is_time).then(m.str.len_chars())
+         .otherwise(m.str.strip_chars_end().str.replace(r"[^\w]$", "").str.len_chars())).alias("end"))
+    return found.join(frame.select(ROW, original), on=ROW).select(
+        ROW, "key", "value", "start", "end",
+        pl.col(original).str.slice(pl.col("start"), pl.col("end") - pl.col("start")).alias("text"))
+
+
+def _word_values(frame: pl.DataFrame, norm_col: str, english: bool) -> pl.DataFrame:
+    """ROW, value: numbers written in words (with "three million", "خمسة آلاف", "واحد وعشرين")."""
+    if english:
+        toks = frame.select(ROW, pl.col(norm_col).str.to_lowercase().str.extract_all("[a-z]+").alias("w"))
+        words, scales, decades = EN_WORDS, SCALES, EN_DECADES
+    else:
+        toks = frame.select(ROW, match_key_expr(norm_col).str.extract_all(f"[{AR_LETTERS}]+").alias("w"))
+        words, scales, decades = AR_WORDS, AR_SCALES, AR_DECADES
+    lookup = lambda e: e.replace_strict(words, default=None, return_dtype=pl.Float64)  # noqa: E731
+    t = toks.explode("w").with_columns(
+        # واحدًا, عشرًا: the accusative alef after tanwin is not part of the word.
+        pl.coalesce(lookup(pl.col("w")), lookup(pl.col("w").str.replace("ا$", ""))).alias("v"),
+        pl.col("w").replace_strict(scales, default=None, return_dtype=pl.Float64).alias("s"),
+        pl.col("w").replace_strict(decades, default=None, return_dtype=pl.Float64).alias("dec"))
+    nv, ns = pl.col("v").shift(-1).over(ROW), pl.col("s").shift(-1).over(ROW)
+    unit = pl.col("v").is_between(1, 9)
+    t = t.with_columns(
+        (pl.col("v") * ns).alias("scaled"),  # three million, خمسة آلاف
+        pl.when(unit & nv.is_in([20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 10.0]))
+        .then(pl.col("v") + nv).alias("compound"),  # واحد وعشرين, خمسة عشر
+        pl.when(pl.col("v").is_in([20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0]) & nv.is_between(1, 9))
+        .then(pl.col("v") + nv).alias("tens_unit"),  # twenty one
+    )
+    t = t.with_columns(pl.col("w").replace_strict(PERCENT_WORDS, default=None, return_dtype=pl.Float64).alias("pct"))
+    cols = ["v", "scaled", "compound", "tens_unit", "pct"]
+    plain = [t.select(ROW, pl.col(c).alias("value")) for c in cols]
+    dec = [t.select(ROW, (pl.col("dec") + base).alias("value")) for base in (0.0, 1900.0, 2000.0)]
+    return pl.concat(plain + dec).drop_nulls("value").unique()
+
+
+def _forgive(items: pl.DataFrame, frame: pl.DataFrame, norm_col: str, english: bool) -> pl.DataFrame:
+    """Drop missing/extra numbers that the other side writes in words."""
+    if items.height == 0:
+        return items
+    rows = frame.join(items.select(ROW).unique(), on=ROW)
+    # Only rows whose other side has a number word at all (every key is a substring of its word).
+    keys = [*EN_WORDS, *EN_DECADES, *PERCENT_WORDS] if english else [*AR_WORDS, *AR_SCALES, *AR_DECADES]
+    rows = rows.filter(pl.col(norm_col).str.contains_any(keys, ascii_case_insensitive=True))
+    if rows.height == 0:
+        return items
+    values = _word_values(rows, norm_col, english)
+    return items.join(values, on=[ROW, "value"], how="anti")
+
+
+def _year_abbreviations(missing: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFrame:
+    """(ROW, value) pairs "53" ~ "1953" between missing and extra items (1950-53 = 1950 إلى 1953)."""
+    short, full = pl.col("value").is_between(0, 99), pl.col("value").is_between(1000, 2999)
+    pairs = []
+    for a, b in ((missing, extra), (extra, missing)):
+        cand = a.filter(short).select(ROW, pl.col("value").alias("_short")).join(
+            b.filter(full).select(ROW, pl.col("value").alias("_full")), on=ROW)
+        pairs.append(cand.filter(pl.col("_full") % 100 == pl.col("_short")))
+    return pl.concat(pairs)
+
+
+@implements("number_mismatch")
+def number_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    src_digits = pl.col(SRC_DIGITS).str.replace_all("[^0-9]+", "")
+    tgt_digits = pl.col(TGT_DIGITS).str.replace_all("[^0-9]+", "")
+    # Fast path: the same digits in the same order, and no scale word or currency that could
+    # change a value (1.5 million vs 1.5), no separator that could (3.5 vs 35 keeps the digits).
+    scaled = pl.col(SRC_DIGITS).str.contains(_SCALED) | pl.col(TGT_DIGITS).str.contains(_SCALED)
+    same = (src_digits == tgt_digits) & ~scaled
+    rows = (frame.filter((src_digits != "") | (tgt_digits != "")).filter(~same)
+            .select(ROW, SOURCE, TARGET, SRC_DIGITS, TGT_DIGITS, SRC_NORM, TGT_NORM))
+    if rows.height == 0:
+        return no_hits()
+    missing, extra = compare_items(_items(rows, SRC_DIGITS, SOURCE), _items(rows, TGT_DIGITS, TARGET))
+    missing = _forgive(missing, rows, TGT_NORM, english=False)
+    extra = _forgive(extra, rows, SRC_NORM, english=True)
+    years = _year_abbreviations(missing, extra)
+    if years.height:
+        both = pl.concat([years.select(ROW, pl.col(c).alias("value")) for c in ("_short", "_full")])
+        missing = missing.join(both, on=[ROW, "value"], how="anti")
+        extra = extra.join(both, on=[ROW, "value"], how="anti")
+    rank = pl.int_range(pl.len()).over(ROW).alias("rank")
+    return difference_hits(missing.with_columns(rank), extra.with_columns(rank), "number")

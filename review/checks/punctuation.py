@@ -1,0 +1,262 @@
+"""Punctuation checks of the target: brackets, quotation marks, spaces, Latin punctuation in
+Arabic, sentence-final ? and !, repeated words."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from review.checks.base import ROW, CheckContext, implements, no_hits
+from review.checks.spans import char_at, find_spans
+from review.checks.text import URL_OR_EMAIL_RE, arabic_only, hit_frame, not_bead
+from review.normalize import AR_LETTERS, normalize_expr
+from review.schema import SOURCE, TARGET
+
+BRACKETS = {"(": ")", "[": "]", "{": "}"}
+_AR = f"[{AR_LETTERS}]"
+
+
+def _balance(col: str, open_: str, close: str) -> pl.Expr:
+    text = pl.col(col).fill_null("")
+    return (text.str.count_matches(open_, literal=True).cast(pl.Int64)
+            - text.str.count_matches(close, literal=True).cast(pl.Int64))
+
+
+def _unmatched(marks: pl.DataFrame) -> pl.DataFrame:
+    """Marks (ROW, start, _open, _kind) left without a partner by stack matching per kind."""
+    marks = marks.sort(ROW, "start").with_columns(
+        pl.when(pl.col("_open")).then(1).otherwise(-1).cum_sum().over(ROW, "_kind").alias("_d"))
+    by = [ROW, "_kind"]
+    before_min = pl.min_horizontal(pl.col("_d").cum_min().shift(1).over(by).fill_null(0), pl.lit(0))
+    after_min = pl.col("_d").reverse().cum_min().reverse().over(by)
+    # A closing mark is lost when the depth falls below every earlier level; an opening one when
+    # the depth never comes back down to its level.
+    lost_close = ~pl.col("_open") & (pl.col("_d") < before_min)
+    lost_open = pl.col("_open") & (after_min == pl.col("_d")) & (pl.col("_d").last().over(by) > 0)
+    return marks.filter(lost_close | lost_open)
+
+
+@implements("unbalanced_brackets")
+def unbalanced_brackets(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    differs = pl.lit(False)
+    for o, c in BRACKETS.items():
+        differs = differs | ((_balance(TARGET, o, c) != 0) & (_balance(TARGET, o, c) != _balance(SOURCE, o, c)))
+    rows = frame.filter(differs)
+    if rows.height == 0:
+        return no_hits()
+    # Only the bracket kinds whose balance differs from the source are reported.
+    kinds = pl.concat([rows.filter((_balance(TARGET, o, c) != 0) & (_balance(TARGET, o, c) != _balance(SOURCE, o, c)))
+                       .select(ROW, pl.lit(o).alias("_kind")) for o, c in BRACKETS.items()])
+    m = pl.col("match")
+    kind = m.replace({c: o for o, c in BRACKETS.items()})
+    marks = find_spans(rows, TARGET, r"[()\[\]{}]").with_columns(m.is_in(list(BRACKETS)).alias("_open"),
+                                                                 kind.alias("_kind"))
+    found = _unmatched(marks).join(kinds, on=[ROW, "_kind"])
+    message = (pl.when(pl.col("_open"))
+               .then(pl.format("The bracket '{}' is never closed in the target.", m))
+               .otherwise(pl.format("The bracket '{}' closes nothing in the target.", m)))
+    return hit_frame(found, message, start=pl.col("start"), end=pl.col("end"))
+
+
+# ----------------------------------------------------------------------------- quotes
+# Curly marks carry their direction and are paired in order: “…” and ”…“ (how some Arabic
+# typesetters write the pair) are fine, ”…” and “…“ face the wrong way. Straight " marks get a
+# direction from their neighbours (space before: opening; space or punctuation after: closing;
+# glued on both sides: by position) and are matched like brackets, so nested quotes work.
+_CURLY = "[“”]"
+_GOOD_PAIRS = ("“”", "”“")
+_OPENING_CONTEXT = r"^[\s(\[«“]?$"
+_CLOSING_CONTEXT = r"^[\s.,،;؛:!?؟)\]»”…-]?$"
+
+
+def _curly_pairs(rows: pl.DataFrame) -> pl.DataFrame:
+    """Curly double quotes of the target paired in order: ROW, marks, start, end, _n, inner bounds."""
+    marks = find_spans(rows, TARGET, _CURLY).sort(ROW, "start").with_columns((pl.col("k") // 2).alias("_pair"))
+    return (marks.group_by(ROW, "_pair", maintain_order=True)
+            .agg(pl.col("match").str.join("").alias("marks"), pl.col("start").min().alias("start"),
+                 pl.col("end").max().alias("end"), pl.len().alias("_n"),
+                 pl.col("end").first().alias("_inner_start"), pl.col("start").last().alias("_inner_end")))
+
+
+def _straight_marks(rows: pl.DataFrame) -> pl.DataFrame:
+    marks = find_spans(rows, TARGET, '"').join(rows.select(ROW, TARGET), on=ROW)
+    text = pl.col(TARGET)
+    before, after = char_at(text, pl.col("start") - 1), char_at(text, pl.col("end"))
+    opens = before.str.contains(_OPENING_CONTEXT) & ~after.str.contains(r"^\s?$")
+    closes = after.str.contains(_CLOSING_CONTEXT) & ~before.str.contains(r"^\s?$")
+    return marks.with_columns(
+        pl.when(opens & ~closes).then(True).when(closes & ~opens).then(False)
+        .otherwise(pl.col("k") % 2 == 0).alias("_open"),
+        (before.str.contains(r"^\s$") & after.str.contains(r"^\s$")).alias("_spaced"),
+        pl.lit('"').alias("_kind"))
+
+
+# British sources quote with single marks; apostrophes (O'Hagan, won't) sit between letters.
+_SOURCE_QUOTES = r"[“”\"«»]|(?:^|[\s(:])['‘]|['’](?:$|[\s.,;:!?)])"
+
+
+def _source_odd_quotes() -> pl.Expr:
+    return pl.col(SOURCE).fill_null("").str.count_matches(_SOURCE_QUOTES) % 2 == 1
+
+
+@implements("unbalanced_quotes")
+def unbalanced_quotes(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    rows = frame.filter(pl.col(TARGET).str.contains(r"[“”\"«»]"))
+    if rows.height == 0:
+        return no_hits()
+    # A quote the source also leaves open continues across segments (long quotations in news).
+    rows = rows.with_columns(_source_odd_quotes().alias("_src_odd"))
+    pairs = _curly_pairs(rows).join(rows.select(ROW, "_src_odd", TARGET), on=ROW)
+    fragment = pl.col(TARGET).str.slice(pl.col("start"), pl.col("end") - pl.col("start"))
+    facing = pairs.filter((pl.col("_n") == 2) & ~pl.col("marks").is_in(_GOOD_PAIRS)).select(
+        ROW, pl.format("Quotation marks face the wrong way: '{}'.", fragment).alias("message"), "start", "end")
+    curly_lonely = pairs.filter((pl.col("_n") == 1) & ~pl.col("_src_odd")).select(ROW, "start", "end")
+    even = rows.filter(~pl.col("_src_odd"))
+    straight = _unmatched(_straight_marks(even).select(ROW, "start", "end", "_open", "_kind"))
+    guillemets = _unmatched(find_spans(even, TARGET, "[«»]").with_columns(
+        (pl.col("match") == "«").alias("_open"), pl.lit("«").alias("_kind")))
+    lonely = pl.concat([curly_lonely, straight.select(ROW, "start", "end"), guillemets.select(ROW, "start", "end")])
+    lonely = lonely.join(rows.select(ROW, TARGET), on=ROW).select(
+        ROW, pl.format("The quotation mark '{}' has no partner in the target.",
+                       pl.col(TARGET).str.slice(pl.col("start"), 1)).alias("message"), "start", "end")
+    found = pl.concat([facing, lonely], how="vertical_relaxed")
+    return hit_frame(found, pl.col("message"), start=pl.col("start"), end=pl.col("end"))
+
+
+@implements("space_in_quotes")
+def space_in_quotes(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    rows = arabic_only(frame, ctx).filter(pl.col(TARGET).str.contains(r"[“”\"«»]"))
+    if rows.height == 0:
+        return no_hits()
+    pairs = _curly_pairs(rows).filter(pl.col("_n") == 2).join(rows.select(ROW, TARGET), on=ROW)
+    text = pl.col(TARGET)
+    spaced = (char_at(text, pl.col("_inner_start")).str.contains(r"^\s$")
+              | char_at(text, pl.col("_inner_end") - 1).str.contains(r"^\s$"))
+    curly = pairs.filter(spaced).select(ROW, "start", "end")
+    # A straight mark with spaces on both sides belongs to neither word.
+    straight = _straight_marks(rows).filter(pl.col("_spaced")).select(ROW, "start", "end")
+    guil = find_spans(rows, TARGET, r"«\s+[^«»]*»|«[^«»]*\s+»").select(ROW, "start", "end")
+    found = pl.concat([curly, straight, guil]).join(rows.select(ROW, TARGET), on=ROW)
+    fragment = pl.col(TARGET).str.slice(pl.col("start"), pl.col("end") - pl.col("start"))
+    return hit_frame(found, pl.format("Space inside quotation marks: '{}'.", fragment),
+                     start=pl.col("start"), end=pl.col("end"))
+
+
+# ----------------------------------------------------------------------------- spaces, Latin marks
+# Not before "..." (a single . followed by a space or the end), not before a decimal part (.5).
+_SPACE_BEFORE = r"\S[ \t\u00a0]+(?:[،؛؟!]|:(?:\s|$)|\.(?:\s|$))"
+
+
+@implements("space_before_punct")
+def space_before_punct(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    found = find_spans(arabic_only(frame, ctx), TARGET, _SPACE_BEFORE)
+    core = pl.col("match").str.strip_chars_end()
+    found = found.with_columns((pl.col("start") + 1).alias("start"),
+                               (pl.col("start") + core.str.len_chars()).alias("end"),
+                               core.str.slice(-1, 1).alias("mark"))
+    return hit_frame(found, pl.format("Space before the punctuation mark '{}'.", pl.col("mark")),
+                     start=pl.col("start"), end=pl.col("end"))
+
+
+ARABIC_OF = {",": "،", ";": "؛", "?": "؟"}
+
+
+@implements("latin_punct")
+def latin_punct(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    rows = arabic_only(frame, ctx).filter(pl.col(TARGET).str.contains(r"[,;?]"))
+    marks = find_spans(rows, TARGET, r"[,;?]").join(rows.select(ROW, TARGET), on=ROW)
+    if marks.height == 0:
+        return no_hits()
+    text = pl.col(TARGET)
+    prev = char_at(text, pl.col("start") - 1)
+    nxt = text.str.slice(pl.col("end"), 6).str.strip_chars_start().str.slice(0, 1)
+    left = text.str.slice(pl.max_horizontal(pl.col("start") - 40, pl.lit(0)),
+                          pl.min_horizontal(pl.col("start"), pl.lit(40))).str.extract(r"(\S*)$", 1)
+    token = left + pl.col("match") + text.str.slice(pl.col("end"), 40).str.extract(r"^(\S*)", 1)
+    in_number = prev.str.contains("^[0-9٠-٩]$") & nxt.str.contains("^[0-9٠-٩]$")
+    in_code = token.str.contains(f"{URL_OR_EMAIL_RE}|://|www\\.")
+    arabic_context = prev.str.contains(f"^{_AR}$") | nxt.str.contains(f"^{_AR}$")
+    found = marks.filter(arabic_context & ~in_number & ~in_code)
+    message = pl.format("Latin '{}' in Arabic text; Arabic uses '{}'.", pl.col("match"),
+                        pl.col("match").replace_strict(ARABIC_OF))
+    return hit_frame(found, message, start=pl.col("start"), end=pl.col("end"))
+
+
+_CLOSERS = r"[\s\"”’'»)\]]*$"
+
+
+@implements("end_punct_mismatch")
+def end_punct_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    src = pl.col(SOURCE).fill_null("").str.replace(_CLOSERS, "").str.slice(-2, 2)
+    tgt_body = pl.col(TARGET).fill_null("").str.replace(_CLOSERS, "")
+    tgt = tgt_body.str.slice(-2, 2)
+    sq, se = src.str.contains(r"[?？]"), src.str.contains("!")
+    tq, te = tgt.str.contains(r"[?؟]"), tgt.str.contains("!")
+    found = frame.filter((tgt_body != "") & not_bead(frame, ["1-0", "0-1"]) & ((sq != tq) | (se != te)))
+    found = found.with_columns(sq.alias("_sq"), se.alias("_se"),
+                               tgt_body.str.len_chars().alias("_end"),
+                               tgt_body.str.slice(-1, 1).alias("_last"))
+    what = (pl.when(pl.col("_sq") & pl.col("_se")).then(pl.lit("?!")).when(pl.col("_sq")).then(pl.lit("?"))
+            .when(pl.col("_se")).then(pl.lit("!")).otherwise(pl.lit("")))
+    message = (pl.when(what != "")
+               .then(pl.format("The source ends with '{}' but the target ends with '{}'.", what, pl.col("_last")))
+               .otherwise(pl.format("The target ends with '{}' but the source does not.", pl.col("_last"))))
+    is_mark = pl.col("_last").str.contains(r"^[.?؟!…]$")
+    return hit_frame(found, message,
+                     start=pl.when(is_mark).then(pl.col("_end") - 1),
+                     end=pl.when(is_mark).then(pl.col("_end")))
+
+
+# ----------------------------------------------------------------------------- repeated_word
+# Reduplications that are correct Arabic.
+REDUPLICATIONS = ("رويدا", "رويدًا", "شيئا", "شيئًا")
+_PUNCT = "\"'“”‘’«»()[]{}.,;:!?؟،؛…-–—"
+
+
+def _tokens(frame: pl.DataFrame) -> pl.DataFrame:
+    """Space-separated tokens of the target with their offsets: ROW, w, _i, start."""
+    t = (frame.select(ROW, pl.col(TARGET).fill_null("").str.split(" ").alias("w"))
+         .with_columns(pl.int_ranges(0, pl.col("w").list.len()).alias("_i"))
+         .explode("w", "_i")
+         .with_columns(pl.col("w").str.len_chars().alias("_l")))
+    return (t.with_columns(((pl.col("_l") + 1).cum_sum().over(ROW) - pl.col("_l") - 1).alias("start"))
+            .filter(pl.col("_l") > 0))
+
+
+@implements("repeated_word")
+def repeated_word(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    # Cheap pass over all tokens: a token equal to the one before it in the same row (or to it
+    # with و in front). Splitting on " " only keeps offsets exact; other white space stays inside.
+    words = frame.select(ROW, pl.col(TARGET).fill_null("").str.split(" ").alias("w")).explode("w")
+    c = pl.col("w").str.strip_chars(_PUNCT)
+    prev_c, same_row = c.shift(1), pl.col(ROW) == pl.col(ROW).shift(1)
+    cand = words.filter(same_row & (c != "") & ((c == prev_c) | (c == "و" + prev_c)))
+    rows = frame.join(cand.select(ROW).unique(), on=ROW)
+    if rows.height == 0:
+        return no_hits()
+    t = _tokens(rows)
+    lead = pl.col("w").str.len_chars() - pl.col("w").str.strip_chars_start(_PUNCT).str.len_chars()
+    t = t.with_columns(pl.col("w").str.strip_chars(_PUNCT).alias("core"), lead.alias("_lead"))
+    t = t.with_columns(normalize_expr(pl.col("core")).str.to_lowercase().alias("norm"),
+                       (pl.col("start") + pl.col("_lead")).alias("cs"))
+    t = t.with_columns((pl.col("cs") + pl.col("core").str.len_chars()).alias("ce"))
+    prev = lambda c: pl.col(c).shift(1).over(ROW)  # noqa: E731
+    # Neighbours measured without a leading و/ب/ل, as in "وسي إن إن".
+    bare_len = pl.col("norm").str.replace(r"^[وبلف]", "").str.len_chars()
+    nxt_len = bare_len.shift(-1).over(ROW).fill_null(99)
+    before_len = bare_len.shift(2).over(ROW).fill_null(99)
+    short = pl.col("norm").str.len_chars() <= 2
+    # Letter-by-letter acronyms: بي بي سي, سي إن إن (short tokens next to short tokens).
+    acronym = short & ((nxt_len <= 2) | (before_len <= 2))
+    joined = prev("w").str.ends_with(prev("core"))  # nothing but space between the two words
+    same = (pl.col("norm") == prev("norm")) & ~acronym
+    # "الاضطرابات والاضطرابات": one English pair of synonyms rendered as the same word twice.
+    with_and = (pl.col("norm") == ("و" + prev("norm"))) & (prev("norm").str.len_chars() >= 4)
+    found = t.with_columns(prev("cs").alias("ps")).filter(
+        (same | with_and) & joined & (pl.col("_lead") == 0) & pl.col("norm").str.contains(f"{_AR}|[A-Za-z]")
+        & ~pl.col("core").is_in(REDUPLICATIONS))
+    found = found.join(rows.select(ROW, TARGET, SOURCE), on=ROW)
+    # A repetition the source has too is a name ("Roa Roa hotel").
+    found = found.filter(~pl.col(SOURCE).fill_null("").str.to_lowercase().str.contains(
+        pl.format("{} {}", pl.col("norm"), pl.col("norm")), literal=True))
+    fragment = pl.col(TARGET).str.slice(pl.col("ps"), pl.col("ce") - pl.col("ps"))
+    return hit_frame(found, pl.format("Word repeated: '{}'.", fragment), start=pl.col("ps"), end=pl.col("ce"))

@@ -1,0 +1,98 @@
+"""Vectorised building blocks shared by the form checks: regex matches with character spans, and
+the comparison of two multisets of items (numbers, URLs, tags ...) found on source and target.
+
+Spans are character offsets (what Python's str indexing uses), never byte offsets: polars'
+``str.find`` returns bytes, so matches are located by splitting on a sentinel instead.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from review.checks.base import ROW
+
+_SENTINEL = "\x00"  # never in text: loaders reject NUL
+
+
+def find_spans(frame: pl.DataFrame, text: str, pattern: str, keep: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Every non-overlapping match of `pattern` in column `text`.
+
+    Returns ROW, *keep, match (str), start, end (character offsets into `text`), k (0-based
+    index of the match within its row). Rows without a match are filtered out first (cheap).
+    The pattern must not match the empty string.
+    """
+    base = frame.select(ROW, *keep, pl.col(text).fill_null("").alias("_t"))
+    base = base.filter(pl.col("_t").str.contains(pattern))
+    if base.height == 0:
+        return pl.DataFrame(schema={ROW: pl.Int64, **{c: frame.schema[c] for c in keep},
+                                    "match": pl.String, "start": pl.Int64, "end": pl.Int64,
+                                    "k": pl.Int64})
+    pieces = (
+        base.with_columns(
+            pl.col("_t").str.replace_all(pattern, f"{_SENTINEL}${{0}}{_SENTINEL}")
+            .str.split(_SENTINEL).alias("_p"))
+        .drop("_t")
+        .explode("_p")
+        .with_columns(pl.col("_p").str.len_chars().cast(pl.Int64).alias("_len"),
+                      pl.int_range(pl.len()).over(ROW).cast(pl.Int64).alias("_i"))
+        .with_columns((pl.col("_len").cum_sum().over(ROW) - pl.col("_len")).alias("start"))
+    )
+    # split() yields gap, match, gap, match, ..., gap: matches are the odd pieces.
+    return (pieces.filter(pl.col("_i") % 2 == 1)
+            .select(ROW, *keep, pl.col("_p").alias("match"), "start",
+                    (pl.col("start") + pl.col("_len")).alias("end"),
+                    (pl.col("_i") // 2).alias("k")))
+
+
+def _occurrence(items: pl.DataFrame) -> pl.DataFrame:
+    return items.with_columns(pl.int_range(pl.len()).over(ROW, "key").alias("_occ"))
+
+
+def compare_items(src: pl.DataFrame, tgt: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Multiset difference of items per row.
+
+    `src` and `tgt` have ROW, key (what must be equal), text (how the item is quoted), start,
+    end. Returns (missing, extra): source items with no equal target item, and target items with
+    no equal source item, each with a `rank` (order among the row's missing/extra items) so that
+    a missing and an extra item of one row can be paired as "X became Y".
+    """
+    s, t = _occurrence(src.sort(ROW, "start")), _occurrence(tgt.sort(ROW, "start"))
+    on = [ROW, "key", "_occ"]
+    missing = s.join(t.select(on), on=on, how="anti").sort(ROW, "start")
+    extra = t.join(s.select(on), on=on, how="anti").sort(ROW, "start")
+    rank = pl.int_range(pl.len()).over(ROW).alias("rank")
+    return missing.with_columns(rank), extra.with_columns(rank)
+
+
+def difference_hits(missing: pl.DataFrame, extra: pl.DataFrame, what: str,
+                    report_extra: bool = True) -> pl.DataFrame:
+    """Hits for compare_items results: "X became Y" (span on Y), "X missing", "extra Y".
+
+    `what` names the item for the message ("number", "URL", "e-mail address" ...).
+    """
+    pairs = missing.join(extra, on=[ROW, "rank"], how="inner", suffix="_t")
+    changed = pairs.select(
+        ROW,
+        pl.format(f"The {what} '{{}}' of the source appears as '{{}}' in the target.",
+                  pl.col("text"), pl.col("text_t")).alias("message"),
+        pl.col("start_t").alias("start"), pl.col("end_t").alias("end"))
+    only_missing = missing.join(pairs.select(ROW, "rank"), on=[ROW, "rank"], how="anti").select(
+        ROW,
+        pl.format(f"The {what} '{{}}' of the source is missing from the target.",
+                  pl.col("text")).alias("message"),
+        pl.lit(None, pl.Int64).alias("start"), pl.lit(None, pl.Int64).alias("end"))
+    parts = [changed, only_missing]
+    if report_extra:
+        parts.append(extra.join(pairs.select(ROW, "rank"), on=[ROW, "rank"], how="anti").select(
+            ROW,
+            pl.format(f"The target has the {what} '{{}}', which is not in the source.",
+                      pl.col("text")).alias("message"),
+            pl.col("start").cast(pl.Int64), pl.col("end").cast(pl.Int64)))
+    out = pl.concat([p.with_columns(pl.col("start").cast(pl.Int64), pl.col("end").cast(pl.Int64))
+                     for p in parts], how="vertical")
+    return out.with_columns(pl.lit("target").alias("side"))
+
+
+def char_at(text: pl.Expr, pos: pl.Expr) -> pl.Expr:
+    """The character at `pos` ("" outside the text)."""
+    return pl.when(pos >= 0).then(text.str.slice(pos, 1)).otherwise(pl.lit(""))

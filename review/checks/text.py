@@ -1,0 +1,60 @@
+"""Patterns and small expressions the form checks share (defined once)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from review.checks.base import ROW, CheckContext
+from review.normalize import AR_LETTERS
+from review.schema import BEAD, TAG_PLACEHOLDER_RE, TGT_LANG
+
+# Text that is copied, never translated: checks mask or skip it.
+# Arabic letters end a URL: MT often glues the next word to it.
+URL_RE = r"(?:https?://|www\.)[^\s<>\"“”«»\u0600-\u06ff]*[^\s<>\"“”«».,;:!?؟،؛)\]'’\u0600-\u06ff]"
+EMAIL_RE = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+URL_OR_EMAIL_RE = f"{URL_RE}|{EMAIL_RE}"
+HANDLE_RE = r"@[A-Za-z0-9_]+"
+HASHTAG_RE = r"#[^\W\d]\w*"
+PLACEHOLDER_RE = (r"\{\{\s*[\w.]+\s*\}\}"  # {{ name }}
+                  r"|\{[\w.]*(?::[^{}\s]*)?\}"  # {0} {name} {0:.2f} {}
+                  r"|%(?:\(\w+\))?(?:\d+\$)?[-+#0]*\d*(?:\.\d+)?[sdifuxXeEgGcr@]"  # %s %d %(name)s %1$s
+                  r"|\$\{\w+\}")  # ${name}; a bare $1 is money in news text
+HTML_TAG_RE = r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>"
+TAG_RE = f"{HTML_TAG_RE}|{TAG_PLACEHOLDER_RE}"
+
+AR_WORD = f"[{AR_LETTERS}]"
+# untranslated: at least this many lowercase Latin words before "mostly Latin" counts.
+LATIN_SHARE_MIN_LOWER_WORDS = 2
+
+QUOTE_MAX = 60
+
+
+def quote_expr(col: str | pl.Expr, limit: int = QUOTE_MAX) -> pl.Expr:
+    """A fragment fit for a message: the text, cut at `limit` characters with an ellipsis."""
+    e = (pl.col(col) if isinstance(col, str) else col).fill_null("").str.strip_chars()
+    return pl.when(e.str.len_chars() > limit).then(e.str.slice(0, limit) + "…").otherwise(e)
+
+
+def not_bead(frame: pl.DataFrame, kinds: list[str]) -> pl.Expr:
+    """True for rows whose alignment bead is not one of `kinds` (or unknown)."""
+    if BEAD not in frame.columns:
+        return pl.lit(True)
+    return ~pl.col(BEAD).fill_null("").is_in(kinds)
+
+
+def target_is_arabic(frame: pl.DataFrame, ctx: CheckContext) -> pl.Expr:
+    if TGT_LANG not in frame.columns:
+        return pl.lit(ctx.tgt_lang.lower().startswith("ar"))
+    return pl.col(TGT_LANG).fill_null(ctx.tgt_lang).str.to_lowercase().str.starts_with("ar")
+
+
+def arabic_only(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    return frame.filter(target_is_arabic(frame, ctx))
+
+
+def hit_frame(found: pl.DataFrame, message: pl.Expr, side: str = "target",
+              start: pl.Expr | None = None, end: pl.Expr | None = None) -> pl.DataFrame:
+    cols = [pl.col(ROW), message.alias("message"), pl.lit(side).alias("side")]
+    if start is not None:
+        cols += [start.cast(pl.Int64).alias("start"), end.cast(pl.Int64).alias("end")]
+    return found.select(cols)

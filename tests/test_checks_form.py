@@ -1,0 +1,115 @@
+from helpers_form import demo_frame, fired, flags, frame, quiet
+
+from review.checks import run_checks
+from review.schema import SEVERITY
+
+LONG_EN = "The company said on Tuesday that it would open a new office in the city next year."
+LONG_AR = "قالت الشركة يوم الثلاثاء إنها ستفتح مكتبًا جديدًا في المدينة العام المقبل."
+FORM = ["empty_target", "untranslated", "length_short", "length_long", "truncated"]
+
+
+# ----------------------------------------------------------------------------- empty_target
+def test_empty_target_fires_on_blank_translation():
+    got = fired([(LONG_EN, ""), (LONG_EN, "   \n")], "empty_target")
+    assert [g[0] for g in got] == [1, 2]
+    assert "empty" in got[0][2]
+
+
+def test_empty_target_leaves_omission_beads_and_empty_pairs_alone():
+    assert quiet([(LONG_EN, "")], "empty_target", bead="1-0")  # omission_bead reports it
+    assert quiet([("", ""), (LONG_EN, LONG_AR)], "empty_target")
+
+
+# ----------------------------------------------------------------------------- untranslated
+def test_untranslated_identical_to_source():
+    got = fired([(LONG_EN, LONG_EN)], "untranslated")
+    assert len(got) == 1 and "identical" in got[0][2] and "The company said" in got[0][2]
+
+
+def test_untranslated_mostly_latin_target():
+    target = "قال the company said it would open a new office next year"
+    got = fired([(LONG_EN, target)], "untranslated")
+    assert len(got) == 1 and "Latin script" in got[0][2]
+
+
+def test_untranslated_quiet_on_names_dates_urls_and_arabic():
+    pairs = [
+        ("Sam Altman and Greg Brockman", "Sam Altman و Greg Brockman"),  # names kept in Latin
+        ("21/11/2023", "21/11/2023"),
+        ("https://twitter.com/geoffreyirving/status/1726754277618491416",
+         "https://twitter.com/geoffreyirving/status/1726754277618491416"),
+        ("OpenAI", "OpenAI"),
+        (LONG_EN, LONG_AR),
+    ]
+    assert quiet(pairs, "untranslated")
+
+
+def test_untranslated_latin_share_only_for_arabic_targets():
+    assert quiet([(LONG_EN, "the company said it would open a new office next year")],
+                 "untranslated", tgt_lang="fr")
+
+
+# ----------------------------------------------------------------------------- lengths
+def _doc(extra):
+    base = [(LONG_EN + f" Item {i}.", LONG_AR + f" البند {i}.") for i in range(12)]
+    return base + [extra]
+
+
+def test_length_short_absolute_bound():
+    got = fired([(LONG_EN, "قالت الشركة.")], "length_short")
+    assert len(got) == 1 and "shorter" in got[0][2] and "ratio" in got[0][2]
+
+
+def test_length_short_robust_outlier_of_the_document():
+    half = LONG_AR[: int(len(LONG_EN) * 0.52)]
+    got = fired(_doc((LONG_EN, half)), "length_short")
+    assert [g[0] for g in got] == [13]
+
+
+def test_length_short_quiet_on_normal_ratios_and_tiny_segments():
+    assert quiet(_doc((LONG_EN, LONG_AR[:60])), "length_short")  # ratio ~0.73: translators do that
+    assert quiet([("Sincerely,", "بإخلاص،"), ("Contact", "اتصال بنا فورًا")], "length_short")
+
+
+def test_length_long():
+    got = fired([(LONG_EN, LONG_AR * 3)], "length_long")
+    assert len(got) == 1 and "longer" in got[0][2]
+    assert quiet(_doc((LONG_EN, LONG_AR + " " + LONG_AR[:20])), "length_long")
+
+
+# ----------------------------------------------------------------------------- truncated
+def test_truncated_dangling_word_is_major_and_points_at_the_end():
+    src = "This unwavering loyalty stems from a mixture of fear of retaliation and the lure of gain."
+    tgt = "هذا الولاء الذي لا يتزعزع ينبع من أ"
+    df = flags([(src, tgt)], "truncated")
+    assert df.height == 1 and df[SEVERITY][0] == "major"
+    got = fired([(src, tgt)], "truncated")
+    assert got[0][1] == "من أ" and "'…من أ'" in got[0][2]
+
+
+def test_truncated_missing_full_stop_only_is_minor():
+    df = flags([("He also voiced his thoughts on Twitter.", "كما عبّر عن أفكاره على تويتر")], "truncated")
+    assert df.height == 1 and df[SEVERITY][0] == "minor"
+
+
+def test_truncated_quiet_on_complete_targets_and_headings():
+    pairs = [
+        (LONG_EN, LONG_AR),
+        ("Is it real?", "هل هي حقيقية؟"),
+        ("He said: “No.”", "قال: «لا»"),
+        ("### Contact", "### اتصال"),  # the source does not end a sentence
+        ("CNN reported it live on CNN.", "بثت ذلك مباشرة على سي إن إن."),  # إن is a letter of CNN here
+        ("The attrition rate was 50%.", "كان معدل التناقص 50%"),
+    ]
+    assert quiet(pairs, "truncated")
+
+
+# ----------------------------------------------------------------------------- demo
+def test_form_checks_quiet_on_demo():
+    df, _ = demo_frame()
+    assert run_checks(df, only=FORM).height == 0
+
+
+def test_schema_frame_without_bead_column_still_works():
+    df = frame([(LONG_EN, "")]).drop("bead")
+    assert run_checks(df, only=["empty_target"]).height == 1

@@ -1,0 +1,87 @@
+import pytest
+from helpers_form import demo_frame, fired, quiet
+
+from review.checks import run_checks
+
+CHECK = "number_mismatch"
+
+
+@pytest.mark.parametrize("src, tgt", [
+    ("In 2018 it grew.", "في عام ٢٠١٨ نمت."),
+    ("In 2018 it grew.", "في عام ۲۰۱۸ نمت."),
+    ("About 50% left.", "غادر حوالي ٥٠٪."),
+    ("About 50% left.", "غادر حوالي 50٪."),
+    ("About 50% left.", "غادر حوالي 50 في المئة."),
+    ("It was 3.5 times.", "كان ٣٫٥ مرة."),
+    ("It was 3.5 times.", "كان 3,5 مرة."),
+    ("It cost 1,000 dollars.", "كلف ١٬٠٠٠ دولار."),
+    ("It cost 1,000 dollars.", "كلف 1000 دولار."),
+    ("A $2.5 billion deal.", "صفقة بقيمة 2.5 مليار دولار."),
+    ("A $2.5 billion deal.", "صفقة بقيمة 2500 مليون دولار."),
+    ("It sold for £125m.", "بيعت مقابل 125 مليون جنيه."),
+    ("5,000 people", "5 آلاف شخص"),
+    ("On 21/11/2023.", "في 21/11/2023."),
+    ("On 11/21/2023.", "في ٢١/١١/٢٠٢٣."),
+    ("At 10:30.", "في الساعة ١٠:٣٠."),
+    ("At about 04:00 BST.", "في حوالي الساعة 4 بالتوقيت البريطاني."),
+    ("Five days.", "خمسة أيام."),
+    ("5 days.", "خمسة أيام."),
+    ("over the last 5 days", "خلال الأيام الخمسة الماضية"),
+    ("five days", "5 أيام"),
+    ("2 million people", "مليوني شخص"),
+    ("three million people", "3 ملايين شخص"),
+    ("the 19th century", "القرن التاسع عشر"),
+    ("He was 21.", "كان عمره واحدًا وعشرين عامًا."),
+    ("In the 1990s.", "في التسعينيات."),
+    ("the 1950-53 Korean War", "الحرب الكورية من 1950 إلى 1953"),
+    ("turnout needs to be 50 percent plus one", "يجب أن تتجاوز المشاركة النصف بصوت"),
+    ("contact former_openai@mail2tor.com", "اتصل على former_openai@mail2tor.com"),  # digits of an address
+    ("see https://x.com/2020/02/17/844721/a", "انظر https://x.com/2020/02/17/844721/a"),
+    ("GPT-4, the G7 and 3D printing", "GPT-4 ومجموعة السبع والطباعة ثلاثية الأبعاد"),
+    ("No numbers here.", "لا أرقام هنا."),
+])
+def test_equal_numbers_in_any_script_or_format_are_quiet(src, tgt):
+    assert quiet([(src, tgt)], CHECK)
+
+
+def test_changed_number_is_paired_and_points_at_the_target_number():
+    tgt = "في عام 2019 نمت."
+    got = fired([("In 2018 it grew.", tgt)], CHECK)
+    assert got == [(1, "2019", "The number '2018' of the source appears as '2019' in the target.")]
+
+
+def test_changed_number_written_in_arabic_digits():
+    got = fired([("Between January 2018 and July 2020.", "بين يناير ٢٠١٨ ويوليو ٢٠٢١.")], CHECK)
+    assert [(g[1], "'2020'" in g[2]) for g in got] == [("٢٠٢١", True)]
+
+
+def test_missing_number_spans_the_whole_segment():
+    got = fired([("It rose 50% in 2018.", "ارتفع بنسبة 50%.")], CHECK)
+    assert got == [(1, None, "The number '2018' of the source is missing from the target.")]
+
+
+def test_extra_number_in_target():
+    got = fired([("It grew.", "نمت في 2020.")], CHECK)
+    assert got == [(1, "2020", "The target has the number '2020', which is not in the source.")]
+
+
+def test_scale_word_dropped_or_changed():
+    got = fired([("deals worth up to £1.5 million", "صفقات تساوي 1.5 جنيه إسترليني")], CHECK)
+    assert got[0][1] == "1.5" and "'£1.5 million'" in got[0][2]
+    got = fired([("upwards of 30,000 pupils", "أكثر من 300 ألف تلميذ")], CHECK)
+    assert got[0][1] == "300 ألف"
+
+
+def test_different_date_and_time():
+    got = fired([("On 21/11/2023 at 10:30.", "في 22/11/2023 الساعة 10:45.")], CHECK)
+    assert sorted(g[1] for g in got) == ["10:45", "22/11/2023"]
+
+
+def test_word_numbers_do_not_excuse_a_different_digit():
+    got = fired([("over the last 5 days", "خلال الأيام الخمسة الماضية و6 ساعات")], CHECK)
+    assert [g[1] for g in got] == ["6"]
+
+
+def test_numbers_quiet_on_demo():
+    df, _ = demo_frame()
+    assert run_checks(df, only=[CHECK]).height == 0
