@@ -8,6 +8,24 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    # The only portable way to read the umask is to set it; done once, at import.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
+def file_mode(target: Path) -> int:
+    """The mode a new file would get (mkstemp makes 0600 files), or the replaced file's mode."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_UMASK
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path):
     """Yield a temporary path in the target's folder; rename it over `path` only on success."""
@@ -17,6 +35,7 @@ def atomic_path(path: str | Path):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, file_mode(target))
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

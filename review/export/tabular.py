@@ -25,10 +25,27 @@ def _nested_to_json(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def frame_to_bytes(df: pl.DataFrame, fmt: str) -> bytes:
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cells(df: pl.DataFrame) -> pl.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
+    text = [c for c, t in df.schema.items() if t == pl.String]
+    risky = "^[" + "".join("\\" + c if c in "-+" else c for c in FORMULA_STARTS) + "]"
+    return df.with_columns(
+        pl.when(pl.col(c).str.contains(risky)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in text)
+
+
+def frame_to_bytes(df: pl.DataFrame, fmt: str, spreadsheet: bool = False) -> bytes:
+    """`spreadsheet` (CSV only): UTF-8 with a BOM, so that Excel reads Arabic right, and
+    formula-like cells made inert."""
     if fmt == "jsonl":
         return df.write_ndjson().encode("utf-8")
     if fmt == "csv":
+        if spreadsheet:
+            return b"\xef\xbb\xbf" + inert_cells(_nested_to_json(df)).write_csv().encode("utf-8")
         return _nested_to_json(df).write_csv().encode("utf-8")
     if fmt == "parquet":
         buf = io.BytesIO()
@@ -37,8 +54,8 @@ def frame_to_bytes(df: pl.DataFrame, fmt: str) -> bytes:
     raise ValueError(f"unknown table format {fmt!r}; choose one of {', '.join(TABULAR_FORMATS)}")
 
 
-def write_frame(df: pl.DataFrame, path: str | Path, fmt: str) -> None:
+def write_frame(df: pl.DataFrame, path: str | Path, fmt: str, spreadsheet: bool = False) -> None:
     """Write atomically: readers never see half a file."""
-    data = frame_to_bytes(df, fmt)
+    data = frame_to_bytes(df, fmt, spreadsheet)
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)

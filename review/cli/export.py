@@ -1,0 +1,45 @@
+"""`review export PROJECT --format F -o OUT` and `review report PROJECT -o report.html`."""
+
+from __future__ import annotations
+
+import click
+
+EXPORT_FORMATS = ("text", "tmx", "xliff", "xliff2", "csv", "jsonl", "parquet")
+
+
+@click.command("export")
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="text", show_default=True,
+              help="text: the corrected document in its original layout; tmx; xliff (1.2); xliff2 "
+                   "(2.1); csv/jsonl/parquet: the full segment and review table.")
+@click.option("-o", "--out", "out", type=click.Path(), required=True,
+              help="Output file (a folder for --format text with several documents).")
+@click.option("--approved-only", is_flag=True,
+              help="Use corrections of approved segments only; the others keep the MT.")
+@click.option("--mark-unreviewed", is_flag=True,
+              help="Text: wrap segments nobody reviewed in ⟪ ⟫ so that they stand out.")
+def export(project, fmt, out, approved_only, mark_unreviewed):
+    """Export PROJECT: the corrected translation or an interchange file. Written atomically."""
+    from review.export.project import export_project
+    from review.store import Project
+
+    with Project.open(project) as p:
+        paths = export_project(p, fmt, out, approved_only=approved_only, mark_unreviewed=mark_unreviewed)
+    for path in paths:
+        click.echo(f"wrote {path}")
+
+
+@click.command("report")
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.option("-o", "--out", "out", type=click.Path(dir_okay=False), required=True, help="Output file.")
+@click.option("--format", "fmt", type=click.Choice(("html", "json")), default="html", show_default=True)
+@click.option("--threshold", type=float, default=None,
+              help="MQM pass mark: penalty points per 1,000 source words (default 10).")
+def report(project, out, fmt, threshold):
+    """Write the QA report of PROJECT: one self-contained HTML file (or JSON with the same data)."""
+    from review.export.report import DEFAULT_THRESHOLD, write_report
+    from review.store import Project
+
+    with Project.open(project) as p:
+        write_report(p, out, fmt, DEFAULT_THRESHOLD if threshold is None else threshold)
+    click.echo(f"wrote {out}")

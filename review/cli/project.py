@@ -1,0 +1,81 @@
+"""`review init PROJECT INPUT...` and `review rescore PROJECT`: the SQLite review project."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+INPUT_FORMATS = ("text", "tsv", "csv", "jsonl", "parquet", "tmx", "xliff", "po")
+
+
+def _progress():
+    from review.cli.score import ProgressBar
+
+    return ProgressBar(sys.stderr)
+
+
+@click.command("init")
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.option("--bt", type=click.Path(dir_okay=False), default=None,
+              help="Back-translation of the target into the source language (same layout as the target).")
+@click.option("--ref", type=click.Path(dir_okay=False), default=None,
+              help="Human reference translation (same layout as the target).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="TOML configuration; kept in the project for rescoring.")
+@click.option("--glossary", type=click.Path(dir_okay=False), default=None,
+              help="Glossary / do-not-translate list; kept in the project.")
+@click.option("--src-lang", default=None, help="Source language code (default: en).")
+@click.option("--tgt-lang", default=None, help="Target language code (default: ar).")
+@click.option("--encoding", default=None, help="Force the text encoding, e.g. cp1256 or utf-16.")
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS), default=None,
+              help="Format of the inputs (default: from extension or content).")
+@click.option("--force", is_flag=True, help="Replace an existing project file.")
+def init(project, inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, input_format, force):
+    """Create the review project PROJECT (one SQLite file) from INPUT... (a source and a target
+    document, or pre-aligned files), scored and ready for the dashboard."""
+    from review.config import load_config
+    from review.errors import InputError
+    from review.pipeline import load_inputs
+    from review.score import score
+    from review.store import Project
+
+    if Path(project).exists() and not force:
+        raise InputError(project, "project already exists (use --force to replace it)")
+    config = load_config(config_path, glossary=glossary)
+    config_text = Path(config_path).read_text(encoding="utf-8") if config_path else None
+    corpus = load_inputs(list(inputs), bt=bt, ref=ref, src_lang=src_lang, tgt_lang=tgt_lang,
+                         encoding=encoding, input_format=input_format)
+    click.echo(f"loaded {corpus.segments.height} segments in {corpus.documents.height} document(s); "
+               "scoring ...", err=True)
+    with _progress() as bar:
+        scored = score(corpus, config, progress=bar.update if bar.enabled else None)
+    p = Project.create(project, corpus, scored, overwrite=force, config_text=config_text,
+                       glossary_path=config.glossary)
+    progress = p.progress()
+    p.close()
+    click.echo(f"created {project}: {progress['total']} segments, {progress['flagged']} flagged")
+    click.echo(f"signature: {scored.signature}")
+
+
+@click.command("rescore")
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="TOML configuration (default: the one kept in the project); kept for next time.")
+@click.option("--glossary", type=click.Path(dir_okay=False), default=None,
+              help="Glossary (default: the one kept in the project); kept for next time.")
+def rescore(project, config_path, glossary):
+    """Re-run the checks and metrics on PROJECT's machine translation. Corrections, statuses,
+    annotations and verdicts are kept."""
+    from review.store import Project
+
+    p = Project.open(project)
+    with _progress() as bar:
+        p.rescore(config=config_path, glossary=glossary, progress=bar.update if bar.enabled else None)
+    progress = p.progress()
+    signature = p.signature
+    p.close()
+    click.echo(f"rescored {project}: {progress['total']} segments, {progress['flagged']} flagged")
+    click.echo(f"signature: {signature}")

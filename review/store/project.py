@@ -1,0 +1,800 @@
+"""A review project: one SQLite file holding the corpus, its scores and the review record.
+
+Every correction is an append-only revision. A save names the revision it was made on
+(`base_rev`); when someone else saved meanwhile the save is refused with a ConflictError that
+carries both texts. The compare and the insert run in one IMMEDIATE transaction, so this holds
+across connections and processes as well as threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+import warnings
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from review.corpus import Corpus
+from review.errors import ConflictError, InputError
+from review.export.atomic import file_mode
+from review.schema import (
+    ANNOTATION_ID, CATEGORY, CHECK, CURRENT, DOC, DOCUMENT_SCHEMA, END, FLAG_ID, FLAG_SCHEMA,
+    FLAGGED, FROM_CORRECTION, MQM_CATEGORIES, N_FLAGS, PENALTY, REV, REVIEWER, RISK,
+    SEG, SEGMENT_SCHEMA, SEVERITIES, SEVERITY, SIDE, SOURCE, START, STATUS, STATUSES, TARGET, UPDATED,
+    VERDICT, VERDICTS, conform,
+)
+from review.store.tables import (
+    ANNOTATION_SCHEMA, APPLICATION_ID, RECHECKED, REVISION_SCHEMA, SCHEMA_VERSION, SCORE_SCHEMA,
+    STORED_FLAG_SCHEMA, STORED_SEGMENT_SCHEMA, VERDICT_SCHEMA, migrate, q,
+)
+
+TO_REVIEW, CORRECTED, APPROVED = STATUSES
+SEARCH_SIDES = ("both", "source", "target")
+_SEG_COLS = ", ".join(f"s.{q(c)}" for c in STORED_SEGMENT_SCHEMA)
+_FLAG_COLS = [c for c in FLAG_SCHEMA if c not in (DOC, SEG)]
+_TOP_LEVEL = {c.split("/")[0] for c in MQM_CATEGORIES}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _frame(rows: list[tuple], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Rows from sqlite3 into a typed frame (SQLite has no booleans: 0/1 become False/True)."""
+    cols = list(zip(*rows)) if rows else [()] * len(schema)
+    series = []
+    for (name, dtype), values in zip(schema.items(), cols):
+        if dtype == pl.Boolean:
+            s = pl.Series(name, values, dtype=pl.Int64, strict=False).cast(pl.Boolean)
+        else:
+            s = pl.Series(name, values, dtype=dtype, strict=False)
+        series.append(s)
+    return pl.DataFrame(series)
+
+
+def _sql_value(v: Any) -> Any:
+    return int(v) if isinstance(v, bool) else v
+
+
+def _placeholders(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+def _require(value: str | None, allowed: tuple[str, ...], what: str) -> None:
+    if value not in allowed:
+        raise InputError(None, f"unknown {what} {value!r}; choose one of {', '.join(allowed)}")
+
+
+def _require_reviewer(reviewer: str) -> str:
+    name = (reviewer or "").strip()
+    if not name:
+        raise InputError(None, "a reviewer name is required")
+    return name
+
+
+class Project:
+    """Open with Project.open(path) or build with Project.create(path, corpus, scored)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self._conn = conn
+        # Streamlit runs sessions in threads: they share this connection one call at a time.
+        self._lock = threading.RLock()
+        self._config_cache: tuple[Any, Any] | None = None
+        self._writes = 0  # our own commits; PRAGMA data_version counts the other connections'
+        self._cache: dict[str, tuple[tuple, Any]] = {}
+
+    # ------------------------------------------------------------------ opening and creating
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL mode; a save stays cheap
+        return conn
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Project":
+        p = Path(path)
+        if not p.is_file():
+            raise InputError(p, "no such project file")
+        try:
+            conn = cls._connect(p)
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as e:
+            raise InputError(p, f"not a review project ({e})") from None
+        if app_id != APPLICATION_ID:
+            conn.close()
+            raise InputError(p, "not a review project (made by another program)")
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise InputError(p, f"project schema version {version} is newer than this program "
+                                f"understands ({SCHEMA_VERSION}): upgrade mt-review")
+        conn.execute("PRAGMA journal_mode = WAL")
+        migrate(conn)
+        return cls(p, conn)
+
+    @classmethod
+    def create(cls, path: str | Path, corpus: Corpus, scored: Any = None, overwrite: bool = False,
+               *, config_text: str | None = None, glossary_path: str | Path | None = None) -> "Project":
+        """Write a new project file. It is built beside `path` and renamed into place at the end,
+        so a failure leaves nothing behind (and an existing project untouched).
+
+        `config_text` (TOML) and the glossary file are kept inside the project, so that a rescore
+        and the checks re-run on corrections use the same settings wherever the project moves."""
+        target = Path(path)
+        if target.exists() and not overwrite:
+            raise InputError(target, "project already exists (use --force to replace it)")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            conn = cls._connect(tmp)
+            try:
+                # A temporary file nobody else sees yet: no need to journal or sync while filling.
+                conn.execute("PRAGMA journal_mode = OFF")
+                conn.execute("PRAGMA synchronous = OFF")
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                migrate(conn)
+                _fill(conn, corpus, scored, config_text, _glossary_items(glossary_path))
+                conn.execute("PRAGMA journal_mode = WAL")
+            finally:
+                conn.close()
+            # A stale WAL of a replaced project would be replayed into the new file: remove it.
+            for suffix in ("-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(str(target) + suffix)
+            os.chmod(tmp, file_mode(target))
+            os.replace(tmp, target)
+        except BaseException:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(str(tmp) + suffix)
+            raise
+        return cls.open(target)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ internals
+    @contextlib.contextmanager
+    def _write(self):
+        """One IMMEDIATE transaction: takes the write lock before reading, so read-compare-write
+        cannot interleave with another writer."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+            self._writes += 1
+
+    def _cached(self, name: str, build):
+        """`build()` once per state of the file: reused until any connection commits a change."""
+        with self._lock:
+            key = (self._conn.execute("PRAGMA data_version").fetchone()[0], self._writes)
+            hit = self._cache.get(name)
+            if hit is not None and hit[0] == key:
+                return hit[1]
+            value = build()
+            self._cache[name] = (key, value)
+            return value
+
+    def _rows(self, sql: str, params: tuple | list = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def _meta(self, key: str) -> str | None:
+        rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def _state(self, c: sqlite3.Connection, doc: str, seg: int) -> tuple[int, str, str | None]:
+        row = c.execute(f"SELECT {q(REV)}, {q(CURRENT)}, {q(REVIEWER)} FROM segments "
+                        f"WHERE {q(DOC)} = ? AND {q(SEG)} = ?", (doc, seg)).fetchone()
+        if row is None:
+            raise InputError(self.path, f"no segment {doc} #{seg}")
+        return row
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def signature(self) -> str | None:
+        return self._meta("signature")
+
+    @property
+    def config_text(self) -> str | None:
+        return self._meta("config")
+
+    def summary(self) -> dict:
+        text = self._meta("summary")
+        return json.loads(text) if text else {}
+
+    def documents(self) -> pl.DataFrame:
+        cols = ", ".join(q(c) for c in DOCUMENT_SCHEMA)
+        return _frame(self._rows(f"SELECT {cols} FROM documents ORDER BY rowid"), DOCUMENT_SCHEMA)
+
+    def segments(self) -> pl.DataFrame:
+        """Every segment in document order, with scores and review columns (cached until the
+        project changes: the dashboard's overview asks often)."""
+        return self._cached("segments", lambda: _frame(
+            self._rows(f"SELECT {_SEG_COLS} FROM segments s ORDER BY s.rowid"), STORED_SEGMENT_SCHEMA))
+
+    def metrics(self) -> pl.DataFrame:
+        rows = self._rows("SELECT name, value, signature FROM metrics ORDER BY name")
+        return _frame(rows, {"name": pl.String(), "value": pl.Float64(), "signature": pl.String()})
+
+    def segment(self, doc: str, seg: int) -> dict:
+        rows = self._rows(f"SELECT {_SEG_COLS} FROM segments s WHERE s.{q(DOC)} = ? AND s.{q(SEG)} = ?",
+                          (doc, seg))
+        if not rows:
+            raise InputError(self.path, f"no segment {doc} #{seg}")
+        return _frame(rows, STORED_SEGMENT_SCHEMA).row(0, named=True)
+
+    def neighbours(self, doc: str, seg: int, k: int = 2) -> pl.DataFrame:
+        """Segments doc #seg-k .. #seg+k (the segment itself included), in document order."""
+        rows = self._rows(f"SELECT {_SEG_COLS} FROM segments s WHERE s.{q(DOC)} = ? "
+                          f"AND s.{q(SEG)} BETWEEN ? AND ? ORDER BY s.{q(SEG)}", (doc, seg - k, seg + k))
+        return _frame(rows, STORED_SEGMENT_SCHEMA)
+
+    def queue(self, *, flagged_only: bool = True, checks=None, categories=None, severities=None,
+              statuses=None, docs=None, search: str | None = None, regex: bool = False,
+              search_side: str = "both", hide_approved: bool = False, offset: int = 0,
+              limit: int = 50) -> tuple[pl.DataFrame, int]:
+        """One page of segments, worst first (risk, then document order), and the total count."""
+        where, params = _queue_filter(flagged_only, checks, categories, severities, statuses, docs,
+                                      search, regex, search_side, hide_approved)
+        cond = " AND ".join(where) or "1"
+        with self._lock:
+            if regex:
+                self._conn.create_function("regexp", 2, _regexp, deterministic=True)
+            total = self._conn.execute(f"SELECT COUNT(*) FROM segments s WHERE {cond}", params).fetchone()[0]
+            # Pick the page's rows on the narrow keys first (index-only when possible), then read
+            # just those rows: sorting whole rows with their text is what makes a page slow.
+            order = f"s.{q(RISK)} DESC, s.{q(DOC)}, s.{q(SEG)}"
+            rows = self._conn.execute(
+                f"SELECT {_SEG_COLS} FROM segments s WHERE s.rowid IN ("
+                f"SELECT s.rowid FROM segments s WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?) "
+                f"ORDER BY {order}", [*params, int(limit), int(offset)]).fetchall()
+        return _frame(rows, STORED_SEGMENT_SCHEMA), total
+
+    def flags(self, doc: str | None = None, seg: int | None = None, *, which: str = "current") -> pl.DataFrame:
+        """Flags with FLAG_ID and the reviewers' VERDICT.
+
+        which="current": for a corrected segment whose correction was re-checked, the flags of the
+        correction; otherwise those of the MT. "mt": the flags of the last scoring run only.
+        "all": both.
+        """
+        where, params = [], []
+        if which == "current":
+            where.append(f"f.{q(FROM_CORRECTION)} = s.{RECHECKED}")
+        elif which == "mt":
+            where.append(f"f.{q(FROM_CORRECTION)} = 0")
+        elif which != "all":
+            raise ValueError(f"which must be current, mt or all, not {which!r}")
+        if doc is not None:
+            where.append(f"f.{q(DOC)} = ?")
+            params.append(doc)
+        if seg is not None:
+            where.append(f"f.{q(SEG)} = ?")
+            params.append(seg)
+        cols = ", ".join(f"f.{q(c)}" for c in [FLAG_ID, *FLAG_SCHEMA, FROM_CORRECTION])
+        sql = (f"SELECT {cols}, v.{q(VERDICT)} FROM flags f "
+               f"JOIN segments s ON s.{q(DOC)} = f.{q(DOC)} AND s.{q(SEG)} = f.{q(SEG)} "
+               f"LEFT JOIN verdicts v ON {_verdict_join('f', 'v')} "
+               f"WHERE {' AND '.join(where) or '1'} ORDER BY s.rowid, f.{q(FLAG_ID)}")
+        return _frame(self._rows(sql, params), STORED_FLAG_SCHEMA)
+
+    def revisions(self, doc: str, seg: int) -> pl.DataFrame:
+        cols = ", ".join(q(c) for c in REVISION_SCHEMA)
+        rows = self._rows(f"SELECT {cols} FROM revisions WHERE {q(DOC)} = ? AND {q(SEG)} = ? "
+                          f"ORDER BY {q(REV)}", (doc, seg))
+        return _frame(rows, REVISION_SCHEMA)
+
+    def all_revisions(self) -> pl.DataFrame:
+        cols = ", ".join(q(c) for c in REVISION_SCHEMA)
+        return _frame(self._rows(f"SELECT {cols} FROM revisions ORDER BY rowid"), REVISION_SCHEMA)
+
+    def annotations(self, doc: str | None = None, seg: int | None = None) -> pl.DataFrame:
+        where, params = _doc_seg_filter(doc, seg)
+        cols = ", ".join(q(c) for c in ANNOTATION_SCHEMA)
+        rows = self._rows(f"SELECT {cols} FROM annotations WHERE {where} ORDER BY {q(ANNOTATION_ID)}", params)
+        return _frame(rows, ANNOTATION_SCHEMA)
+
+    def verdicts(self) -> pl.DataFrame:
+        """Every verdict given, also on flags that a later rescore no longer raises."""
+        cols = ", ".join(q(c) for c in VERDICT_SCHEMA)
+        rows = self._rows(f"SELECT {cols} FROM verdicts ORDER BY rowid")
+        return _frame(rows, VERDICT_SCHEMA).with_columns(
+            pl.when(pl.col(c) < 0).then(None).otherwise(pl.col(c)).alias(c) for c in (START, END))
+
+    def progress(self) -> dict:
+        return dict(self._cached("progress", self._progress))
+
+    def _progress(self) -> dict:
+        row = self._rows(
+            f"SELECT COUNT(*), SUM({q(STATUS)} != ?), SUM({q(STATUS)} = ?), SUM({q(STATUS)} = ?), "
+            f"SUM({q(FLAGGED)} = 1) FROM segments", (TO_REVIEW, CORRECTED, APPROVED))[0]
+        total, reviewed, corrected, approved, flagged = (int(v or 0) for v in row)
+        return {"total": total, "reviewed": reviewed, "corrected": corrected, "approved": approved,
+                "flagged": flagged}
+
+    # ------------------------------------------------------------------ the review record
+    def save(self, doc: str, seg: int, text: str, reviewer: str, base_rev: int,
+             note: str | None = None, *, recheck: bool = True) -> int:
+        """Append a revision made on `base_rev`; returns its number. Refused (ConflictError) when
+        the segment's latest revision is no longer `base_rev`.
+
+        The revision is committed first; then (unless `recheck=False`) the checks run on the new
+        text and their flags become the segment's current flags (see `recheck`). A failure of the
+        checks never undoes a saved correction: it is reported as a warning."""
+        reviewer = _require_reviewer(reviewer)
+        if not isinstance(text, str):
+            raise InputError(None, "the correction must be text")
+        now = _now()
+        with self._write() as c:
+            rev, current, by = self._state(c, doc, seg)
+            if rev != base_rev:
+                raise ConflictError(
+                    f"{doc} #{seg} was changed by {by or 'someone else'} (revision {rev}) after you "
+                    f"opened revision {base_rev}; your text was not saved", mine=text, theirs=current,
+                    theirs_by=by or "")
+            new = rev + 1
+            c.execute("INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      (doc, seg, new, text, reviewer, now, note))
+            c.execute(f"UPDATE segments SET {q(CURRENT)} = ?, {q(REV)} = ?, {q(STATUS)} = ?, "
+                      f"{q(REVIEWER)} = ?, {q(UPDATED)} = ?, {RECHECKED} = 0 "
+                      f"WHERE {q(DOC)} = ? AND {q(SEG)} = ?",
+                      (text, new, CORRECTED, reviewer, now, doc, seg))
+            c.execute("INSERT INTO status_log VALUES (?, ?, ?, ?, ?)", (doc, seg, CORRECTED, reviewer, now))
+            c.execute(f"DELETE FROM flags WHERE {q(DOC)} = ? AND {q(SEG)} = ? AND {q(FROM_CORRECTION)} = 1",
+                      (doc, seg))
+        if recheck:
+            try:
+                self.recheck(doc, seg)
+            except Exception as e:  # noqa: BLE001 (the correction is saved; the flags are stale)
+                warnings.warn(f"{doc} #{seg}: saved, but the checks failed on the correction: {e}",
+                              RuntimeWarning, stacklevel=2)
+        return new
+
+    def recheck(self, doc: str, seg: int) -> pl.DataFrame | None:
+        """Run the checks on the segment's latest correction and store their flags as its current
+        flags (FROM_CORRECTION). Returns them, or None when there is no correction or the checks
+        are not installed. If another save lands meanwhile, its own recheck wins."""
+        rows = self._rows(f"SELECT {q(REV)}, {q(CURRENT)} FROM segments WHERE {q(DOC)} = ? AND {q(SEG)} = ?",
+                          (doc, seg))
+        if not rows:
+            raise InputError(self.path, f"no segment {doc} #{seg}")
+        rev, text = rows[0]
+        if rev == 0:
+            return None
+        flags = self._check_correction(doc, seg, text)
+        if flags is None:
+            return None
+        with self._write() as c:
+            if self._state(c, doc, seg)[0] != rev:
+                return flags
+            c.execute(f"DELETE FROM flags WHERE {q(DOC)} = ? AND {q(SEG)} = ? AND {q(FROM_CORRECTION)} = 1",
+                      (doc, seg))
+            _insert_flags(c, flags, from_correction=True)
+            c.execute(f"UPDATE segments SET {RECHECKED} = 1 WHERE {q(DOC)} = ? AND {q(SEG)} = ?", (doc, seg))
+        return flags
+
+    def approve(self, doc: str, seg: int, reviewer: str, base_rev: int) -> None:
+        """Approve the text of revision `base_rev` (ConflictError if it is no longer the latest)."""
+        reviewer = _require_reviewer(reviewer)
+        now = _now()
+        with self._write() as c:
+            rev, current, by = self._state(c, doc, seg)
+            if rev != base_rev:
+                raise ConflictError(
+                    f"{doc} #{seg} was changed by {by or 'someone else'} (revision {rev}) after you "
+                    f"opened revision {base_rev}; not approved", mine="", theirs=current, theirs_by=by or "")
+            self._set_status(c, doc, seg, APPROVED, reviewer, now)
+
+    def set_status(self, doc: str, seg: int, status: str, reviewer: str) -> None:
+        _require(status, STATUSES, "status")
+        reviewer = _require_reviewer(reviewer)
+        with self._write() as c:
+            self._state(c, doc, seg)
+            self._set_status(c, doc, seg, status, reviewer, _now())
+
+    @staticmethod
+    def _set_status(c, doc, seg, status, reviewer, now) -> None:
+        c.execute(f"UPDATE segments SET {q(STATUS)} = ?, {q(REVIEWER)} = ?, {q(UPDATED)} = ? "
+                  f"WHERE {q(DOC)} = ? AND {q(SEG)} = ?", (status, reviewer, now, doc, seg))
+        c.execute("INSERT INTO status_log VALUES (?, ?, ?, ?, ?)", (doc, seg, status, reviewer, now))
+
+    def approve_unflagged(self, reviewer: str) -> int:
+        """Approve every segment still to review that has no flag at all. Returns how many."""
+        reviewer = _require_reviewer(reviewer)
+        now = _now()
+        cond = (f"{q(STATUS)} = '{TO_REVIEW}' AND COALESCE({q(FLAGGED)}, 0) = 0 "
+                f"AND COALESCE({q(N_FLAGS)}, 0) = 0 AND {RECHECKED} = 0")
+        with self._write() as c:
+            c.execute(f"INSERT INTO status_log SELECT {q(DOC)}, {q(SEG)}, ?, ?, ? FROM segments WHERE {cond}",
+                      (APPROVED, reviewer, now))
+            n = c.execute(f"UPDATE segments SET {q(STATUS)} = ?, {q(REVIEWER)} = ?, {q(UPDATED)} = ? "
+                          f"WHERE {cond}", (APPROVED, reviewer, now)).rowcount
+        return n
+
+    def annotate(self, doc: str, seg: int, category: str, severity: str, start: int | None,
+                 end: int | None, comment: str | None, reviewer: str) -> int:
+        """A reviewer's MQM annotation on the segment's current text; returns its id."""
+        _require(category, MQM_CATEGORIES, "MQM category")
+        _require(severity, SEVERITIES, "severity")
+        reviewer = _require_reviewer(reviewer)
+        with self._write() as c:
+            rev, current, _ = self._state(c, doc, seg)
+            if (start is None) != (end is None) or (
+                    start is not None and not 0 <= start <= end <= len(current)):
+                raise InputError(None, f"span [{start}, {end}) is not inside the text of {doc} #{seg}")
+            cur = c.execute("INSERT INTO annotations VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            (doc, seg, rev, category, severity, start, end, comment, reviewer, _now()))
+            return cur.lastrowid
+
+    def delete_annotation(self, annotation_id: int) -> None:
+        with self._write() as c:
+            c.execute(f"DELETE FROM annotations WHERE {q(ANNOTATION_ID)} = ?", (annotation_id,))
+
+    def set_verdict(self, flag_id: int, verdict: str | None, reviewer: str) -> None:
+        """Confirm an automatic flag or mark it a false alarm; None withdraws the verdict."""
+        if verdict is not None:
+            _require(verdict, VERDICTS, "verdict")
+        reviewer = _require_reviewer(reviewer)
+        with self._write() as c:
+            row = c.execute(f"SELECT {q(DOC)}, {q(SEG)}, {q(CHECK)}, COALESCE({q(SIDE)}, ''), "
+                            f"COALESCE({q(START)}, -1), COALESCE({q(END)}, -1) FROM flags "
+                            f"WHERE {q(FLAG_ID)} = ?", (flag_id,)).fetchone()
+            if row is None:
+                raise InputError(self.path, f"no flag {flag_id} (the project was rescored?)")
+            if verdict is None:
+                c.execute(f"DELETE FROM verdicts WHERE {q(DOC)} = ? AND {q(SEG)} = ? AND {q(CHECK)} = ? "
+                          f"AND {q(SIDE)} = ? AND {q(START)} = ? AND {q(END)} = ?", row)
+            else:
+                c.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          (*row, verdict, reviewer, _now()))
+
+    # ------------------------------------------------------------------ scoring
+    @contextlib.contextmanager
+    def _scoring_config(self, config: Any = None, glossary: Any = None):
+        """The review.config.Config to score with: the one given, a TOML path, or the project's
+        stored TOML; with the stored glossary written to a temporary file for the duration (the
+        signature hashes the glossary's bytes, so it matches the original run)."""
+        from review.config import Config, load_config
+
+        with tempfile.TemporaryDirectory(prefix="mt-review-") as d:
+            if glossary is None and self._meta_raw("glossary") is not None:
+                glossary = Path(d) / (self._meta("glossary_name") or "glossary.tsv")
+                glossary.write_bytes(_as_bytes(self._meta_raw("glossary")))
+            if isinstance(config, Config):
+                if glossary is not None and not isinstance(glossary, pl.DataFrame):
+                    config.glossary = str(glossary)
+                yield config, glossary
+                return
+            if config is None and self.config_text:
+                config = Path(d) / "config.toml"
+                config.write_text(self.config_text, encoding="utf-8")
+            path_glossary = None if isinstance(glossary, pl.DataFrame) else glossary
+            yield load_config(config, glossary=path_glossary), glossary
+
+    def _correction_checker(self):
+        """(config, glossary frame) for check_segment, loaded once per stored configuration."""
+        key = (self.config_text, self._meta_raw("glossary"))
+        if self._config_cache is None or self._config_cache[0] != key:
+            from review.score import resolve_glossary
+
+            with self._scoring_config() as (cfg, _):
+                frame = resolve_glossary(None, cfg)
+            self._config_cache = (key, (cfg, frame))
+        return self._config_cache[1]
+
+    def _meta_raw(self, key: str) -> Any:
+        return self._meta(key)
+
+    def _check_correction(self, doc: str, seg: int, text: str) -> pl.DataFrame | None:
+        """Flags of the corrected text, or None when the checks are not installed (a correction is
+        never lost because the checks cannot run)."""
+        try:
+            from review.score import check_segment
+
+            cfg, glossary = self._correction_checker()
+            flags = check_segment(self._ingest_row(doc, seg), text, config=cfg, glossary=glossary)
+        except ImportError:
+            return None
+        return conform(flags, FLAG_SCHEMA).with_columns(pl.lit(doc).alias(DOC), pl.lit(seg).alias(SEG))
+
+    def _ingest_row(self, doc: str, seg: int) -> pl.DataFrame:
+        cols = ", ".join(q(c) for c in SEGMENT_SCHEMA)
+        rows = self._rows(f"SELECT {cols} FROM segments WHERE {q(DOC)} = ? AND {q(SEG)} = ?", (doc, seg))
+        if not rows:
+            raise InputError(self.path, f"no segment {doc} #{seg}")
+        return _frame(rows, SEGMENT_SCHEMA)
+
+    def corpus(self) -> Corpus:
+        """The corpus as loaded (the MT, not the corrections)."""
+        return Corpus(segments=self.segments().select(list(SEGMENT_SCHEMA)), documents=self.documents())
+
+    def rescore(self, config: Any = None, glossary: Any = None, progress=None) -> None:
+        """Re-run the checks and metrics on the MT (review.score.score); corrections, statuses and
+        verdicts are kept (a verdict stays with a flag that is raised again at the same place).
+
+        `config`: a review.config.Config, a TOML path (then kept in the project for the next
+        runs), or None for the project's stored configuration. `glossary`: a path (kept in the
+        project too) or None for the stored one."""
+        from review.score import resolve_glossary, score
+
+        config_text = None
+        if isinstance(config, (str, os.PathLike)):
+            try:
+                config_text = Path(config).read_text(encoding="utf-8")
+            except OSError as e:
+                raise InputError(config, f"cannot read configuration: {e}") from None
+        glossary_meta = _glossary_items(glossary) if isinstance(glossary, (str, os.PathLike)) else []
+        with self._scoring_config(config, glossary) as (cfg, gl):
+            scored = score(self.corpus(), config=cfg, glossary=gl, progress=progress)
+            frame = gl if isinstance(gl, pl.DataFrame) else resolve_glossary(None, cfg)
+            self.replace_scores(scored, config=cfg, glossary=frame, config_text=config_text,
+                                extra_meta=glossary_meta)
+
+    def replace_scores(self, scored: Any, config: Any = None, glossary: Any = None,
+                       config_text: str | None = None, extra_meta: list = ()) -> None:
+        """Store the result of a scoring run of this project's corpus (segments' score columns,
+        flags, summary, signature), and re-check the corrected segments' current text."""
+        rechecks = {}
+        try:
+            from review.score import check_segment
+
+            cfg, glossary = (config, glossary) if config is not None else self._correction_checker()
+            for doc, seg, rev, text in self._rows(f"SELECT {q(DOC)}, {q(SEG)}, {q(REV)}, {q(CURRENT)} "
+                                                  f"FROM segments WHERE {q(REV)} > 0"):
+                flags = check_segment(self._ingest_row(doc, seg), text, config=cfg, glossary=glossary)
+                rechecks[(doc, seg, rev)] = conform(flags, FLAG_SCHEMA).with_columns(
+                    pl.lit(doc).alias(DOC), pl.lit(seg).alias(SEG))
+        except ImportError:  # checks not installed: corrections keep the flags they have
+            rechecks = {}
+        with self._write() as c:
+            _update_scores(c, scored.segments)
+            c.execute(f"DELETE FROM flags WHERE {q(FROM_CORRECTION)} = 0")
+            _insert_flags(c, scored.flags, from_correction=False)
+            for (doc, seg, rev), flags in rechecks.items():
+                # A save that landed while we scored has re-checked its own text: keep that.
+                if c.execute(f"SELECT {q(REV)} FROM segments WHERE {q(DOC)} = ? AND {q(SEG)} = ?",
+                             (doc, seg)).fetchone()[0] != rev:
+                    continue
+                c.execute(f"DELETE FROM flags WHERE {q(DOC)} = ? AND {q(SEG)} = ? AND {q(FROM_CORRECTION)} = 1",
+                          (doc, seg))
+                _insert_flags(c, flags, from_correction=True)
+                c.execute(f"UPDATE segments SET {RECHECKED} = 1 WHERE {q(DOC)} = ? AND {q(SEG)} = ?", (doc, seg))
+            _write_meta(c, scored, config_text)
+            c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(extra_meta))
+        self._config_cache = None
+
+
+# ---------------------------------------------------------------------- helpers used above
+def _doc_seg_filter(doc, seg) -> tuple[str, list]:
+    where, params = [], []
+    if doc is not None:
+        where.append(f"{q(DOC)} = ?")
+        params.append(doc)
+    if seg is not None:
+        where.append(f"{q(SEG)} = ?")
+        params.append(seg)
+    return " AND ".join(where) or "1", params
+
+
+def _verdict_join(f: str, v: str) -> str:
+    return (f"{v}.{q(DOC)} = {f}.{q(DOC)} AND {v}.{q(SEG)} = {f}.{q(SEG)} AND {v}.{q(CHECK)} = {f}.{q(CHECK)} "
+            f"AND {v}.{q(SIDE)} = COALESCE({f}.{q(SIDE)}, '') AND {v}.{q(START)} = COALESCE({f}.{q(START)}, -1) "
+            f"AND {v}.{q(END)} = COALESCE({f}.{q(END)}, -1)")
+
+
+_REGEX_CACHE: dict[str, re.Pattern] = {}
+
+
+def _regexp(pattern: str, text: str | None) -> bool:
+    if text is None:
+        return False
+    rx = _REGEX_CACHE.get(pattern)
+    if rx is None:
+        rx = _REGEX_CACHE[pattern] = re.compile(pattern)
+    return rx.search(text) is not None
+
+
+def _as_list(values) -> list:
+    if values is None:
+        return []
+    if isinstance(values, str):
+        return [values]
+    return list(values)
+
+
+def _queue_filter(flagged_only, checks, categories, severities, statuses, docs, search, regex,
+                  search_side, hide_approved) -> tuple[list[str], list]:
+    where: list[str] = []
+    params: list = []
+    if flagged_only:
+        where.append(f"s.{q(FLAGGED)} = 1")
+    statuses = _as_list(statuses)
+    for s in statuses:
+        _require(s, STATUSES, "status")
+    if statuses:
+        where.append(f"s.{q(STATUS)} IN ({_placeholders(len(statuses))})")
+        params += statuses
+    if hide_approved:
+        where.append(f"s.{q(STATUS)} != '{APPROVED}'")
+    docs = _as_list(docs)
+    if docs:
+        where.append(f"s.{q(DOC)} IN ({_placeholders(len(docs))})")
+        params += docs
+
+    flag_where: list[str] = []
+    checks = _as_list(checks)
+    if checks:
+        flag_where.append(f"f.{q(CHECK)} IN ({_placeholders(len(checks))})")
+        params += checks
+    categories = _as_list(categories)
+    if categories:
+        # A top-level dimension ("Accuracy") selects all its subcategories.
+        parts = []
+        for cat in categories:
+            if cat not in MQM_CATEGORIES and cat not in _TOP_LEVEL:
+                _require(cat, MQM_CATEGORIES, "MQM category")
+            parts.append(f"(f.{q(CATEGORY)} = ? OR substr(f.{q(CATEGORY)}, 1, ?) = ?)")
+            params += [cat, len(cat) + 1, cat + "/"]
+        flag_where.append("(" + " OR ".join(parts) + ")")
+    severities = _as_list(severities)
+    for s in severities:
+        _require(s, SEVERITIES, "severity")
+    if severities:
+        flag_where.append(f"f.{q(SEVERITY)} IN ({_placeholders(len(severities))})")
+        params += severities
+    if flag_where:
+        # An uncorrelated IN (...) is built once; a correlated EXISTS would run per segment.
+        where.append(f"(s.{q(DOC)}, s.{q(SEG)}, s.{RECHECKED}) IN (SELECT f.{q(DOC)}, f.{q(SEG)}, "
+                     f"f.{q(FROM_CORRECTION)} FROM flags f WHERE {' AND '.join(flag_where)})")
+
+    if search:
+        _require(search_side, SEARCH_SIDES, "search side")
+        cols = {"source": [SOURCE], "target": [TARGET, CURRENT], "both": [SOURCE, TARGET, CURRENT]}[search_side]
+        if regex:
+            try:
+                re.compile(search)
+            except re.error as e:
+                raise InputError(None, f"invalid regular expression {search!r}: {e}") from None
+            parts = [f"regexp(?, s.{q(c)})" for c in cols]
+        else:
+            parts = [f"instr(s.{q(c)}, ?) > 0" for c in cols]
+        where.append("(" + " OR ".join(parts) + ")")
+        params += [search] * len(cols)
+    return where, params
+
+
+def _insert_flags(c: sqlite3.Connection, flags: pl.DataFrame, from_correction: bool) -> None:
+    if flags is None or flags.height == 0:
+        return
+    cols = [DOC, SEG, *_FLAG_COLS]
+    rows = conform(flags, FLAG_SCHEMA).select(cols).iter_rows()
+    names = ", ".join(q(x) for x in [*cols, FROM_CORRECTION])
+    c.executemany(f"INSERT INTO flags ({names}) VALUES ({_placeholders(len(cols) + 1)})",
+                  ((*r, int(from_correction)) for r in rows))
+
+
+def _score_frame(segments: pl.DataFrame) -> pl.DataFrame:
+    """The score columns of `segments`, defaults where the scorer left them out."""
+    defaults = {RISK: 0.0, PENALTY: 0.0, FLAGGED: False, N_FLAGS: 0}
+    exprs = []
+    for name, dtype in SCORE_SCHEMA.items():
+        if name in segments.columns:
+            exprs.append(pl.col(name).cast(dtype))
+        else:
+            exprs.append(pl.lit(defaults.get(name), dtype=dtype).alias(name))
+    return segments.select(pl.col(DOC), pl.col(SEG), *exprs)
+
+
+def _update_scores(c: sqlite3.Connection, segments: pl.DataFrame) -> None:
+    scores = _score_frame(segments)
+    sets = ", ".join(f"{q(n)} = ?" for n in SCORE_SCHEMA)
+    c.executemany(f"UPDATE segments SET {sets} WHERE {q(DOC)} = ? AND {q(SEG)} = ?",
+                  ((*(_sql_value(v) for v in r[2:]), r[0], r[1]) for r in scores.iter_rows()))
+
+
+def _write_meta(c: sqlite3.Connection, scored: Any, config_text: str | None) -> None:
+    items = {}
+    if scored is not None:
+        items["signature"] = getattr(scored, "signature", None)
+        items["summary"] = json.dumps(getattr(scored, "summary", {}) or {}, ensure_ascii=False, default=str)
+    if config_text is not None:
+        items["config"] = config_text
+    items["scored_at"] = _now() if scored is not None else None
+    c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", items.items())
+    if scored is not None:
+        c.execute("DELETE FROM metrics")
+        c.executemany("INSERT INTO metrics VALUES (?, ?, ?)", _corpus_metrics(items["summary"]))
+
+
+def _corpus_metrics(summary_json: str) -> list[tuple]:
+    """Corpus metric scores of the summary as (name, score, sacrebleu signature) rows.
+
+    review.score puts them under corpus.metrics as {pair: {metric: score, metric_signature: ...}},
+    e.g. "target_vs_reference.chrf"."""
+    summary = json.loads(summary_json)
+    metrics = (summary.get("corpus") or {}).get("metrics") or {}
+    rows = []
+    for pair, scores in metrics.items() if isinstance(metrics, dict) else ():
+        if not isinstance(scores, dict):
+            continue
+        for name, value in scores.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                rows.append((f"{pair}.{name}", float(value), scores.get(f"{name}_signature")))
+    return rows
+
+
+def _as_bytes(v: Any) -> bytes:
+    return v if isinstance(v, bytes) else str(v).encode("utf-8")
+
+
+def _glossary_items(path: str | Path | None) -> list[tuple[str, Any]]:
+    if path is None:
+        return []
+    p = Path(path)
+    try:
+        return [("glossary_name", p.name), ("glossary", p.read_bytes())]
+    except OSError as e:
+        raise InputError(p, f"cannot read glossary: {e}") from None
+
+
+def _fill(c: sqlite3.Connection, corpus: Corpus, scored: Any, config_text: str | None,
+          extra_meta: list[tuple[str, Any]] = ()) -> None:
+    segments = scored.segments if scored is not None else corpus.segments
+    segments = conform(segments, SEGMENT_SCHEMA)
+    documents = conform(corpus.documents, DOCUMENT_SCHEMA)
+    known = set(documents[DOC].to_list())
+    missing = [d for d in segments[DOC].unique(maintain_order=True).to_list() if d not in known]
+    if missing:
+        documents = pl.concat([documents, conform(pl.DataFrame({DOC: missing}), DOCUMENT_SCHEMA)])
+    # SQLite has no booleans; casting here keeps the per-value Python work out of the insert.
+    with_scores = pl.concat([segments.select(list(SEGMENT_SCHEMA)),
+                             _score_frame(segments).drop(DOC, SEG)], how="horizontal").with_columns(
+        pl.col(TARGET).fill_null("").alias(CURRENT))
+    with_scores = with_scores.with_columns(pl.col(c).cast(pl.Int64) for c, t in with_scores.schema.items()
+                                           if t == pl.Boolean)
+    documents = documents.with_columns(pl.col(c).cast(pl.Int64) for c, t in documents.schema.items()
+                                       if t == pl.Boolean)
+    c.execute("BEGIN")
+    try:
+        c.executemany(f"INSERT INTO documents VALUES ({_placeholders(len(DOCUMENT_SCHEMA))})",
+                      documents.iter_rows())
+        cols = [*SEGMENT_SCHEMA, *SCORE_SCHEMA, CURRENT]
+        names = ", ".join(q(x) for x in cols)
+        c.executemany(f"INSERT INTO segments ({names}) VALUES ({_placeholders(len(cols))})",
+                      with_scores.select(cols).iter_rows())
+        if scored is not None:
+            _insert_flags(c, scored.flags, from_correction=False)
+        c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                      [("created", _now()), ("program", "mt-review"), *extra_meta])
+        _write_meta(c, scored, config_text)
+        c.execute("COMMIT")
+    except sqlite3.IntegrityError as e:
+        c.execute("ROLLBACK")
+        raise InputError(None, f"the corpus cannot be stored: {e} (duplicate document/segment ids?)") from None
+    except BaseException:
+        c.execute("ROLLBACK")
+        raise

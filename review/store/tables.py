@@ -1,0 +1,187 @@
+"""The SQLite layout of a project file and the migrations that build and upgrade it.
+
+The schema version is SQLite's `user_version`; `MIGRATIONS[i]` takes a file from version i to
+version i + 1. Add a function at the end to change the layout; never edit a released one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import polars as pl
+
+from review.schema import (
+    ANNOTATION_ID, CATEGORY, CHECK, COMMENT, CURRENT, DOC, DOCUMENT_SCHEMA, END, FLAG_ID, FLAG_SCHEMA,
+    FLAGGED, FROM_CORRECTION, MAX_SEVERITY, METRIC_COLUMNS, N_FLAGS, NOTE, PENALTY, REV, REVIEWER, RISK,
+    SEG, SEGMENT_SCHEMA, SEVERITY, SIDE, START, STATUS, STATUSES, UPDATED, VERDICT,
+)
+
+# "MTRV": marks a SQLite file as one of our projects.
+APPLICATION_ID = 0x4D545256
+
+SCORE_SCHEMA: dict[str, pl.DataType] = {
+    RISK: pl.Float64(),
+    PENALTY: pl.Float64(),
+    FLAGGED: pl.Boolean(),
+    N_FLAGS: pl.Int64(),
+    MAX_SEVERITY: pl.String(),
+    **{m: pl.Float64() for m in METRIC_COLUMNS},
+}
+REVIEW_SCHEMA: dict[str, pl.DataType] = {
+    CURRENT: pl.String(),
+    REV: pl.Int64(),
+    STATUS: pl.String(),
+    REVIEWER: pl.String(),
+    UPDATED: pl.String(),
+}
+# What Project.segments() returns, in this column order.
+STORED_SEGMENT_SCHEMA = {**SEGMENT_SCHEMA, **SCORE_SCHEMA, **REVIEW_SCHEMA}
+# Internal: 1 when the segment's current flags are those of its correction (see Project.save).
+RECHECKED = "rechecked"
+
+STORED_FLAG_SCHEMA = {FLAG_ID: pl.Int64(), **FLAG_SCHEMA, FROM_CORRECTION: pl.Boolean(),
+                      VERDICT: pl.String()}
+REVISION_SCHEMA = {DOC: pl.String(), SEG: pl.Int64(), REV: pl.Int64(), CURRENT: pl.String(),
+                   REVIEWER: pl.String(), UPDATED: pl.String(), NOTE: pl.String()}
+ANNOTATION_SCHEMA = {ANNOTATION_ID: pl.Int64(), DOC: pl.String(), SEG: pl.Int64(), REV: pl.Int64(),
+                     CATEGORY: pl.String(), SEVERITY: pl.String(), START: pl.Int64(), END: pl.Int64(),
+                     COMMENT: pl.String(), REVIEWER: pl.String(), UPDATED: pl.String()}
+VERDICT_SCHEMA = {DOC: pl.String(), SEG: pl.Int64(), CHECK: pl.String(), SIDE: pl.String(),
+                  START: pl.Int64(), END: pl.Int64(), VERDICT: pl.String(), REVIEWER: pl.String(),
+                  UPDATED: pl.String()}
+
+
+def q(name: str) -> str:
+    """Quote an identifier: some of our column names (end, check) are SQL keywords."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_type(dtype: pl.DataType) -> str:
+    if dtype == pl.String:
+        return "TEXT"
+    if dtype == pl.Float64:
+        return "REAL"
+    return "INTEGER"  # Int64 and Boolean
+
+
+def _columns(schema: dict[str, pl.DataType]) -> str:
+    return ", ".join(f"{q(c)} {_sql_type(t)}" for c, t in schema.items())
+
+
+def run_script(c: sqlite3.Connection, script: str) -> None:
+    """Run several statements inside the caller's transaction (executescript would commit it)."""
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            c.execute(buf)
+            buf = ""
+    if buf.strip():
+        raise ValueError(f"incomplete SQL statement: {buf.strip()[:60]}")
+
+
+def _v1(c: sqlite3.Connection) -> None:
+    """The first layout: every table, with only the primary keys as indexes."""
+    statuses = ", ".join(f"'{s}'" for s in STATUSES)
+    flag_cols = {k: v for k, v in FLAG_SCHEMA.items() if k not in (DOC, SEG)}
+    run_script(c, f"""
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE documents ({_columns(DOCUMENT_SCHEMA)}, PRIMARY KEY ({q(DOC)}));
+        CREATE TABLE segments (
+            {_columns(SEGMENT_SCHEMA)},
+            {_columns(SCORE_SCHEMA)},
+            {q(CURRENT)} TEXT NOT NULL,
+            {q(REV)} INTEGER NOT NULL DEFAULT 0,
+            {q(STATUS)} TEXT NOT NULL DEFAULT 'to_review' CHECK ({q(STATUS)} IN ({statuses})),
+            {q(REVIEWER)} TEXT,
+            {q(UPDATED)} TEXT,
+            {RECHECKED} INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY ({q(DOC)}, {q(SEG)}),
+            FOREIGN KEY ({q(DOC)}) REFERENCES documents({q(DOC)})
+        );
+        CREATE TABLE flags (
+            {q(FLAG_ID)} INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: ids go stale on rescore
+            {q(DOC)} TEXT NOT NULL, {q(SEG)} INTEGER NOT NULL,
+            {_columns(flag_cols)},
+            {q(FROM_CORRECTION)} INTEGER NOT NULL DEFAULT 0,
+            FOREIGN KEY ({q(DOC)}, {q(SEG)}) REFERENCES segments({q(DOC)}, {q(SEG)})
+        );
+        CREATE TABLE metrics (name TEXT PRIMARY KEY, value REAL, signature TEXT);
+        CREATE TABLE revisions (
+            {q(DOC)} TEXT NOT NULL, {q(SEG)} INTEGER NOT NULL, {q(REV)} INTEGER NOT NULL,
+            {q(CURRENT)} TEXT NOT NULL, {q(REVIEWER)} TEXT NOT NULL, {q(UPDATED)} TEXT NOT NULL,
+            {q(NOTE)} TEXT,
+            PRIMARY KEY ({q(DOC)}, {q(SEG)}, {q(REV)}),
+            FOREIGN KEY ({q(DOC)}, {q(SEG)}) REFERENCES segments({q(DOC)}, {q(SEG)})
+        );
+        CREATE TRIGGER revisions_append_only_u BEFORE UPDATE ON revisions
+            BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+        CREATE TRIGGER revisions_append_only_d BEFORE DELETE ON revisions
+            BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+        CREATE TABLE status_log (
+            {q(DOC)} TEXT NOT NULL, {q(SEG)} INTEGER NOT NULL, {q(STATUS)} TEXT NOT NULL,
+            {q(REVIEWER)} TEXT NOT NULL, {q(UPDATED)} TEXT NOT NULL,
+            FOREIGN KEY ({q(DOC)}, {q(SEG)}) REFERENCES segments({q(DOC)}, {q(SEG)})
+        );
+        CREATE TABLE annotations (
+            {q(ANNOTATION_ID)} INTEGER PRIMARY KEY AUTOINCREMENT,
+            {q(DOC)} TEXT NOT NULL, {q(SEG)} INTEGER NOT NULL, {q(REV)} INTEGER NOT NULL,
+            {q(CATEGORY)} TEXT NOT NULL, {q(SEVERITY)} TEXT NOT NULL,
+            {q(START)} INTEGER, {q(END)} INTEGER, {q(COMMENT)} TEXT,
+            {q(REVIEWER)} TEXT NOT NULL, {q(UPDATED)} TEXT NOT NULL,
+            FOREIGN KEY ({q(DOC)}, {q(SEG)}) REFERENCES segments({q(DOC)}, {q(SEG)})
+        );
+        -- A verdict belongs to the problem (segment, check, side, span), not to a flag row: flag
+        -- rows are replaced on every rescore and the same problem found again keeps its verdict.
+        -- Null spans are stored as -1 so that the key is unique.
+        CREATE TABLE verdicts (
+            {q(DOC)} TEXT NOT NULL, {q(SEG)} INTEGER NOT NULL, {q(CHECK)} TEXT NOT NULL,
+            {q(SIDE)} TEXT NOT NULL, {q(START)} INTEGER NOT NULL, {q(END)} INTEGER NOT NULL,
+            {q(VERDICT)} TEXT NOT NULL, {q(REVIEWER)} TEXT NOT NULL, {q(UPDATED)} TEXT NOT NULL,
+            PRIMARY KEY ({q(DOC)}, {q(SEG)}, {q(CHECK)}, {q(SIDE)}, {q(START)}, {q(END)})
+        );
+    """)
+
+
+def _v2(c: sqlite3.Connection) -> None:
+    """Indexes for the review queue (worst first, filters) on 100,000-segment projects.
+
+    They are covering: every column a non-text queue filter reads is in the index, so counting
+    the matches reads the narrow index, never the wide rows with their text."""
+    filters = f"{q(STATUS)}, {RECHECKED}"
+    run_script(c, f"""
+        CREATE INDEX segments_queue ON segments({q(FLAGGED)}, {q(RISK)} DESC, {q(DOC)}, {q(SEG)}, {filters});
+        CREATE INDEX segments_order ON segments({q(RISK)} DESC, {q(DOC)}, {q(SEG)}, {q(FLAGGED)}, {filters});
+        CREATE INDEX segments_status ON segments({q(STATUS)}, {q(FLAGGED)}, {q(RISK)} DESC, {q(DOC)}, {q(SEG)},
+                                                 {RECHECKED});
+        CREATE INDEX flags_segment ON flags({q(DOC)}, {q(SEG)}, {q(FROM_CORRECTION)});
+        CREATE INDEX flags_filter ON flags({q(CHECK)}, {q(CATEGORY)}, {q(SEVERITY)}, {q(DOC)}, {q(SEG)},
+                                           {q(FROM_CORRECTION)});
+        CREATE INDEX annotations_segment ON annotations({q(DOC)}, {q(SEG)});
+        CREATE INDEX status_log_segment ON status_log({q(DOC)}, {q(SEG)});
+    """)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(c: sqlite3.Connection, migrations: list | None = None) -> int:
+    """Bring the file up to the newest layout, one transaction per step. Returns the new version."""
+    steps = MIGRATIONS if migrations is None else migrations
+    version = c.execute("PRAGMA user_version").fetchone()[0]
+    while version < len(steps):
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            version = c.execute("PRAGMA user_version").fetchone()[0]
+            if version < len(steps):
+                steps[version](c)
+                version += 1
+                c.execute(f"PRAGMA user_version = {version}")
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+    return version
