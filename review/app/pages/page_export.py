@@ -1,0 +1,3 @@
+from review.app.export import render
+
+render()

@@ -1,0 +1,3 @@
+from review.app.overview import render
+
+render()

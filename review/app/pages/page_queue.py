@@ -1,0 +1,3 @@
+from review.app.queue import render
+
+render()

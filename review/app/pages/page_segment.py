@@ -1,0 +1,3 @@
+from review.app.segment import render
+
+render()

@@ -1,0 +1,3 @@
+from review.app.main import run
+
+run()

@@ -1,0 +1,168 @@
+"""End to end in a real browser: headless Chromium (Debian `chromium`) driven by Playwright,
+against a Streamlit server started here with `review app` on a free localhost port.
+
+Skips, saying why, only where no browser can run (no Playwright or no Chromium executable).
+`.ci/run` installs both (apt `chromium fonts-noto-core`, pip `playwright`); Playwright's own
+browser download is never used.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from app_project import DOC_ID, PAIRS, XSS, build
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+expect = None  # playwright.sync_api.expect, set once Playwright is known to be importable
+SHOTS = os.environ.get("MT_REVIEW_SCREENSHOTS")  # a folder to keep screenshots in, if set
+
+
+def _chromium() -> str:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
+                      shutil.which("chromium-browser")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    pytest.skip("no Chromium executable (install the Debian package `chromium`)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="Playwright for Python is not installed (pip install playwright)")
+    global expect
+    expect = sync_api.expect
+    executable = _chromium()
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    """`review app PROJECT --port P` on a temporary project; yields (base URL, project path)."""
+    project = build(tmp_path / "news.sqlite")
+    port = _free_port()
+    env = dict(os.environ, STREAMLIT_SERVER_HEADLESS="true", XDG_DATA_HOME=str(tmp_path / "data"))
+    log = open(tmp_path / "server.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "review", "app", str(project), "--port", str(port)],
+                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    pytest.fail("the dashboard did not start:\n" + (tmp_path / "server.log").read_text())
+                time.sleep(0.3)
+        yield url, project
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(20)
+        log.close()
+
+
+def _shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
+
+
+def _direction(locator) -> str:
+    return locator.evaluate("el => getComputedStyle(el).direction")
+
+
+def test_review_a_segment_in_a_real_browser(browser, server):
+    url, project = server
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.set_default_timeout(30_000)
+
+    page.goto(url + "/queue")
+    page.get_by_role("textbox", name="Reviewer").fill("Tess")
+    page.get_by_role("textbox", name="Reviewer").press("Enter")
+    page.get_by_text("3 segment(s) · page 1 of 1").wait_for()
+    page.locator(".st-key-q_open button").click()  # the first of the queue: the worst segment
+
+    page.get_by_role("heading", name=f"{DOC_ID} #3").wait_for()
+    mt = page.locator('div.mtr-seg[dir="rtl"]').first
+    assert _direction(mt) == "rtl"
+    assert mt.locator("mark.sev-critical").inner_text() == "الرائحة الكريهة"
+    box = page.locator(".st-key-correction textarea")
+    expect(box).to_have_value(PAIRS[2][1])
+    assert _direction(box) == "rtl"
+    _shot(page, "segment-before")
+
+    fixed = "قام إيلون ماسك بمشاركة الرسالة."
+    box.fill(fixed)
+    box.press("Control+Enter")  # the form's keyboard shortcut for Save
+    page.get_by_text("Saved revision 1").wait_for()
+
+    page.reload()
+    page.get_by_text("revision 1 by Tess · corrected").wait_for()
+    _shot(page, "segment-reloaded")
+    box = page.locator(".st-key-correction textarea")
+    expect(box).to_have_value(fixed)
+    assert _direction(box) == "rtl"
+    assert "Tess" in page.url  # the reviewer's name is kept in the address across reloads
+    _shot(page, "segment-saved")
+
+    page.goto(f"{url}/segment?doc={DOC_ID}&seg=4")
+    page.get_by_role("heading", name=f"{DOC_ID} #4").wait_for()
+    mt = page.locator('div.mtr-seg[dir="rtl"]').first
+    assert XSS in mt.inner_text()
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.evaluate("document.querySelectorAll('img[onerror]').length") == 0
+    _shot(page, "segment-markup")
+    assert dialogs == []
+    page.close()
+
+    from review.store import Project
+
+    row = Project.open(project).segment(DOC_ID, 3)
+    assert (row["current"], row["status"], row["reviewer"]) == (fixed, "corrected", "Tess")
+
+
+def test_report_opens_offline_and_right_to_left(browser, tmp_path):
+    report = pytest.importorskip("review.export.report", reason="the report module is not there yet")
+    from review.store import Project
+
+    project = Project.open(build(tmp_path / "news.sqlite"))
+    project.save(DOC_ID, 3, f"قام إيلون ماسك بمشاركة {XSS} الرسالة.", "Tess", 0)
+    out = tmp_path / "report.html"
+    report.write_report(project, out)
+
+    page = browser.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(out.as_uri())
+    page.wait_for_load_state("load")
+    assert [r for r in requests if not r.startswith("file:")] == []
+    rtl = page.locator('[dir="rtl"]')
+    assert rtl.count() > 0 and _direction(rtl.first) == "rtl"
+    assert page.locator('img[src="x"]').count() == 0
+    assert XSS in page.inner_text("body")
+    _shot(page, "report")
+    page.close()
