@@ -1,0 +1,62 @@
+"""Precision and recall of the polarity check (review.checks.meaning.polarity_flags).
+
+    .venv/bin/python bench/polarity_precision.py
+
+Clean pairs: NTREX-128 English->Arabic (../shared/data/ntrex128-dev, professional translations):
+every firing there counts as a false alarm (an upper bound: a few may be real divergences).
+Injected errors: (lost) the Arabic negation particles deleted from pairs where both sides are
+negated; (added) لم inserted after the first word of pairs where neither side is negated.
+Precision is estimated on the mix of all clean pairs and all injected pairs.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from review.checks.meaning import AR_STRONG, AR_WEAK, EN_STRONG, EN_WEAK, polarity_flags
+
+NTREX = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "ntrex128-dev"
+_AR_NEG = re.compile(r"(?<!\w)[وف]?(?:لا|لم|لن|ليس|ليست|لست|ليسوا|لسنا|ليسا|ألا|كلا)(?!\w)\s*")
+
+
+def frame(src: list[str], tgt: list[str]) -> pl.DataFrame:
+    return (pl.DataFrame({"source": src, "target": tgt}).with_row_index("_row")
+            .with_columns(pl.col("_row").cast(pl.Int64)))
+
+
+def main() -> None:
+    if not (NTREX / "en.txt").is_file():
+        print("NTREX data absent (../shared/data/ntrex128-dev): nothing to measure")
+        sys.exit(0)
+    en = (NTREX / "en.txt").read_text("utf-8").splitlines()
+    ar = (NTREX / "ar.txt").read_text("utf-8").splitlines()
+    clean = frame(en, ar)
+    fired = polarity_flags(clean)
+    print(f"clean NTREX pairs: {clean.height}, polarity fires on {fired.height} "
+          f"({100 * fired.height / clean.height:.1f}%: false alarms, upper bound)")
+    quiet = clean.join(fired.select("_row"), on="_row", how="anti")
+    flags = quiet.with_columns(
+        pl.col("source").str.contains(EN_STRONG).alias("en"),
+        pl.col("target").str.contains(AR_STRONG).alias("ar"),
+        (pl.col("source").str.contains(EN_STRONG) | pl.col("source").str.contains(EN_WEAK)).alias("en_any"),
+        (pl.col("target").str.contains(AR_STRONG) | pl.col("target").str.contains(AR_WEAK)).alias("ar_any"))
+    both = flags.filter(pl.col("en") & pl.col("ar"))
+    lost = frame(both["source"].to_list(), [_AR_NEG.sub("", t) for t in both["target"]])
+    neither = flags.filter(~pl.col("en_any") & ~pl.col("ar_any"))
+    added = frame(neither["source"].to_list(),
+                  [re.sub(r"^(\S+\s+)", r"\1لم ", t, count=1) for t in neither["target"]])
+    tp_lost = polarity_flags(lost).filter(pl.col("kind") == "lost").height
+    tp_added = polarity_flags(added).filter(pl.col("kind") == "added").height
+    print(f"injected 'negation lost':  {lost.height:4d} pairs, recall {100 * tp_lost / max(lost.height, 1):.1f}%")
+    print(f"injected 'negation added': {added.height:4d} pairs, recall {100 * tp_added / max(added.height, 1):.1f}%")
+    tp = tp_lost + tp_added
+    print(f"precision on clean + injected pairs: {100 * tp / max(tp + fired.height, 1):.1f}% "
+          f"({tp} true / {fired.height} false alarms)")
+
+
+if __name__ == "__main__":
+    main()

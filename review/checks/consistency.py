@@ -1,0 +1,194 @@
+"""Consistency checks: the glossary / do-not-translate list, and one source translated two ways
+(or one translation standing for two sources) within the corpus.
+
+Terms match clitic-aware on the target (review.normalize.match_key): وOpenAI, لشركة OpenAI,
+بأوبن إيه آي and والأنثروبيك all contain their term.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import polars as pl
+
+from review.checks.base import ROW, CheckContext, implements, no_hits
+from review.checks.spans import find_spans
+from review.checks.text import quote_expr
+from review.errors import InputError
+from review.normalize import AR_LETTERS, match_key, match_key_expr
+from review.schema import BEAD, SEG, SOURCE, TARGET
+
+TERM = "term"
+TARGETS = "targets"
+GLOSSARY_SCHEMA = {TERM: pl.String(), TARGETS: pl.List(pl.String())}
+# Segments shorter than this (in words) are too generic to demand one translation ("Yes.", "Sincerely,").
+MIN_WORDS = 2
+_HEADERS = {("source", "target"), ("term", "targets"), ("term", "target"), ("source", "targets"),
+            ("en", "ar")}
+
+
+# --------------------------------------------------------------------------- glossary file
+def load_glossary(path: str | Path) -> pl.DataFrame:
+    """A TSV or CSV of `source term<sep>allowed target forms` (forms separated by `|`).
+
+    `.csv` files are comma-separated, anything else tab-separated. An optional header row
+    (source/target, term/targets) and `#` comment lines are skipped. A term with an empty target
+    list is a do-not-translate term: the term itself is its only allowed form.
+    """
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except UnicodeDecodeError as e:
+        raise InputError(path, f"not UTF-8 text (byte {e.start})") from None
+    except OSError as e:
+        raise InputError(path, f"cannot read glossary: {e.strerror}") from None
+    delimiter = "," if path.suffix.lower() == ".csv" else "\t"
+    terms: list[str] = []
+    forms: list[list[str]] = []
+    seen: dict[str, int] = {}
+    for lineno, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        if not row or all(not cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
+            continue
+        cells = [cell.strip() for cell in row]
+        if lineno == 1 and tuple(c.lower() for c in cells[:2]) in _HEADERS:
+            continue
+        if len(cells) > 2:
+            sep = "comma" if delimiter == "," else "tab"
+            raise InputError(path, f"expected 2 {sep}-separated columns (term, allowed forms), found {len(cells)}",
+                             line=lineno)
+        term = cells[0]
+        if not term:
+            raise InputError(path, "empty source term", line=lineno)
+        allowed = [f.strip() for f in (cells[1] if len(cells) > 1 else "").split("|") if f.strip()] or [term]
+        if term in seen:
+            raise InputError(path, f"term {term!r} is listed twice (first on line {seen[term]})", line=lineno)
+        seen[term] = lineno
+        terms.append(term)
+        forms.append(allowed)
+    return pl.DataFrame({TERM: terms, TARGETS: forms}, schema=GLOSSARY_SCHEMA)
+
+
+# --------------------------------------------------------------------------- glossary check
+def term_pattern(term: str) -> str:
+    """Regex finding `term` in source text: whole words, case-insensitive unless it has capitals."""
+    body = r"\s+".join(re.escape(w) for w in term.split())
+    flags = "" if any(c.isupper() for c in term) else "(?i)"
+    return rf"{flags}(?:^|\b){body}(?:\b|$)" if term[:1].isalnum() and term[-1:].isalnum() else flags + body
+
+
+def form_pattern(form: str) -> str:
+    """Regex finding an allowed form in a target match key (match_key applied to both sides).
+
+    An Arabic form must start a word (after clitics are stripped); a Latin form must not be glued
+    to other Latin letters, but may follow an Arabic clitic (وOpenAI, لـOpenAI).
+    """
+    key = match_key(form)
+    body = r"\s+".join(re.escape(w) for w in key.split())
+    if re.match(f"[{AR_LETTERS}]", key):
+        return rf"(?:^|[^{AR_LETTERS}]){body}"
+    if key[:1].isalnum():
+        return rf"(?:^|[^a-z0-9]){body}(?:[^a-z0-9]|$)" if key[-1:].isalnum() else rf"(?:^|[^a-z0-9]){body}"
+    return body
+
+
+@implements("glossary")
+def glossary(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    gl = ctx.glossary
+    if gl is None or gl.height == 0 or frame.height == 0:
+        return no_hits()
+    rows = frame.filter(pl.col(TARGET).fill_null("").str.strip_chars() != "")
+    if BEAD in rows.columns:
+        rows = rows.filter(~pl.col(BEAD).fill_null("").is_in(["1-0", "0-1"]))
+    rows = rows.select(ROW, SOURCE, TARGET, match_key_expr(pl.col(TARGET).fill_null("")).alias("_key"))
+    # Longest terms first: "Elon Musk" is checked before "Musk", and a source span that a longer
+    # term already covers is not reported again for the shorter one.
+    order = gl.with_columns(pl.col(TERM).str.len_chars().alias("_len")).sort("_len", descending=True)
+    parts = []
+    for term, forms in order.select(TERM, TARGETS).iter_rows():
+        forms = [f for f in (forms or [term]) if f and f.strip()] or [term]
+        found = find_spans(rows, SOURCE, term_pattern(term), keep=("_key",))
+        if found.height == 0:
+            continue
+        # term_pattern may consume the character before the term: point the span at the term.
+        lead = pl.col("match").str.len_chars() - pl.col("match").str.strip_chars_start().str.len_chars()
+        found = found.with_columns((pl.col("start") + lead).alias("start"))
+        ok = pl.any_horizontal([pl.col("_key").str.contains(form_pattern(f)) for f in forms])
+        missing = found.filter(~ok)
+        if missing.height:
+            allowed = " | ".join(forms)
+            parts.append(missing.select(
+                ROW, "start", "end",
+                pl.format("The glossary term '{}' is not rendered as one of its allowed forms ({}) in the target.",
+                          pl.lit(term), pl.lit(allowed)).alias("message")))
+    if not parts:
+        return no_hits()
+    out = pl.concat(parts).sort(ROW, "start", pl.col("end") - pl.col("start"), descending=[False, False, True])
+    # Drop a shorter term's span inside a longer term's span of the same row (Musk in Elon Musk).
+    out = out.with_columns(pl.col("end").cum_max().shift(1).over(ROW).alias("_prev_end"))
+    out = out.filter(pl.col("_prev_end").is_null() | (pl.col("start") >= pl.col("_prev_end")))
+    return out.select(ROW, "message", pl.lit("source").alias("side"), "start", "end")
+
+
+# --------------------------------------------------------------------------- corpus consistency
+def _key(col: str) -> pl.Expr:
+    """Comparison key of a segment text: normalised, lower-cased, punctuation and spaces folded."""
+    return (match_key_expr(pl.col(col).fill_null(""))
+            .str.replace_all(r"[\p{P}\p{S}]+", " ")
+            .str.replace_all(r"\s+", " ").str.strip_chars())
+
+
+def _inconsistent(frame: pl.DataFrame, by: str, other: str, min_words: int) -> pl.DataFrame:
+    """Rows whose `other` text differs from the most frequent one among rows of equal `by` key.
+
+    Returns ROW, the row's `other` text, the majority text and where it occurs (a SEG), and the
+    number of distinct variants.
+    """
+    f = frame.select(ROW, by, other, *([SEG] if SEG in frame.columns else []),
+                     _key(by).alias("_by"), _key(other).alias("_other"))
+    f = f.filter((pl.col("_by") != "") & (pl.col("_other") != "")
+                 & (pl.col("_by").str.count_matches(r"\S+") >= min_words))
+    f = f.filter(pl.col("_other").n_unique().over("_by") > 1)
+    if f.height == 0:
+        return f
+    counts = f.group_by("_by", "_other").agg(pl.len().alias("_n"), pl.col(ROW).min().alias("_first"))
+    # Majority variant per key; ties go to the variant seen first.
+    majority = (counts.sort("_n", "_first", descending=[True, False])
+                .group_by("_by", maintain_order=True).first()
+                .select("_by", pl.col("_other").alias("_major"), pl.col("_first").alias("_major_row")))
+    f = f.join(majority, on="_by").filter(pl.col("_other") != pl.col("_major"))
+    texts = frame.select(pl.col(ROW).alias("_major_row"), pl.col(other).alias("_major_text"),
+                         *([pl.col(SEG).alias("_major_seg")] if SEG in frame.columns else []))
+    return f.join(texts, on="_major_row", how="left")
+
+
+@implements("inconsistent_target")
+def inconsistent_target(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    found = _inconsistent(frame, SOURCE, TARGET, min_words=MIN_WORDS)
+    if found.height == 0:
+        return no_hits()
+    where = pl.format(" (segment {})", pl.col("_major_seg")) if "_major_seg" in found.columns else pl.lit("")
+    return found.select(
+        ROW,
+        pl.format("The same source is translated '{}' elsewhere{}; here: '{}'.",
+                  quote_expr("_major_text"), where, quote_expr(TARGET)).alias("message"),
+        pl.lit("target").alias("side"),
+    )
+
+
+@implements("inconsistent_source")
+def inconsistent_source(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    found = _inconsistent(frame, TARGET, SOURCE, min_words=MIN_WORDS)
+    if found.height == 0:
+        return no_hits()
+    where = pl.format(" (segment {})", pl.col("_major_seg")) if "_major_seg" in found.columns else pl.lit("")
+    return found.select(
+        ROW,
+        pl.format("The same translation stands for the source '{}' elsewhere{}; here the source is '{}'.",
+                  quote_expr("_major_text"), where, quote_expr(SOURCE)).alias("message"),
+        pl.lit("target").alias("side"),
+    )

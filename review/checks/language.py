@@ -1,0 +1,106 @@
+"""wrong_language: the target, with everything that is copied rather than translated masked, is
+detected as another language than the target language.
+
+langdetect is slow (~1k segments/s) and fails on names, so it runs only where the script does not
+already decide: an Arabic target written in Arabic letters without Persian/Urdu letters is Arabic;
+a target mostly in Latin letters is `untranslated`'s business. Detection is seeded (deterministic)
+and cached by masked text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import polars as pl
+
+from review.checks.base import ROW, CheckContext, implements, no_hits
+from review.checks.text import URL_OR_EMAIL_RE, quote_expr, target_is_arabic
+from review.normalize import AR_LETTER_RE, LATIN_LETTER_RE
+from review.schema import SOURCE, TARGET, TGT_LANG
+
+# Letters Arabic does not use but Persian, Urdu, Pashto, Kurdish do: their presence means the
+# script no longer decides the language.
+NON_ARABIC_LETTERS = "پچژگڤڭۆۇۈۋێۏڕڵھےۓٹڈڑںۀ"
+# An Arabic-script target with at least this share of Arabic letters (of all letters) and none of
+# the letters above is taken as Arabic without asking langdetect.
+ARABIC_SHARE_DECIDES = 0.8
+# untranslated (form family) fires from this Latin share on; wrong_language leaves those rows alone.
+LATIN_SHARE_DECIDES = 0.6
+MIN_PROBABILITY = 0.8
+_NUMBER_RE = r"[0-9٠-٩۰-۹]+(?:[.,٫٬:/-][0-9٠-٩۰-۹]+)*%?٪?"
+_LATIN_TOKEN = re.compile(r"[A-Za-z][\w'’.-]*")
+
+
+def _primary(lang: str) -> str:
+    return lang.lower().replace("_", "-").split("-")[0]
+
+
+@functools.lru_cache(maxsize=65536)
+def detect(text: str) -> tuple[str, float] | None:
+    """(language, probability) of the best guess, or None when langdetect cannot tell."""
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        best = detect_langs(text)[0]
+    except LangDetectException:
+        return None
+    return best.lang, float(best.prob)
+
+
+def mask_copied(target: str, source: str) -> str:
+    """Remove Latin tokens of the target that also occur in the source (names, brands, codes)."""
+    words = {w.strip(".'’-") for w in re.findall(r"[\w'’.-]+", source.lower())}
+    return _LATIN_TOKEN.sub(lambda m: " " if m.group(0).lower().strip(".'’-") in words else m.group(0), target)
+
+
+@implements("wrong_language")
+def wrong_language(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    min_letters = int(ctx.params.get("min_letters", 20))
+    masked = pl.col(TARGET).fill_null("").str.replace_all(URL_OR_EMAIL_RE, " ").str.replace_all(_NUMBER_RE, " ")
+    f = frame.select(ROW, SOURCE, TARGET, *([TGT_LANG] if TGT_LANG in frame.columns else []),
+                     target_is_arabic(frame, ctx).alias("_ar"), masked.alias("_m"))
+    arabic = pl.col("_m").str.count_matches(AR_LETTER_RE)
+    latin = pl.col("_m").str.count_matches(LATIN_LETTER_RE)
+    f = f.with_columns(arabic.alias("_a"), latin.alias("_l"))
+    letters = pl.col("_a") + pl.col("_l")
+    share_ar = pl.col("_a") / letters.clip(lower_bound=1)
+    share_latin = pl.col("_l") / letters.clip(lower_bound=1)
+    foreign_letters = pl.col("_m").str.contains(f"[{NON_ARABIC_LETTERS}]")
+    decided = (pl.col("_ar") & (share_ar >= ARABIC_SHARE_DECIDES) & ~foreign_letters) | (
+        pl.col("_ar") & (share_latin >= LATIN_SHARE_DECIDES))
+    todo = f.filter((letters >= min_letters) & ~decided)
+    if todo.height == 0:
+        return no_hits()
+    # One library call per row is unavoidable; only the undecided rows get here, each distinct
+    # text once (lru_cache).
+    rows, langs, probs = [], [], []
+    default = ctx.tgt_lang
+    tgt_langs = todo[TGT_LANG].to_list() if TGT_LANG in todo.columns else [None] * todo.height
+    for row, src, masked_text, tgt_lang in zip(todo[ROW], todo[SOURCE].fill_null(""), todo["_m"], tgt_langs):
+        text = mask_copied(masked_text, src)
+        if len(re.findall(r"\w", text)) < min_letters:
+            continue
+        guess = detect(text)
+        if guess is None:
+            continue
+        lang, prob = guess
+        if prob >= MIN_PROBABILITY and _primary(lang) != _primary(tgt_lang or default):
+            rows.append(row)
+            langs.append(lang)
+            probs.append(prob)
+    if not rows:
+        return no_hits()
+    found = pl.DataFrame({ROW: rows, "_lang": langs, "_p": probs}, schema={ROW: pl.Int64, "_lang": pl.String,
+                                                                           "_p": pl.Float64})
+    found = found.join(todo.select(ROW, TARGET, pl.col(TGT_LANG) if TGT_LANG in todo.columns
+                                   else pl.lit(default).alias(TGT_LANG)), on=ROW)
+    return found.select(
+        ROW,
+        pl.format("The target reads as language '{}' (probability {}), not '{}': '{}'.",
+                  pl.col("_lang"), pl.col("_p").round(2), pl.col(TGT_LANG).fill_null(default),
+                  quote_expr(TARGET)).alias("message"),
+        pl.lit("target").alias("side"),
+    )

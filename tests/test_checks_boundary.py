@@ -1,0 +1,97 @@
+"""Boundary checks: broken lines, continuation, 1-0 / 0-1 beads, low-confidence alignment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from review.checks import run_checks
+from review.schema import SEGMENT_SCHEMA, conform
+
+DEMO = Path(__file__).resolve().parents[1] / "corpora" / "musk-letter"
+
+
+def segments(rows: list[dict]) -> pl.DataFrame:
+    base = {"doc": "d", "src_lang": "en", "tgt_lang": "ar", "bead": "1-1", "low_conf": False}
+    df = pl.DataFrame([{**base, "seg": i + 1, **r} for i, r in enumerate(rows)])
+    return conform(df, SEGMENT_SCHEMA)
+
+
+def flags(seg: pl.DataFrame, check: str) -> list[tuple[int, str, str | None]]:
+    """(seg, message, fragment) per flag; the fragment is text[start:end] of the flag's side."""
+    out = []
+    for f in run_checks(seg, only=[check]).iter_rows(named=True):
+        text = seg.filter(pl.col("seg") == f["seg"])[f["side"]][0]
+        frag = text[f["start"]:f["end"]] if f["start"] is not None else None
+        out.append((f["seg"], f["message"], frag))
+    return out
+
+
+def test_broken_line_points_at_the_break_and_quotes_both_sides():
+    seg = segments([{"source": "We witnessed a pattern driven by their relentless pursuit of AGI.",
+                     "target": "شهدنا نمطًا مدفوعين بأفكارهما.\nالسعي الحثيث لتحقيق الذكاء العام.", "bead": "1-2"}])
+    (found,) = flags(seg, "broken_line")
+    assert found[2] == "\n"
+    assert "بأفكارهما. ⏎ السعي الحثيث" in found[1]
+
+
+def test_line_break_that_the_source_has_too_is_not_broken():
+    seg = segments([{"source": "Roses are red,\nviolets are blue.", "target": "الورود حمراء،\nوالبنفسج أزرق."},
+                    {"source": "One sentence.", "target": "جملة واحدة.\n"}])  # trailing newline only
+    assert flags(seg, "broken_line") == []
+
+
+def test_continues_next_on_a_dangling_end():
+    seg = segments([
+        {"source": "This loyalty stems from fear.", "target": "هذا الولاء ينبع من"},
+        {"source": "We urge the board to act.", "target": "الخوف من الانتقام. نحن نحث المجلس على التحرك."},
+    ])
+    (found,) = flags(seg, "continues_next")
+    assert found[0] == 1 and found[2] == "الولاء ينبع من" and "الخوف من" in found[1]
+
+
+def test_headings_and_finished_sentences_do_not_continue():
+    seg = segments([
+        {"source": "### Contact", "target": "### اتصال"},
+        {"source": "Write to us.", "target": "اكتب إلينا."},
+        {"source": "The end.", "target": "النهاية."},
+        {"source": "Sincerely,", "target": "بإخلاص،"},  # source does not end a sentence either
+        {"source": "* A bullet item.", "target": "* بند من القائمة"},
+    ])
+    assert flags(seg, "continues_next") == []
+
+
+def test_omission_and_addition_beads():
+    seg = segments([
+        {"source": "A sentence the MT dropped.", "target": "", "bead": "1-0"},
+        {"source": "", "target": "اترك تعليقاً", "bead": "0-1"},
+        {"source": "Kept.", "target": "محفوظ.", "bead": "1-1"},
+        {"source": "", "target": "   ", "bead": "0-1"},  # blank: nothing to report
+    ])
+    assert [(s, f) for s, _, f in flags(seg, "omission_bead")] == [(1, None)]
+    added = flags(seg, "addition_bead")
+    assert [s for s, _, _ in added] == [2] and "اترك تعليقاً" in added[0][1]
+
+
+def test_low_confidence_quotes_the_confidence():
+    seg = segments([{"source": "a", "target": "ب", "low_conf": True, "align_conf": 0.41},
+                    {"source": "c", "target": "د", "low_conf": False, "align_conf": 0.95}])
+    (found,) = flags(seg, "low_confidence")
+    assert found[0] == 1 and "0.41" in found[1]
+
+
+def test_demo_has_three_broken_lines_and_four_boilerplate_lines():
+    if not (DEMO / "en.txt").is_file():
+        pytest.skip("demo source not written yet")
+    from review.pipeline import load_pair
+
+    seg = load_pair(DEMO / "en.txt", DEMO / "ar.mt.txt", bt=DEMO / "ar.bt.txt").segments
+    broken = flags(seg, "broken_line")
+    assert len(broken) == 3
+    assert {"بأفكارهما.", "الربحية", "أ"} == {m.split(" ⏎ ")[0].split()[-1] for _, m, _ in broken}
+    added = flags(seg, "addition_bead")
+    assert any("اترك تعليقاً" in m for _, m, _ in added)
+    assert any("زر الذهاب إلى الأعلى" in m for _, m, _ in added)
+    assert flags(seg, "omission_bead") == []

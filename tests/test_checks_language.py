@@ -1,0 +1,63 @@
+"""wrong_language: langdetect only where the script does not decide, names masked, never raising."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from review.checks import run_checks
+from review.checks import language
+from review.schema import SEGMENT_SCHEMA, conform
+
+SRC = "The letter was sent to the board of directors on Tuesday evening."
+
+
+def segments(targets: list[str], tgt_lang: str = "ar", sources: list[str] | None = None) -> pl.DataFrame:
+    sources = sources or [SRC] * len(targets)
+    df = pl.DataFrame({"doc": "d", "seg": list(range(1, len(targets) + 1)), "source": sources,
+                       "target": targets, "src_lang": "en", "tgt_lang": tgt_lang})
+    return conform(df, SEGMENT_SCHEMA)
+
+
+def fired(seg: pl.DataFrame) -> list[int]:
+    return run_checks(seg, only=["wrong_language"])["seg"].to_list()
+
+
+def test_persian_output_for_an_arabic_target_is_flagged():
+    seg = segments(["این نامه روز سه شنبه برای هیئت مدیره ارسال شد و پاسخی دریافت نکرد.",
+                    "أُرسلت الرسالة إلى مجلس الإدارة مساء يوم الثلاثاء الماضي."])
+    flags = run_checks(seg, only=["wrong_language"])
+    assert flags["seg"].to_list() == [1]
+    assert "'fa'" in flags["message"][0] and "این نامه" in flags["message"][0]
+
+
+def test_script_decides_without_calling_langdetect():
+    language.detect.cache_clear()
+    seg = segments(["أُرسلت الرسالة إلى مجلس الإدارة مساء يوم الثلاثاء الماضي.",
+                    "The letter was sent to the board of directors on Tuesday evening."])
+    assert fired(seg) == []
+    assert language.detect.cache_info().currsize == 0  # Arabic decided by script, Latin left to untranslated
+
+
+def test_dates_percentages_urls_and_names_do_not_raise_or_fire():
+    seg = segments(["21/11/2023", "50%", "https://board.net/p/r.e6a8f6578787a4cc67d4dc438c6d236e",
+                    "Sam Altman و Greg Brockman”.", "former_openai@mail2tor.com"])
+    assert fired(seg) == []
+    assert language.detect("21/11/2023") is None  # LangDetectException -> no guess
+
+
+def test_french_target_checked_against_its_own_language():
+    seg = segments(["La lettre a été envoyée au conseil d'administration mardi soir.",
+                    "Der Brief wurde am Dienstagabend an den Vorstand geschickt, sagte er."], tgt_lang="fr")
+    assert fired(seg) == [2]
+
+
+def test_masking_keeps_words_absent_from_the_source():
+    assert language.mask_copied("Musk a tweeté about it", "Musk tweeted").split() == ["a", "tweeté", "about", "it"]
+
+
+def test_detection_is_deterministic():
+    text = "Ceci est un texte assez court mais clairement rédigé en français."
+    language.detect.cache_clear()
+    first = language.detect(text)
+    language.detect.cache_clear()
+    assert language.detect(text) == first and first[0] == "fr"

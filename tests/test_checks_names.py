@@ -1,0 +1,129 @@
+"""Names: rendering table, inconsistent renderings, names translated as common nouns, lost names."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from review.checks import run_checks
+from review.checks.names import translit_skeleton
+from review.schema import SEGMENT_SCHEMA, conform
+
+DEMO = Path(__file__).resolve().parents[1] / "corpora" / "musk-letter"
+NTREX = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "ntrex128-dev"
+
+
+def segments(pairs: list[tuple[str, str]], doc: str = "d") -> pl.DataFrame:
+    df = pl.DataFrame({"doc": doc, "seg": list(range(1, len(pairs) + 1)),
+                       "source": [s for s, _ in pairs], "target": [t for _, t in pairs],
+                       "src_lang": "en", "tgt_lang": "ar", "bead": "1-1"})
+    return conform(df, SEGMENT_SCHEMA)
+
+
+def flagged(seg, check):
+    out = []
+    for f in run_checks(seg, only=[check]).iter_rows(named=True):
+        text = seg.filter(pl.col("seg") == f["seg"])[f["side"]][0]
+        out.append((f["seg"], f["message"], text[f["start"]:f["end"]] if f["start"] is not None else None))
+    return out
+
+
+@pytest.mark.parametrize("word,arabic", [("Musk", "ماسك"), ("Altman", "ألتمان"), ("Brockman", "بروكمان"),
+                                         ("Greg", "جريج"), ("Elon", "إيلون"), ("Sam", "سام"),
+                                         ("Anthropic", "أنثروبيك"), ("Nadella", "ناديلا"), ("Gizmodo", "جيزمودو"),
+                                         ("Sutskever", "سوتسكيفر"), ("OpenAI", "أوبن")])
+def test_transliterations_match(word, arabic):
+    assert re.fullmatch(translit_skeleton(word), arabic)
+
+
+@pytest.mark.parametrize("word,arabic", [("OpenAI", "بين"), ("Sam", "سيما"), ("China", "كان"), ("Kim", "قام")])
+def test_ordinary_words_are_not_transliterations(word, arabic):
+    assert not re.fullmatch(translit_skeleton(word), arabic)
+
+
+ARTICLE = [
+    ("Elon Musk shares a letter about Sam Altman", "إيلون ماسك يشارك رسالة عن سام ألتمان"),
+    ("On Tuesday, Elon Musk tweeted a link about Sam Altman.", "قام Elon Musk بتغريد رابط عن Sam Altman."),
+    ("Altman claimed that the real reason Musk left was a failed takeover.",
+     "ادعى ألتمان أن السبب الحقيقي لرحيل ماسك هو محاولة فاشلة."),
+    ("After Musk shared the link, fans flooded the comments.", "بعد أن شارك Musk الرابط، ملأ المعجبون التعليقات."),
+    ("Musk and Altman traded barbs.", "تبادل ماسك وألتمان الانتقادات."),
+    ("There is no evidence that the letter Musk shared is genuine.", "ليس هناك دليل على أن الرسالة التي شاركها المسك حقيقية."),
+    ("according to The Verge.", "وفقا لما ذكره موقع الحافة."),
+    ("OpenAI approached Anthropic about a merger.", "تواصلت OpenAI مع Anthropic بشأن الاندماج."),
+    ("She praised Anthropic in a paper.", "امتدحت الأنثروبيك في ورقة."),
+    ("Then Elon Musk and Sam Altman met.", "ثم التقى إيلون ماسك وسام ألتمان."),
+]
+
+
+def test_name_left_in_latin_beside_its_transliteration():
+    found = flagged(segments(ARTICLE), "name_inconsistent")
+    frags = [(s, frag) for s, _, frag in found]
+    assert (2, "Elon Musk") in frags and (2, "Sam Altman") in frags and (4, "Musk") in frags
+    msg = dict(((s, frag), m) for s, m, frag in found)[(2, "Elon Musk")]
+    assert "إيلون ماسك" in msg
+    # the majority forms themselves are never flagged
+    assert all(not re.search("[\u0600-\u06ff]", frag) for _, _, frag in found)
+
+
+def test_name_translated_dictionary_and_article():
+    found = flagged(segments(ARTICLE), "name_translated")
+    assert [(s, frag) for s, _, frag in found] == [(6, "المسك"), (7, "الحافة"), (9, "الأنثروبيك")]
+    assert "Verge" in found[1][1]
+
+
+def test_consistent_renderings_and_conventional_place_names_are_quiet():
+    seg = segments([
+        ("Mexico and Brazil signed a deal.", "وقعت المكسيك والبرازيل اتفاقا."),
+        ("Talks in Mexico went on.", "استمرت المحادثات في المكسيك."),
+        ("Greg Brockman left OpenAI.", "غادر جريج بروكمان OpenAI."),
+        ("Brockman returned to OpenAI.", "عاد بروكمان إلى OpenAI."),
+        ("The perfume had notes of musk.", "كان للعطر نفحات من المسك."),  # lowercase: not a name
+    ])
+    for check in ("name_inconsistent", "name_translated", "name_missing"):
+        assert flagged(seg, check) == [], check
+
+
+def test_spelling_variants_of_one_name():
+    seg = segments([("Then Brockman spoke.", "ثم تحدث بروكمان."), ("Later Brockman left.", "لاحقا غادر بروكمان."),
+                    ("So Brockman came back.", "لذلك عاد بروكمن.")])
+    found = flagged(seg, "name_inconsistent")
+    assert [(s, frag) for s, _, frag in found] == [(3, "بروكمن")] and "بروكمان" in found[0][1]
+
+
+def test_name_missing_for_a_name_the_document_renders_elsewhere():
+    seg = segments([("Then Brockman spoke.", "ثم تحدث بروكمان."), ("Later Brockman left early.", "لاحقا غادر مبكرا."),
+                    ("Then the Board met.", "ثم اجتمع المجلس.")])
+    found = flagged(seg, "name_missing")
+    assert [(s, frag) for s, _, frag in found] == [(2, "Brockman")]
+
+
+def test_demo_names():
+    if not (DEMO / "en.txt").is_file():
+        pytest.skip("demo source not written yet")
+    from review.pipeline import load_pair
+
+    seg = load_pair(DEMO / "en.txt", DEMO / "ar.mt.txt").segments
+    translated = {frag for _, _, frag in flagged(seg, "name_translated")}
+    assert {"المسك", "الحافة", "المعلومات", "اوقات", "الأنثروبيك"} <= translated
+    latin = {frag for _, _, frag in flagged(seg, "name_inconsistent")}
+    assert {"Elon Musk", "Sam Altman", "Greg Brockman", "Musk", "Altman", "Sam"} <= latin
+    assert "OpenAI" not in latin
+
+
+@pytest.mark.shared_data
+def test_ntrex_stays_mostly_quiet():
+    if not (NTREX / "en.txt").is_file():
+        pytest.skip("shared NTREX data absent")
+    en = (NTREX / "en.txt").read_text("utf-8").splitlines()
+    ar = (NTREX / "ar.txt").read_text("utf-8").splitlines()
+    docs = (NTREX / "doc_ids.txt").read_text("utf-8").splitlines()
+    seg = conform(pl.DataFrame({"doc": docs, "source": en, "target": ar, "src_lang": "en", "tgt_lang": "ar"})
+                  .with_columns(pl.int_range(pl.len()).over("doc").add(1).alias("seg")), SEGMENT_SCHEMA)
+    flags = run_checks(seg, only=["name_inconsistent", "name_translated", "name_missing"])
+    major = flags.filter(pl.col("severity") == "major").select("doc", "seg").unique().height
+    assert major / seg.height < 0.01
+    assert flags.select("doc", "seg").unique().height / seg.height < 0.05

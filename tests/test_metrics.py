@@ -1,0 +1,202 @@
+"""review.metrics gives sacrebleu's numbers: sentence_score, corpus_score and the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sacrebleu.metrics import BLEU, CHRF, TER
+
+import review.metrics as M
+from review.metrics import corpus_metrics, make_metric, segment_metrics, sentence_metrics
+from review.schema import BT, BT_CHRF, REF_BLEU, REF_CHRF, REF_TER, REFERENCE, SOURCE, TARGET
+
+NTREX = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "ntrex128-dev"
+SACREBLEU_CLI = Path(sys.executable).with_name("sacrebleu")
+
+SACRE = {
+    "bleu": lambda: BLEU(tokenize="intl", effective_order=True),
+    "chrf": CHRF,
+    "chrf++": lambda: CHRF(word_order=2),
+    "ter": TER,
+}
+
+# Arabic and English look-alikes of real segments, with the awkward cases: empty strings,
+# punctuation only, Arabic punctuation and quotes, numbers with separators, a line break,
+# doubled spaces, a URL and an e-mail address.
+PAIRS = [
+    ("إيلون ماسك يشارك رسالة غامضة عن سام ألتمان", "إيلون ماسك يشارك رسالة غامضة حول سام ألتمان"),
+    ("قام Elon Musk بتغريد رابط لرسالة غريبة يوم الثلاثاء، من المفترض أنها كتبها موظفون.",
+     "غرد إيلون ماسك يوم الثلاثاء برابط لرسالة غريبة، يُفترض أن موظفين سابقين كتبوها."),
+    ("كان في حدود 50%.", "بلغ نحو ٥٠٪ ."),
+    ("“لا”، قال؟", "قال: «لا»؟"),
+    ("مدفوعين بأفكارهما.\nالسعي الحثيث", "مدفوعين بسعيهما الحثيث"),
+    ("There is no evidence that the letter Musk shared is genuine.",
+     "There is no evidence pointing to that the letter that the musk shared that he is real."),
+    ("It costs $2,500.50 (roughly).", "It costs 2,500.50 dollars, roughly!"),
+    ("See https://board.net/p/r.e6a8 or write to former_openai@mail2tor.com.",
+     "See https://board.net/p/r.e6a8 or write to السابق_openai@mail2tor.com."),
+    ("", "A reference with no hypothesis."),
+    ("A hypothesis with an empty reference.", ""),
+    ("", ""),
+    ("...", "?!"),
+    ("a", "a"),
+    ("  spaced   out  ", "spaced out"),
+    ("x y z w v", "x y z w v"),
+]
+
+
+def _hyps_refs(pairs):
+    return [h for h, _ in pairs], [r for _, r in pairs]
+
+
+def _ntrex_pairs(n: int = 400):
+    if not (NTREX / "ar.txt").is_file():
+        pytest.skip("shared NTREX data absent")
+    ar = (NTREX / "ar.txt").read_text("utf-8").splitlines()[:n]
+    en = (NTREX / "en.txt").read_text("utf-8").splitlines()[:n]
+    # Arabic hypothesis: the reference with words dropped and swapped; English: another sentence.
+    hyps = [" ".join(s.split()[1::2] + s.split()[::2]) for s in ar] + en[1:] + en[:1]
+    return hyps, ar + en
+
+
+@pytest.mark.parametrize("name", M.METRICS)
+def test_sentence_scores_identical_to_sentence_score(name):
+    hyps, refs = _hyps_refs(PAIRS)
+    # the row-wise API scores every pair whose reference is not blank
+    ours = sentence_metrics(hyps, refs, which=(name,))[M._column(name)].to_list()
+    metric = SACRE[name]()
+    for h, r, got in zip(hyps, refs, ours):
+        if r.strip():
+            assert got == metric.sentence_score(h, [r]).score, (h, r)
+        else:
+            assert got is None
+
+
+@pytest.mark.parametrize("name", M.METRICS)
+def test_statistics_identical_to_sacrebleu(name):
+    hyps, refs = _hyps_refs(PAIRS)
+    ours = make_metric(name).stats(hyps, refs)
+    assert ours == SACRE[name]()._extract_corpus_statistics(hyps, [refs])
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("name", ["bleu", "chrf", "chrf++"])
+def test_parity_on_ntrex(name):
+    hyps, refs = _ntrex_pairs()
+    metric = SACRE[name]()
+    expected = [metric.sentence_score(h, [r]).score for h, r in zip(hyps, refs)]
+    assert sentence_metrics(hyps, refs, which=(name,))[M._column(name)].to_list() == expected
+    got = corpus_metrics(hyps, refs, which=(name,))
+    corpus = SACRE[name]() if name != "bleu" else BLEU(tokenize="intl")
+    assert got[name] == corpus.corpus_score(hyps, [refs]).score
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list("ابتةأإلمنوي ءaAbB 19٠٩.,،؟!?%“”«»()-_/\n\t")), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=5))
+def test_bleu_and_chrf_statistics_property(pairs):
+    hyps, refs = _hyps_refs(pairs)
+    for name in ("bleu", "chrf", "chrf++"):
+        assert make_metric(name).stats(hyps, refs) == SACRE[name]()._extract_corpus_statistics(hyps, [refs])
+
+
+def test_corpus_scores_identical_to_corpus_score():
+    hyps, refs = _hyps_refs([p for p in PAIRS if p[1].strip()])
+    got = corpus_metrics(hyps, refs, which=M.METRICS)
+    assert got["bleu"] == BLEU(tokenize="intl").corpus_score(hyps, [refs]).score
+    assert got["chrf"] == CHRF().corpus_score(hyps, [refs]).score
+    assert got["chrf++"] == CHRF(word_order=2).corpus_score(hyps, [refs]).score
+    assert got["ter"] == TER().corpus_score(hyps, [refs]).score
+    assert got["bleu_signature"] == "nrefs:1|case:mixed|eff:no|tok:intl|smooth:exp|version:2.6.0"
+    assert got["chrf_text"].startswith("chrF2|nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|")
+
+
+def test_matches_the_sacrebleu_command_line(tmp_path):
+    hyps, refs = _hyps_refs([p for p in PAIRS if p[1].strip()])
+    (tmp_path / "hyp.txt").write_text("\n".join(h.replace("\n", " ") for h in hyps) + "\n", "utf-8")
+    (tmp_path / "ref.txt").write_text("\n".join(r.replace("\n", " ") for r in refs) + "\n", "utf-8")
+    hyps = [h.replace("\n", " ") for h in hyps]
+    refs = [r.replace("\n", " ") for r in refs]
+    out = subprocess.run([str(SACREBLEU_CLI), str(tmp_path / "ref.txt"), "-i", str(tmp_path / "hyp.txt"),
+                          "-m", "bleu", "chrf", "ter", "-tok", "intl", "-w", "6", "-f", "json"],
+                         capture_output=True, text=True, check=True).stdout
+    cli = {entry["name"]: entry for entry in json.loads(out)}
+    ours = corpus_metrics(hyps, refs)
+    for name, key in (("BLEU", "bleu"), ("chrF2", "chrf"), ("TER", "ter")):
+        assert cli[name]["score"] == round(ours[key], 6)
+        assert cli[name]["signature"] == ours[f"{key}_signature"]
+    # sentence level (one metric at a time in the CLI)
+    out = subprocess.run([str(SACREBLEU_CLI), str(tmp_path / "ref.txt"), "-i", str(tmp_path / "hyp.txt"),
+                          "-m", "bleu", "-tok", "intl", "-w", "6", "-sl", "-f", "text"],
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    cli_scores = [float(line.split(" = ")[1].split()[0]) for line in out]
+    assert cli_scores == [round(s, 6) for s in sentence_metrics(hyps, refs, which=("bleu",))["bleu"]]
+
+
+def test_nulls_and_empty_strings():
+    df = sentence_metrics(["same words here", None, "", "text", "text"],
+                          ["same words here", "ref", "a real reference", None, "   "])
+    assert df.columns == ["bleu", "chrf", "ter"]
+    assert df.row(0) == pytest.approx((100.0, 100.0, 0.0))
+    assert df.row(1) == (None, None, None)  # no hypothesis
+    assert df.row(2) == (0.0, 0.0, 100.0)  # empty translation of a real reference: scored
+    assert df.row(3) == (None, None, None)  # no reference
+    assert df.row(4) == (None, None, None)  # blank reference
+    assert corpus_metrics([None], [None]) == {}
+
+
+def test_duplicates_are_scored_once_but_counted_in_the_corpus():
+    hyps = ["the cat sat", "the cat sat", "a dog"]
+    refs = ["the cat sat down", "the cat sat down", "the dog"]
+    got = corpus_metrics(hyps, refs, which=("bleu", "chrf"))
+    assert got["bleu"] == BLEU(tokenize="intl").corpus_score(hyps, [refs]).score
+    assert got["chrf"] == CHRF().corpus_score(hyps, [refs]).score
+
+
+def test_process_pool_gives_the_same_numbers(monkeypatch):
+    hyps, refs = _hyps_refs(PAIRS * 3)
+    hyps = [h + f" {i}" for i, h in enumerate(hyps)]
+    serial = sentence_metrics(hyps, refs, which=("bleu", "chrf"), workers=1)
+    monkeypatch.setattr(M, "PARALLEL_MIN_PAIRS", 10)
+    monkeypatch.setattr(M, "CHUNK", 7)
+    assert sentence_metrics(hyps, refs, which=("bleu", "chrf"), workers=2).equals(serial)
+    assert corpus_metrics(hyps, refs, workers=2) == corpus_metrics(hyps, refs, workers=1)
+
+
+def test_unknown_metric_and_length_mismatch():
+    with pytest.raises(ValueError, match="unknown metric"):
+        sentence_metrics(["a"], ["a"], which=("meteor",))
+    with pytest.raises(ValueError, match="hypotheses"):
+        sentence_metrics(["a", "b"], ["a"])
+
+
+def test_segment_metrics_columns():
+    seg = pl.DataFrame({
+        SOURCE: ["The letter is genuine.", "Leave", "", "Hello world."],
+        TARGET: ["الرسالة حقيقية.", "", "اترك تعليقاً", "مرحبا بالعالم."],
+        BT: ["The letter is real.", None, "Leave a comment", "Hello world."],
+        REFERENCE: ["الرسالة أصلية.", "اترك", None, "مرحبا بالعالم."],
+    })
+    out = segment_metrics(seg)
+    assert out.columns == [BT_CHRF, REF_BLEU, REF_CHRF, REF_TER]
+    chrf, bleu, ter = CHRF(), BLEU(tokenize="intl", effective_order=True), TER()
+    assert out[BT_CHRF].to_list() == [chrf.sentence_score("The letter is real.", ["The letter is genuine."]).score,
+                                      None, None, 100.0]
+    assert out[REF_BLEU].to_list()[:3] == [bleu.sentence_score("الرسالة حقيقية.", ["الرسالة أصلية."]).score,
+                                           0.0, None]
+    assert out[REF_TER][3] == 0.0 and out[REF_CHRF][3] == 100.0
+    # absent columns: all null, same height
+    bare = segment_metrics(seg.select(SOURCE, TARGET))
+    assert bare.height == 4 and bare.null_count().row(0) == (4, 4, 4, 4)
+    # already present: not recomputed
+    done = M.with_segment_metrics(seg)
+    assert M.with_segment_metrics(done) is done
