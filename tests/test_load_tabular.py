@@ -185,3 +185,15 @@ def test_a_first_row_with_one_known_word_is_data_not_a_header(tmp_path):
     assert s.select(SOURCE, TARGET).rows() == [("Source", "المصدر"), ("Target", "الهدف")]
     p.write_text("en\tar\nSource\tالمصدر\n", encoding="utf-8")  # language codes name the columns
     assert load_file(p).segments.select(SOURCE, TARGET).rows() == [("Source", "المصدر")]
+
+
+def test_csv_defused_formula_cells_and_tags_come_back(tmp_path):
+    from review.load import load_file
+
+    path = tmp_path / "back.csv"
+    path.write_text('source,target,tags\n"=1+1","\'=1+1","{""⟦1⟧"": ""<b>""}"\n'
+                    '"\'quoted","\'مقتبس",\n', encoding="utf-8-sig")
+    seg = load_file(path).segments
+    assert seg["target"].to_list() == ["=1+1", "'مقتبس"]  # only the defusing apostrophe goes
+    assert seg["source"].to_list() == ["=1+1", "'quoted"]
+    assert seg["tags"].to_list() == ['{"⟦1⟧": "<b>"}', None]

@@ -20,7 +20,7 @@ from review.errors import InputError
 from review.load.encoding import MAX_LINE_CHARS, read_bytes, read_text
 from review.load.rows import DEFAULT_SRC_LANG, DEFAULT_TGT_LANG, ROW_COLUMNS, build
 from review.schema import (
-    BT, DOC, LOCATOR, NOTE, REFERENCE, SOURCE, SRC_LANG, STATE, TARGET, TGT_LANG,
+    BT, DOC, LOCATOR, NOTE, REFERENCE, SOURCE, SRC_LANG, STATE, TAGS, TARGET, TGT_LANG,
 )
 
 ID = "id"  # not a segment column: it goes into the locator
@@ -37,7 +37,13 @@ ROLE_NAMES: dict[str, tuple[str, ...]] = {
     STATE: ("state", "status"),
     SRC_LANG: ("src_lang", "source_lang", "source_language"),
     TGT_LANG: ("tgt_lang", "target_lang", "target_language"),
+    TAGS: ("tags",),
 }
+
+# Spreadsheet-bound CSV (UTF-8 with a BOM, as ours and Excel's are) defuses formula cells with a
+# leading apostrophe: '=SUM(..). Reading such a file back, that apostrophe is not part of the text.
+# Without a BOM the file is taken literally.
+_DEFUSED_CELL = re.compile(r"^'(?=[=+\-@\t\r])")
 
 
 def _find(columns: list[str], wanted: str) -> str | None:
@@ -139,7 +145,7 @@ def _select_roles(df: pl.DataFrame, roles: dict[str, str], locator: pl.Series | 
         optional(REFERENCE).alias(REFERENCE), optional(BT).alias(BT),
         src.cast(pl.String).alias(SRC_LANG), tgt.cast(pl.String).alias(TGT_LANG),
         loc.alias(LOCATOR), optional(NOTE).alias(NOTE), optional(STATE).alias(STATE),
-        pl.lit(None, dtype=pl.String).alias("tags"),
+        optional(TAGS).alias(TAGS),
     )
     return out.select(ROW_COLUMNS)
 
@@ -218,6 +224,8 @@ def load_delimited(path: str | Path, fmt: str, src_lang=None, tgt_lang=None, enc
     for _, fields in body:
         for k, c in enumerate(columns):
             data[c].append(fields[k] if k < len(fields) else None)
+    if fmt == "csv" and decoded.bom:
+        data = {c: [_DEFUSED_CELL.sub("", v) if v else v for v in values] for c, values in data.items()}
     locators = [f"line {n}" for n, _ in body]
     rows = _rows_frame(data, roles, locators, doc or Path(path).stem, src_lang, tgt_lang)
     return build(rows, path, fmt, decoded.encoding, decoded.bom)
