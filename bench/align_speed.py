@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from align_eval import DATA, line_starts, perturb, read_ntrex  # noqa: E402
+from align_eval import DATA, line_starts, perturb, read_ntrex, simulated_bt  # noqa: E402
 
 from review.align import align_features, features  # noqa: E402
 
@@ -40,6 +40,7 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--paragraphs", action="store_true", help="keep paragraph breaks (default: one paragraph)")
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--bt", action="store_true", help="with a simulated back-translation (word-overlap term)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     if (DATA / "en.txt").exists():
@@ -49,11 +50,13 @@ def main() -> int:
         base = synthetic(1000, rng)
         origin = "synthetic"
     pairs = [base[k % len(base)] for k in range(args.n)]
-    pool = [a for _, a in base[:200]]
-    src, sp, tgt, tp, gold = perturb(pairs, rng, pool, args.paragraphs)
+    pool = base[:200]
+    src, sp, tgt, tp, tgt_en, gold = perturb(pairs, rng, pool, args.paragraphs)
+    vocab = [w for e, _ in base for w in e.split()]
+    bt = [simulated_bt(e, rng, 0.3, vocab) for e in tgt_en] if args.bt else None
     t0 = time.perf_counter()
-    fs = features(src, sp, line_starts(sp))
-    ft = features(tgt, tp, line_starts(tp))
+    fs = features(src, sp, line_starts(sp), lexical=src if bt else None)
+    ft = features(tgt, tp, line_starts(tp), lexical=bt)
     t1 = time.perf_counter()
     beads = align_features(fs, ft)
     t2 = time.perf_counter()
@@ -63,7 +66,8 @@ def main() -> int:
     ok = len(pred & gold_set)
     p, r = ok / len(pred), ok / len(gold_set)
     print(f"{origin}: {len(src):,} x {len(tgt):,} sentences in one document"
-          f"{' (paragraphs kept)' if args.paragraphs else ' (no paragraph breaks)'}")
+          f"{' (paragraphs kept)' if args.paragraphs else ' (no paragraph breaks)'}"
+          f"{', with back-translation' if bt else ''}")
     print(f"features {t1 - t0:.2f} s, alignment {t2 - t1:.2f} s, total {t2 - t0:.2f} s (target < 5 s); "
           f"F1 {2 * p * r / (p + r):.4f}")
     return 0

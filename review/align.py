@@ -9,6 +9,11 @@ A bead joins 0-2 consecutive source sentences with 0-2 consecutive target senten
   heading and bullet markers must appear on both sides; Latin-script tokens left in a non-Latin
   target must appear in the source. Anchors are hashed into 64-bit masks so that a bead's cost is
   a few vectorised bit operations;
+- names: a bonus per capitalised source word whose consonant skeleton (Trump ~ ترامب: t-r-m-b)
+  appears among the target words' skeletons (matched sparsely near the diagonal);
+- with a back-translation of the target (`tgt_bt`): the content-word overlap (Dice of hashed stem
+  masks) of the bead's source and back-translation, a bonus above `lex_centre` and a charge below.
+  This is what finds most sentences that exist on one side only;
 - layout: a bead whose sentences straddle a paragraph break pays; a bead that starts a paragraph on
   one side only pays; two sentences of one side on consecutive lines of one paragraph (how MT breaks
   a sentence across lines) are cheap to join, cheaper still when the first one has no final stop.
@@ -53,6 +58,11 @@ class Params:
     para_cut: float = 6.0  # bead starts and ends at a paragraph break on one side only
     line_join: float = 1.0  # bonus: the two sentences are on consecutive lines of a paragraph
     open_join: float = 3.0  # extra bonus when the first of them has no final stop
+    lex_weight: float = 12.0  # back-translation given: weight of the word overlap (Dice) of a bead
+    lex_centre: float = 0.25  # Dice at which the overlap term is neutral (above: bonus, below: penalty)
+    name_hit: float = 1.5  # bonus per source name whose consonant skeleton the target has (at most 2)
+    name_miss: float = 0.0  # per source name not found (most names are translated or spelled otherwise)
+    name_window: int = 400  # names are matched only this many sentences around the diagonal
     confidence_scale: float = 2.0  # margin (cost units) at which confidence reaches 1 - 1/e
 
 
@@ -67,6 +77,15 @@ NON_ASCII_DIGIT_RE = re.compile(r"[٠-٩۰-۹٫٬]")
 LATIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 NAME_RE = re.compile(r"\b[a-z]*[A-Z][A-Za-z0-9]*")  # a word with a capital: names, acronyms
 QUOTE_RE = re.compile(r"[\"“”«»]")
+WORD_RE = re.compile(r"[^\W_]+")
+LEX_WORDS = 8  # 512-bit word masks: two unrelated 15-word sentences share ~0.4 bits by chance
+STEM = 5  # a crude stem: the first letters of a lower-cased word (letter/letters, merge/merger)
+STOP_WORDS = frozenset(
+    "a an the and or but of to in on at by for with from as into about over after before than "
+    "that this these those it its is are was were be been being has have had do does did not no "
+    "he she they them his her their we our you your i my me him who whom which what when where "
+    "while also will would can could may might must shall should there here then so such very "
+    "more most some any all one two said says".split())
 STOPS = tuple(".?!؟…:\"'”’»)]")
 
 
@@ -80,6 +99,9 @@ class SideFeatures:
     open_end: np.ndarray  # bool: the sentence has no final stop
     must: np.ndarray  # uint64 hashed anchors the other side must have (numbers, URLs, Latin in Arabic)
     can: np.ndarray  # uint64 hashed tokens that satisfy the other side's `must` (adds names in English)
+    lex: np.ndarray | None = None  # (n, LEX_WORDS) uint64: hashed content-word stems, for the overlap term
+    latin: bool = True  # the side is written in Latin script
+    skeletons: list[frozenset[str]] | None = None  # consonant skeletons: of names (Latin side), of all words
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -123,8 +145,11 @@ def _anchors(text: str, kind: str | None, latin_side: bool) -> tuple[int, int]:
 
 
 def features(texts: Sequence[str], para: Sequence[int] | None = None,
-             line_start: Sequence[bool] | None = None, kinds: Sequence[str] | None = None) -> SideFeatures:
-    """Per-sentence features of one side. Without `para` every sentence is one paragraph."""
+             line_start: Sequence[bool] | None = None, kinds: Sequence[str] | None = None,
+             lexical: Sequence[str | None] | None = None) -> SideFeatures:
+    """Per-sentence features of one side. Without `para` every sentence is one paragraph.
+    `lexical`: one text per sentence in the language of the other side's `lexical` (the source
+    itself, the back-translation of the target), for the word-overlap term."""
     n = len(texts)
     latin_side = _is_latin_text(texts)
     pairs = [_anchors(t, kinds[k] if kinds is not None else None, latin_side) for k, t in enumerate(texts)]
@@ -136,7 +161,106 @@ def features(texts: Sequence[str], para: Sequence[int] | None = None,
         open_end=np.array([not t.endswith(STOPS) for t in stripped], dtype=bool),
         must=np.array([m for m, _ in pairs], dtype=np.uint64).reshape(n),
         can=np.array([c for _, c in pairs], dtype=np.uint64).reshape(n),
+        lex=lexical_masks(lexical) if lexical is not None else None,
+        latin=latin_side,
+        skeletons=[name_skeletons(t) if latin_side else word_skeletons(t) for t in texts],
     )
+
+
+def lexical_masks(texts: Sequence[str | None]) -> np.ndarray:
+    """(n, LEX_WORDS) uint64 masks of the hashed stems of each text's content words (stop words
+    dropped). A missing text (None) gets an empty mask, which the overlap term ignores."""
+    rows, bits = [], []
+    for k, text in enumerate(texts):
+        if not text:
+            continue
+        for word in set(WORD_RE.findall(text.lower())):
+            if word not in STOP_WORDS and (len(word) > 2 or word.isdigit()):
+                rows.append(k)
+                bits.append(_lex_bit(word[:STEM]))
+    masks = np.zeros((len(texts), LEX_WORDS), dtype=np.uint64)
+    if rows:
+        bits_a = np.array(bits, dtype=np.uint64)
+        np.bitwise_or.at(masks, (np.array(rows), (bits_a >> np.uint64(6)).astype(np.int64)),
+                         np.left_shift(np.uint64(1), bits_a & np.uint64(63)))
+    return masks
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _lex_bit(stem: str) -> int:
+    return zlib.crc32(stem.encode("utf-8")) % (64 * LEX_WORDS)
+
+
+# Consonant classes shared by English spelling and Arabic transliteration (Trump ~ ترامب: t r m b):
+# vowels, w and y (long vowels in Arabic) are dropped, similar consonants merged.
+_EN_DIGRAPHS = (("sh", "s"), ("ch", "s"), ("th", "t"), ("ph", "f"), ("kh", "k"), ("gh", "g"), ("ck", "k"),
+                ("x", "ks"))
+_EN_CLASS = str.maketrans("bptdkcqgjszfvmnlrh", "bbttkkkjjssffmnlrh", "aeiouwyx")
+_AR_CLASS = str.maketrans("بپتطدضثذظكقجغگسصزشفڤمنلرهحخ", "bbttttttkkkjjjssssffmnlrhhk", "اأإآٱءئؤوىيةع")
+_AR_PREFIXES = ("", "ال", "و", "ب", "ل", "ف", "وال", "بال", "لل", "فال")
+_REPEAT_RE = re.compile(r"(.)\1+")
+_EN_NAME_RE = re.compile(r"\b[A-Z][a-z]+[A-Za-z]*")
+_AR_WORD_RE = re.compile("[\u0621-\u064a]{3,}")
+_DROP_MARKS = str.maketrans("", "", "\u0640\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652")
+SKELETON_MIN = 3  # shorter skeletons match ordinary Arabic words by chance
+
+
+def name_skeletons(text: str) -> frozenset[str]:
+    """Consonant skeletons of the capitalised words of a Latin-script sentence."""
+    return frozenset(sk for word in _EN_NAME_RE.findall(text) if (sk := _en_skeleton(word)))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _en_skeleton(word: str) -> str:
+    w = word.lower()
+    for a, b in _EN_DIGRAPHS:
+        w = w.replace(a, b)
+    skel = _REPEAT_RE.sub(r"\1", w.translate(_EN_CLASS))
+    return skel if len(skel) >= SKELETON_MIN else ""
+
+
+def word_skeletons(text: str) -> frozenset[str]:
+    """Consonant skeletons of the Arabic words of a sentence, with and without proclitics."""
+    out: set[str] = set()
+    for word in _AR_WORD_RE.findall(text.translate(_DROP_MARKS)):
+        out.update(_ar_skeletons(word))
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _ar_skeletons(word: str) -> tuple[str, ...]:
+    out = set()
+    for pre in _AR_PREFIXES:
+        if word.startswith(pre) and len(word) - len(pre) >= 3:
+            skel = _REPEAT_RE.sub(r"\1", word[len(pre):].translate(_AR_CLASS))
+            if len(skel) >= SKELETON_MIN:
+                out.add(skel)
+    return tuple(out)
+
+
+def _name_hits(src: SideFeatures, tgt: SideFeatures, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sparse (source, target) sentence pairs sharing name skeletons near the diagonal: sorted keys
+    i * (m + 1) + j, their hit counts, and the number of names per source sentence."""
+    n, m = len(src.lengths), len(tgt.lengths)
+    names = src.skeletons if src.latin else tgt.skeletons
+    words = tgt.skeletons if src.latin else src.skeletons
+    counts = np.array([len(x) for x in names], dtype=np.float64)
+    where: dict[str, list[int]] = {}
+    for k, sk in enumerate(words):
+        for x in sk:
+            where.setdefault(x, []).append(k)
+    scale = len(words) / max(len(names), 1)
+    keys: dict[int, int] = {}
+    for a, sk in enumerate(names):
+        centre = a * scale
+        for x in sk:
+            for b in where.get(x, ()):
+                if abs(b - centre) <= window:
+                    i, j = (a, b) if src.latin else (b, a)
+                    key = i * (m + 1) + j
+                    keys[key] = keys.get(key, 0) + 1
+    order = np.array(sorted(keys), dtype=np.int64)
+    return order, np.array([keys[k] for k in order.tolist()], dtype=np.float64), counts
 
 
 @dataclass
@@ -147,6 +271,8 @@ class _Group:
     cant: np.ndarray  # ~can: tokens this group cannot match
     can: np.ndarray
     pair: np.ndarray  # for k = 2: paragraph-crossing cost minus line-join bonus; else 0
+    lex: np.ndarray | None = None  # (n + 1, LEX_WORDS) word masks of the group
+    lex_count: np.ndarray | None = None  # bits set in `lex`
 
 
 def _groups(f: SideFeatures, p: Params) -> tuple[_Group, _Group, np.ndarray]:
@@ -165,6 +291,12 @@ def _groups(f: SideFeatures, p: Params) -> tuple[_Group, _Group, np.ndarray]:
     else:
         two = _Group(np.full(n + 1, np.nan), np.zeros(n + 1, np.uint64), np.zeros(n + 1, np.uint64),
                      np.zeros(n + 1, np.uint64), np.zeros(n + 1))
+    if f.lex is not None:
+        zl = np.zeros((1, LEX_WORDS), dtype=np.uint64)
+        one.lex = np.concatenate([zl, f.lex])
+        two.lex = np.concatenate([zl, zl, f.lex[:-1] | f.lex[1:]]) if n >= 2 else np.zeros_like(one.lex)
+        for g in (one, two):
+            g.lex_count = np.bitwise_count(g.lex).sum(axis=1, dtype=np.int64).astype(np.float64)
     cut = np.ones(n + 1)
     cut[1:n] = f.para[1:] != f.para[:-1]
     return one, two, cut
@@ -180,6 +312,15 @@ class _CostModel:
         self.t = {1: t1, 2: t2}
         total_s, total_t = src.lengths.sum(), tgt.lengths.sum()
         self.ratio = float(np.clip(total_t / total_s, 0.3, 3.0)) if total_s > 0 and total_t > 0 else 1.0
+        self.lexical = src.lex is not None and tgt.lex is not None
+        self.names = (src.latin != tgt.latin and src.skeletons is not None and tgt.skeletons is not None
+                      and (p.name_hit or p.name_miss))
+        if self.names:
+            self.hit_keys, self.hit_counts, per = _name_hits(src, tgt, p.name_window)
+            self.names_latin_src = src.latin
+            self.name_count = {1: np.concatenate([[0.0], per]),
+                               2: np.concatenate([[0.0, 0.0], per[:-1] + per[1:]]) if len(per) >= 2
+                               else np.zeros(len(per) + 1)}
         prior = {(1, 2): p.prior_12, (2, 1): p.prior_12, (2, 2): p.prior_22}
         self.prior = [prior.get(shape, 0.0) for shape in BEAD_SHAPES]
 
@@ -201,6 +342,10 @@ class _CostModel:
             # only pays (half at each end, so that a 0-1 or 1-0 next to a break costs half).
             c = c + (p.para_cut / 2) * (np.abs(self.s_cut[np.maximum(i - ns, 0)] - self.t_cut[np.maximum(j - nt, 0)])
                                         + np.abs(self.s_cut[i] - self.t_cut[j]))
+            if self.lexical:
+                c = c + self._overlap(gs, gt, i, j)
+            if self.names:
+                c = c + self._name_cost(ns, nt, i, j)
             if ns == 2:
                 c = c + gs.pair[i]
             if nt == 2:
@@ -211,6 +356,34 @@ class _CostModel:
             c = p.prior_skip + p.skip_per_char * g.length[idx]
         c = np.where(np.isnan(c), BIG, c)
         return np.broadcast_to(c, np.broadcast_shapes(np.shape(i), np.shape(j)))
+
+
+    def _hits(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Shared name skeletons of source sentence a and target sentence b (0-based)."""
+        if not len(self.hit_keys):
+            return np.zeros(np.broadcast_shapes(np.shape(a), np.shape(b)))
+        key = a * (self.m + 1) + b
+        pos = np.clip(np.searchsorted(self.hit_keys, key), 0, len(self.hit_keys) - 1)
+        return np.where((self.hit_keys[pos] == key) & (a >= 0) & (b >= 0), self.hit_counts[pos], 0.0)
+
+    def _name_cost(self, ns: int, nt: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Names of the bead's Latin-script side found (as consonant skeletons) on the other side:
+        a bonus per name found, a charge per name not found."""
+        hits = sum(self._hits(i - a, j - b) for a in range(1, ns + 1) for b in range(1, nt + 1))
+        total = self.name_count[ns if self.names_latin_src else nt][i if self.names_latin_src else j]
+        hits = np.minimum(hits, total)
+        return self.p.name_miss * (total - hits) - self.p.name_hit * np.minimum(hits, 2)
+
+    def _overlap(self, gs: _Group, gt: _Group, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Word overlap of a bead's source and back-translation (Dice of the stem masks), as a
+        cost centred on `lex_centre`; 0 where either side has no words (no back-translation)."""
+        shared = np.zeros(np.broadcast_shapes(np.shape(i), np.shape(j)))
+        for w in range(LEX_WORDS):
+            shared += np.bitwise_count(gs.lex[i, w] & gt.lex[j, w])
+        total = gs.lex_count[i] + gt.lex_count[j]
+        counted = (gs.lex_count[i] > 0) & (gt.lex_count[j] > 0)
+        dice = 2 * shared / np.maximum(total, 1.0)
+        return np.where(counted, self.p.lex_weight * (self.p.lex_centre - dice), 0.0)
 
 
 # --------------------------------------------------------------------------- dynamic programme
@@ -367,10 +540,15 @@ def _frame(beads, conf) -> pl.DataFrame:
 
 
 def align(src: Sequence[str], tgt: Sequence[str], src_para=None, tgt_para=None, src_line_start=None,
-          tgt_line_start=None, src_kinds=None, tgt_kinds=None, params: Params = DEFAULT_PARAMS,
+          tgt_line_start=None, src_kinds=None, tgt_kinds=None, tgt_bt=None, params: Params = DEFAULT_PARAMS,
           width: int | None = None) -> pl.DataFrame:
     """Align two lists of sentences. One row per bead, in order: the half-open sentence ranges
     [src_from, src_to) and [tgt_from, tgt_to) (0-based), the bead type, a confidence in [0, 1]
-    and `low_conf`. Every sentence of each side is in exactly one bead."""
-    return align_features(features(src, src_para, src_line_start, src_kinds),
-                          features(tgt, tgt_para, tgt_line_start, tgt_kinds), params, width)
+    and `low_conf`. Every sentence of each side is in exactly one bead.
+
+    `tgt_bt`: a back-translation into the source language, one text (or None) per target
+    sentence; the word overlap of source and back-translation then counts in each bead's cost."""
+    lexical = tgt_bt is not None and any(tgt_bt)
+    return align_features(features(src, src_para, src_line_start, src_kinds, src if lexical else None),
+                          features(tgt, tgt_para, tgt_line_start, tgt_kinds, tgt_bt if lexical else None),
+                          params, width)

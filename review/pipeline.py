@@ -127,9 +127,14 @@ def load_pair(source: str | Path, target: str | Path, bt: str | Path | None = No
     t_dec = read_text(target, encoding)
     s_text, t_text = s_dec.text, t_dec.text
     S, T = split_sentences(s_text), split_sentences(t_text)
+    third_pieces = {column: attach_line_aligned(t_text, T, read_text(path, encoding).text, path)
+                    for path, column in ((bt, BT), (ref, REFERENCE)) if path is not None}
+    # The back-translation is in the source's language: its word overlap with the source helps
+    # to tell a sentence with no counterpart from one the MT split or merged.
     beads = align([s_text[s.start:s.end] for s in S], [t_text[s.start:s.end] for s in T],
                   [s.para for s in S], [s.para for s in T], [s.line_start for s in S],
-                  [s.line_start for s in T], [s.kind for s in S], [s.kind for s in T])
+                  [s.line_start for s in T], [s.kind for s in S], [s.kind for s in T],
+                  tgt_bt=third_pieces.get(BT))
     sa, ta = _sentence_arrays(S), _sentence_arrays(T)
     sf, st, tf, tt = (beads[c].to_numpy() for c in ("src_from", "src_to", "tgt_from", "tgt_to"))
     has_s, has_t = st > sf, tt > tf
@@ -162,11 +167,8 @@ def load_pair(source: str | Path, target: str | Path, bt: str | Path | None = No
         pl.lit(src_lang).alias(SRC_LANG),
         pl.lit(tgt_lang).alias(TGT_LANG),
     )
-    for path, column in ((bt, BT), (ref, REFERENCE)):
-        if path is not None:
-            third = read_text(path, encoding).text
-            pieces = attach_line_aligned(t_text, T, third, path)
-            frame = frame.with_columns(pl.Series(column, _join_third(pieces, T, tf, tt), dtype=pl.String))
+    for column, pieces in third_pieces.items():
+        frame = frame.with_columns(pl.Series(column, _join_third(pieces, T, tf, tt), dtype=pl.String))
     frame = frame.drop("_ss", "_se", "_ts", "_te", "_la", "_lb", "_sa", "_sb")
     documents = pl.DataFrame([{
         DOC: doc_id, FORMAT: TEXT_FORMAT, SOURCE_PATH: str(source), TARGET_PATH: str(target),

@@ -3,7 +3,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from review.align import align
+from review.align import align, name_skeletons, word_skeletons
 from review.schema import BEADS
 
 WORDS = "the board said that a letter was sent to them on tuesday about money and staff".split()
@@ -121,3 +121,27 @@ def test_empty_sides():
     assert df["bead"].to_list() == ["1-0"]
     df = align([], ["هدف فقط.", "وآخر."])
     assert df["bead"].to_list() == ["0-1", "0-1"]
+
+
+def test_back_translation_tells_an_extra_sentence_from_a_split():
+    """Lengths alone glue the extra target sentence to its neighbour (1-2); its back-translation
+    shares no words with the source, so with it the sentence stands alone (0-1)."""
+    src = ["The board fired the chief executive on Friday afternoon.",
+           "Employees threatened to resign in large numbers.",
+           "Investors asked for a quick return of the founder."]
+    tgt = ["أقال المجلس الرئيس التنفيذي بعد ظهر الجمعة.", "هدد الموظفون بالاستقالة بأعداد كبيرة.",
+           "وكان الطقس باردا في المدينة.", "طالب المستثمرون بعودة سريعة للمؤسس."]
+    bt = ["The board dismissed the chief executive on Friday afternoon.",
+          "The employees threatened resignation in large numbers.",
+          "The weather was cold in the city.", "The investors demanded a fast return of the founder."]
+    assert align(src, tgt)["bead"].to_list() == ["1-1", "1-1", "1-2"]
+    df = align(src, tgt, tgt_bt=bt)
+    assert beads_of(df) == [((0, 1), (0, 1)), ((1, 2), (1, 2)), ((2, 2), (2, 3)), ((2, 3), (3, 4))]
+    # A back-translation with gaps (None) is used where present and ignored elsewhere.
+    assert_partition(align(src, tgt, tgt_bt=[None, None, bt[2], None]), 3, 4)
+
+
+def test_transliterated_names_match_by_consonant_skeleton():
+    assert name_skeletons("Donald Trump met Altman in Washington.") & word_skeletons(
+        "التقى دونالد ترامب بألتمان في واشنطن.") >= {"trmb", "tnlt", "ltmn"}
+    assert not name_skeletons("Musk wrote to Toner.") & word_skeletons("كتب المجلس رسالة طويلة أمس.")
