@@ -1,0 +1,203 @@
+"""`review score INPUT...` and `review checks`: run the checks, show the worst segments first."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from review.cli.output import out_option, write_frame_text
+
+SCORE_OUTPUT = ("table", "jsonl", "csv", "parquet", "json")
+FAIL_LEVELS = ("minor", "major", "critical")
+INPUT_FORMATS = ("text", "tsv", "csv", "jsonl", "parquet", "tmx", "xliff", "po")
+
+
+@click.command("score")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.option("--bt", type=click.Path(dir_okay=False), default=None,
+              help="Back-translation of the target into the source language (same layout as the target).")
+@click.option("--ref", type=click.Path(dir_okay=False), default=None,
+              help="Human reference translation (same layout as the target).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="TOML configuration (thresholds, severities, disabled checks, glossary).")
+@click.option("--glossary", type=click.Path(dir_okay=False), default=None,
+              help="Glossary / do-not-translate list (TSV/CSV: source term, allowed target forms).")
+@click.option("--src-lang", default=None, help="Source language code (default: en).")
+@click.option("--tgt-lang", default=None, help="Target language code (default: ar).")
+@click.option("--encoding", default=None, help="Force the text encoding, e.g. cp1256 or utf-16.")
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS), default=None,
+              help="Format of the inputs (default: from extension or content).")
+@click.option("--format", "fmt", type=click.Choice(SCORE_OUTPUT), default="table", show_default=True,
+              help="table: flagged segments worst first, then the summary. jsonl/json/csv/parquet: "
+                   "every segment in input order with risk, flags and metrics.")
+@out_option
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default=None,
+              help="Exit with code 1 when a flag of this severity or worse is found.")
+@click.option("--all", "show_all", is_flag=True, help="Table: list every segment, not only flagged ones.")
+def score(inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, input_format, fmt, out,
+          fail_on, show_all):
+    """Score INPUT... (a source and a target document, or pre-aligned files): flag the segments a
+    reviewer should look at, each with its reasons, MQM category and severity, worst first."""
+    from review.config import load_config
+    from review.pipeline import load_inputs
+    from review.score import meets
+    from review.score import score as run_score
+
+    config = load_config(config_path, glossary=glossary)
+    corpus = load_inputs(list(inputs), bt=bt, ref=ref, src_lang=src_lang, tgt_lang=tgt_lang,
+                         encoding=encoding, input_format=input_format)
+    if fmt == "parquet" and not out and sys.stdout.isatty():
+        raise click.UsageError("parquet is binary: give -o FILE")
+    with ProgressBar(sys.stderr) as progress:
+        scored = run_score(corpus, config, progress=progress.update if progress.enabled else None)
+    _emit(scored, fmt, out, show_all)
+    if fail_on and meets(scored.flags, fail_on):
+        sys.exit(1)
+
+
+@click.command("checks")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Show severities, parameters and enabled state under this configuration.")
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
+def checks(config_path, fmt):
+    """List the catalogue of checks: id, family, MQM category, severity, parameters, enabled."""
+    from review.config import load_config
+    from review.score import catalogue_frame
+
+    config = load_config(config_path)
+    frame = catalogue_frame(config)
+    if fmt == "json":
+        rows = frame.to_dicts()
+        for row in rows:
+            row["params"] = json.loads(row["params"])
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    click.echo(render_catalogue(frame), nl=False)
+    click.echo(f"signature: {config.signature()}")
+
+
+# --------------------------------------------------------------------------- presentation
+class ProgressBar:
+    """A progress bar on `stream` only when it is a terminal (nothing in pipes, logs, tests)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.enabled = bool(getattr(stream, "isatty", lambda: False)())
+        self._bar = None
+        self._shown = 0
+
+    def update(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label="scoring", file=self.stream)
+            self._bar.__enter__()
+        self._bar.update(done - self._shown)
+        self._shown = done
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+        return False
+
+
+def _emit(scored, fmt: str, out: str | None, show_all: bool) -> None:
+    if fmt == "table":
+        text = render_report(scored, show_all)
+        if out:
+            write_frame_text(out, text)
+        else:
+            click.echo(text, nl=False)
+        return
+    from review.export.scores import to_bytes, write_scored
+
+    if out:
+        write_scored(scored, out, fmt)
+    else:
+        sys.stdout.buffer.write(to_bytes(scored, fmt))
+        sys.stdout.flush()
+
+
+def render_report(scored, show_all: bool = False) -> str:
+    """Flagged segments worst first, each with its flags, then the summary and the signature.
+
+    Right-to-left text is printed in logical order; the terminal's bidi support lays it out.
+    """
+    from review.export.scores import flag_lists
+    from review.schema import (BT, BT_CHRF, CHECK, DOC, FLAGGED, LOCATOR, MAX_SEVERITY, MESSAGE,
+                               REF_CHRF, REFERENCE, RISK, SEG, SEVERITY, SOURCE, TARGET)
+    import polars as pl
+
+    rows = pl.concat([scored.segments, flag_lists(scored).select("flags")], how="horizontal")
+    rows = rows.sort(RISK, descending=True, maintain_order=True)
+    thresholds = scored.summary.get("thresholds", {})
+    if not show_all:
+        rows = rows.filter(pl.col(FLAGGED))
+    lines = []
+    for r in rows.iter_rows(named=True):
+        metrics = "".join(f"  {name} {r[col]:.1f}" for name, col in (("bt_chrF", BT_CHRF), ("ref_chrF", REF_CHRF))
+                          if r[col] is not None)
+        lines.append(f"── {r[DOC]} #{r[SEG]}  risk {r[RISK]:.1f}  {r[MAX_SEVERITY] or 'no flags'}"
+                     f"  {r[LOCATOR] or ''}{metrics}")
+        lines.append(f"  src │ {_one_line(r[SOURCE])}")
+        lines.append(f"  tgt │ {_one_line(r[TARGET])}")
+        if r[BT] is not None:
+            lines.append(f"  bt  │ {_one_line(r[BT])}")
+        if r[REFERENCE] is not None:
+            lines.append(f"  ref │ {_one_line(r[REFERENCE])}")
+        for flag in r["flags"]:
+            lines.append(f"    {flag[SEVERITY]:<8} {flag[CHECK]:<20} {flag[MESSAGE]}")
+        for col, threshold in thresholds.items():
+            if r[col] is not None and r[col] < threshold:
+                lines.append(f"    {'metric':<8} {col:<20} {r[col]:.1f} is below the threshold {threshold:g}")
+    if not lines:
+        lines.append("No segment flagged." if not show_all else "No segments.")
+    lines.append("")
+    lines += render_summary(scored.summary)
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str | None) -> str:
+    return (text or "").replace("\r\n", " ⏎ ").replace("\n", " ⏎ ")
+
+
+def render_summary(summary: dict) -> list[str]:
+    c = summary["corpus"]
+    share = 100 * c["flagged"] / c["segments"] if c["segments"] else 0.0
+    per_k = c["penalty_per_1000_words"]
+    lines = [
+        f"Summary: {c['segments']} segments, {c['flagged']} flagged ({share:.1f}%), "
+        f"{c['source_words']} source words",
+        f"MQM penalty: {c['penalty']:g}" + (f" ({per_k:.1f} per 1,000 source words)" if per_k is not None else ""),
+        "By severity: " + ", ".join(f"{k} {v}" for k, v in reversed(c["by_severity"].items())),
+    ]
+    if c["by_check"]:
+        lines.append("By check: " + ", ".join(f"{k} {v}" for k, v in c["by_check"].items()))
+        lines.append("By category: " + ", ".join(f"{k} {v}" for k, v in c["by_category"].items()))
+    for name, title in (("bt_vs_source", "Back-translation vs source"),
+                        ("target_vs_reference", "Target vs reference")):
+        for key, value in c["metrics"].get(name, {}).items():
+            if key.endswith("_text"):
+                lines.append(f"{title}: {value}")
+    if len(summary["documents"]) > 1:
+        lines.append("Documents (segments, flagged, penalty per 1,000 source words):")
+        for d in summary["documents"]:
+            per = d["penalty_per_1000_words"]
+            per_text = "-" if per is None else f"{per:.1f}"
+            lines.append(f"  {d['doc']}: {d['segments']}, {d['flagged']}, {per_text}")
+    lines.append(f"signature: {summary['signature']}")
+    return lines
+
+
+def render_catalogue(frame) -> str:
+    lines = []
+    for r in frame.iter_rows(named=True):
+        state = "" if r["enabled"] else "  (disabled)"
+        lines.append(f"{r['id']}  [{r['family']}] {r['category']}, {r['severity']}{state}")
+        lines.append(f"    {r['title']}: {r['description']}")
+        if r["params"] != "{}":
+            lines.append(f"    params: {r['params']}")
+    return "\n".join(lines) + "\n"
