@@ -80,3 +80,15 @@ def test_legacy_charset_in_header(tmp_path):
             'msgid "Peace"\nmsgstr "سلام"\n')
     p.write_bytes(text.encode("cp1256"))
     assert load_file(p).segments[TARGET].to_list() == ["سلام"]
+
+
+def test_translator_credit_entries_are_not_segments(tmp_path):
+    from review.load import load_file
+
+    p = tmp_path / "c.po"
+    p.write_text('msgid ""\nmsgstr "Language: ar\\n"\n\nmsgid "translator-credits"\n'
+                 'msgstr "Ahmad <a@example.org>\\nSara"\n\nmsgctxt "NAME OF TRANSLATORS"\n'
+                 'msgid "Your names"\nmsgstr "أحمد"\n\nmsgid "Save"\nmsgstr "حفظ"\n', encoding="utf-8")
+    seg = load_file(p).segments
+    assert seg.select("source", "target").rows() == [("Save", "حفظ")]
+    assert seg["locator"].to_list() == ["entry 3"]

@@ -1,7 +1,8 @@
 """Gettext PO files: one segment per message (per plural form for plural messages).
 
-Our own small parser (translate-toolkit is a test-only dependency). Skipped: the header entry
-and obsolete (`#~`) entries. Translator (`# `) and extracted (`#.`) comments and the context
+Our own small parser (translate-toolkit is a test-only dependency). Skipped: the header entry,
+obsolete (`#~`) entries, and the credit entries of the GNOME and KDE conventions, whose
+"translation" is a list of translators' names, not a translation of the msgid. Translator (`# `) and extracted (`#.`) comments and the context
 (`msgctxt`) become the NOTE; the `fuzzy` flag becomes STATE "fuzzy".
 """
 
@@ -132,6 +133,14 @@ def _append(e: Entry, where: tuple[str, int | None], value: str, start: bool = F
         setattr(e, name, value if start else (getattr(e, name) or "") + value)
 
 
+CREDIT_MSGIDS = {"translator-credits"}
+CREDIT_CONTEXTS = {"NAME OF TRANSLATORS", "EMAIL OF TRANSLATORS"}
+
+
+def _is_credits(entry) -> bool:
+    return entry.msgid in CREDIT_MSGIDS or entry.msgctxt in CREDIT_CONTEXTS
+
+
 def _header_field(header: str, name: str) -> str | None:
     m = re.search(rf"^{name}\s*:\s*(.*)$", header, re.M | re.I)
     return m.group(1).strip() if m else None
@@ -196,7 +205,7 @@ def load_po(path: str | Path, src_lang: str | None = None, tgt_lang: str | None 
         if e is header:
             continue
         number += 1
-        if e.obsolete:
+        if e.obsolete or _is_credits(e):
             continue
         notes = e.comments + e.extracted + ([f"msgctxt: {e.msgctxt}"] if e.msgctxt is not None else [])
         common = {DOC: doc_id, SRC_LANG: src, TGT_LANG: tgt, NOTE: "\n".join(notes) if notes else None,
