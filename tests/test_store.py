@@ -399,3 +399,93 @@ def test_a_failing_check_never_loses_the_correction(tmp_path):
     assert p.segment("a", 2)[CURRENT] == "في 2024 نمونا."
     assert not p.flags("a", 2)[FROM_CORRECTION].any()
     p.close()
+
+
+# ---------------------------------------------------------------------- text search and its index
+def _v2_file(path) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    assert migrate(conn, MIGRATIONS[:2]) == 2
+    conn.execute("INSERT INTO documents (doc) VALUES ('d')")
+    conn.executemany("INSERT INTO segments (doc, seg, source, target, current, rev, risk, flagged) "
+                     "VALUES ('d', ?, ?, ?, ?, ?, 1.0, 1)",
+                     [(1, "Elon Musk wrote.", "كتب إيلون ماسك.", "كتب إيلون ماسك.", 0),
+                      (2, "The board met.", "اجتمع المجلس.", "اجتمع مجلس الإدارة.", 1)])
+    conn.close()
+
+
+def test_upgrade_from_version_2_indexes_the_text_and_keeps_it_in_step(tmp_path):
+    path = tmp_path / "v2.review"
+    _v2_file(path)
+    p = Project.open(path)
+    assert p._rows("PRAGMA user_version")[0][0] == SCHEMA_VERSION
+    assert p._rows("SELECT name FROM sqlite_master WHERE name = 'segments_text'")
+
+    def found(text, side="both", regex=False):
+        page, total = p.queue(flagged_only=False, search=text, search_side=side, regex=regex)
+        assert total == page.height
+        return page[SEG].to_list()
+
+    assert found("musk") == [1]  # case ignored, through the index
+    assert found("مجلس الإدارة", "target") == [2]  # the correction is searched too
+    assert found("مجلس الإدارة", "source") == []
+    assert found(r"\bMusk\b", regex=True) == [1] and found(r"\bmusk\b", regex=True) == []
+    p.save("d", 1, "كتب الملياردير.", "amal", 0, recheck=False)
+    assert found("الملياردير") == [1]
+    assert found("(?i)الملياردير", "target", regex=True) == [1]  # no literal for the index: polars
+    assert found("(?i)الملياردير", "source", regex=True) == []
+    assert found("ماسك", "target") == [1]  # still in the MT
+    p.save("d", 2, "اجتمع المجلس.", "amal", 1, recheck=False)
+    assert found("الإدارة") == []  # the old correction left the index
+    p.close()
+
+
+PATTERNS = [r"\b\d{3}\b", r"Hello|واحد", r"(friend|نمونا)\.", r"\bgood old\b", r"^<img", r"991|2024",
+            r"(?i)hello", r"o\w+d", r"[Cc]all", "ال", r"\.$", r"Fine|nothing\d"]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+@pytest.mark.parametrize("side", ["both", "source", "target"])
+def test_regex_search_finds_exactly_what_python_finds(project, pattern, side):
+    import re
+
+    cols = {"source": [SOURCE], "target": [TARGET, CURRENT], "both": [SOURCE, TARGET, CURRENT]}[side]
+    segs = project.segments()
+    expected = sorted((r[DOC], r[SEG]) for r in segs.iter_rows(named=True)
+                      if any(re.search(pattern, r[c] or "") for c in cols))
+    page, total = project.queue(flagged_only=False, search=pattern, regex=True, search_side=side, limit=100)
+    assert sorted(page.select(DOC, SEG).rows()) == expected and total == len(expected)
+
+
+@pytest.mark.parametrize("text", ["HELLO", "good old", "2025", "<img", "ال", "l", "%", "_", "'", '"x'])
+def test_plain_search_is_a_substring_ignoring_case(project, text):
+    segs = project.segments()
+    expected = sorted((r[DOC], r[SEG]) for r in segs.iter_rows(named=True)
+                      if any(text.lower() in (r[c] or "").lower() for c in (SOURCE, TARGET, CURRENT)))
+    page, total = project.queue(flagged_only=False, search=text, limit=100)
+    assert sorted(page.select(DOC, SEG).rows()) == expected and total == len(expected)
+
+
+def test_required_literals_of_a_pattern():
+    from review.store.project import _required_literals
+
+    assert _required_literals(r"\bMusk\b") == ["Musk"]
+    assert _required_literals(r"Altman|ألتمان") == ["Altman", "ألتمان"]
+    assert _required_literals(r"(Sam|Samuel) Altman") == [" Altman"]
+    assert _required_literals(r"\d+ dollars?") == [" dollar"]
+    assert _required_literals(r"ab|cde") is None  # one branch too short for the index
+    assert _required_literals(r"\d{3}") is None
+    assert _required_literals(r"(?i)musk") is None
+
+
+def test_narrow_reads_histogram_and_document_ids(project):
+    assert project.doc_ids() == ["a", "b"]
+    risk = project.segments([RISK])
+    assert risk.columns == [RISK] and risk[RISK].to_list() == project.segments()[RISK].to_list()
+    with pytest.raises(ValueError):
+        project.segments(["nope"])
+    hist = project.risk_histogram(bins=5)
+    assert hist.height == 5 and hist["segments"].sum() == 6
+    assert hist["from"][0] == 0.0 and hist["to"][-1] == pytest.approx(25.0)
+    # risks 0, 5.1, 25, 0, 5, 0 in bins of width 5 (the top one closed)
+    assert hist["segments"].to_list() == [3, 2, 0, 0, 1]

@@ -71,8 +71,9 @@ def render() -> None:
                            key=f"dl_{fmt}", on_click="ignore", icon=":material/download:")
 
     st.subheader("QA report")
-    threshold = st.number_input("Pass threshold: MQM penalty per 1,000 source words", min_value=0.0,
-                                value=float(DEFAULT_THRESHOLD), step=1.0, key="x_threshold")
+    threshold = st.columns([1, 2])[0].number_input(
+        "Pass threshold: MQM penalty per 1,000 source words", min_value=0.0,
+        value=float(DEFAULT_THRESHOLD), step=1.0, key="x_threshold")
     c1, c2 = st.columns(2)
     with c1:
         st.download_button(f"Report (HTML, self-contained) · {stem}.report.html",

@@ -11,21 +11,16 @@ import polars as pl
 import streamlit as st
 
 from review.app import state
-from review.schema import RISK, SEVERITIES
+from review.schema import SEVERITIES
 
 SEVERITY_COLORS = ["#9e9e9e", "#f2c200", "#f08000", "#d0021b"]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _risk_histogram(path: str, run: str, bins: int = 30) -> pl.DataFrame:
-    # Risk only changes on a rescore: cached on the project and its scoring run (`run`).
-    risk = state.project().segments().get_column(RISK).drop_nulls()
-    if risk.is_empty():
-        return pl.DataFrame({"from": [], "to": [], "segments": []})
-    hist = risk.hist(bin_count=bins)
-    edges = hist.get_column("breakpoint")
-    width = (risk.max() - risk.min()) / bins if risk.max() > risk.min() else 1.0
-    return pl.DataFrame({"from": edges - width, "to": edges, "segments": hist.get_column("count")})
+    # Risk only changes on a rescore: cached on the project and its scoring run (`run`). The
+    # store counts the bins in SQL (only the risk column is read).
+    return state.project().risk_histogram(bins)
 
 
 def _bar(counts: dict[str, int], label: str, sort: list[str] | None = None, colors=None) -> alt.Chart:

@@ -73,9 +73,11 @@ def _filter_widgets(docs: list[str]) -> None:
     c3.multiselect("Severity", list(SEVERITIES), key="q_severities", **common)
     c4.multiselect("Status", list(STATUSES), key="q_statuses", **common)
     c1, c2, c3, c4 = st.columns([3, 1, 1, 2])
-    c1.text_input("Search", key="q_search", placeholder="text in the source or the translation", **common)
+    c1.text_input("Search", key="q_search", placeholder="text in the source or the translation (case ignored)",
+                  **common)
     c2.selectbox("in", list(SEARCH_SIDES), key="q_side", **common)
-    c3.toggle("Regex", key="q_regex", **common)
+    c3.toggle("Regex", key="q_regex", help="A Python regular expression; case counts unless it starts with (?i)",
+              **common)
     if len(docs) > 1:
         c4.multiselect("Document", docs, key="q_docs", **common)
     c1, c2, _ = st.columns([1, 1, 2])
@@ -122,7 +124,8 @@ def render() -> None:
 
     table = rows.select(
         pl.col(DOC), pl.col(SEG), pl.col(RISK).round(2), pl.col(N_FLAGS).alias("flags"),
-        pl.col(MAX_SEVERITY).alias("worst"), pl.col(STATUS), pl.col(CURRENT).alias("translation"),
+        pl.col(MAX_SEVERITY).alias("worst"), pl.col(STATUS).str.replace_all("_", " "),
+        pl.col(CURRENT).alias("translation"),
         pl.col(SOURCE))
     # The translation before the source: a right-to-left cell shows its start at the right
     # edge, which must not fall outside the visible width.

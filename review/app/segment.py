@@ -270,14 +270,18 @@ def render() -> None:
     current_flags = project.flags(doc, seg)
     flag_dicts = mt_flags.to_dicts()
     left, right = st.columns(2)
-    left.caption("Source")
-    left.html(segment_html(row[SOURCE] or "", spans_from_flags(flag_dicts, "source"), lang=row[SRC_LANG]))
-    right.caption("Machine translation")
-    right.html(segment_html(row[TARGET] or "", spans_from_flags(flag_dicts, "target"), lang=row[TGT_LANG]))
+    # Keyed containers (CSS classes .st-key-seg_source / .st-key-seg_mt): the browser test and
+    # any styling find the segment's own text apart from the neighbours shown as context.
+    src_box, mt_box = left.container(key="seg_source"), right.container(key="seg_mt")
+    src_box.caption("Source")
+    src_box.html(segment_html(row[SOURCE] or "", spans_from_flags(flag_dicts, "source"), lang=row[SRC_LANG]))
+    mt_box.caption("Machine translation")
+    mt_box.html(segment_html(row[TARGET] or "", spans_from_flags(flag_dicts, "target"), lang=row[TGT_LANG]))
     if row[BT]:
-        left.caption("Back-translation of the MT")
-        left.html(segment_html(row[BT], spans_from_flags(flag_dicts, "bt"), lang=row[SRC_LANG],
-                               css_class="mtr-seg mtr-ctx"))
+        bt_box = left.container(key="seg_bt")
+        bt_box.caption("Back-translation of the MT")
+        bt_box.html(segment_html(row[BT], spans_from_flags(flag_dicts, "bt"), lang=row[SRC_LANG],
+                                 css_class="mtr-seg mtr-ctx"))
 
     if row[REV]:
         _corrected(row, current_flags)

@@ -65,13 +65,10 @@ def show_flash() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _doc_ids(path: str, inode: int) -> list[str]:
-    from review.schema import DOC
-
-    return _open(path, inode).documents().get_column(DOC).to_list()
+    return _open(path, inode).doc_ids()
 
 
 def doc_ids(project: Project) -> list[str]:
-    """The project's document ids. Cached: documents() carries every document's full text and
-    the set of documents of a project file never changes."""
+    """The project's document ids (cached: the set of documents of a project file never changes)."""
     p = Path(project.path).resolve()
     return _doc_ids(str(p), p.stat().st_ino)

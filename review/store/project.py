@@ -33,7 +33,7 @@ from review.schema import (
 )
 from review.store.tables import (
     ANNOTATION_SCHEMA, APPLICATION_ID, RECHECKED, REVISION_SCHEMA, SCHEMA_VERSION, SCORE_SCHEMA,
-    STORED_FLAG_SCHEMA, STORED_SEGMENT_SCHEMA, VERDICT_SCHEMA, migrate, q,
+    STORED_FLAG_SCHEMA, STORED_SEGMENT_SCHEMA, TEXT_INDEX, VERDICT_SCHEMA, migrate, q,
 )
 
 TO_REVIEW, CORRECTED, APPROVED = STATUSES
@@ -91,6 +91,7 @@ class Project:
         self._config_cache: tuple[Any, Any] | None = None
         self._writes = 0  # our own commits; PRAGMA data_version counts the other connections'
         self._cache: dict[str, tuple[tuple, Any]] = {}
+        self._text_frame: pl.DataFrame | None = None  # see _texts()
 
     # ------------------------------------------------------------------ opening and creating
     @staticmethod
@@ -99,6 +100,7 @@ class Project:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 10000")
         conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL mode; a save stays cheap
+        conn.create_function("regexp", 2, _regexp, deterministic=True)
         return conn
 
     @classmethod
@@ -188,10 +190,11 @@ class Project:
             self._conn.execute("COMMIT")
             self._writes += 1
 
-    def _cached(self, name: str, build):
-        """`build()` once per state of the file: reused until any connection commits a change."""
+    def _cached(self, name: str, build, arg: Any = None):
+        """`build()` once per state of the file (and `arg`): reused until any connection commits
+        a change. One entry per name: a new `arg` replaces the previous one."""
         with self._lock:
-            key = (self._conn.execute("PRAGMA data_version").fetchone()[0], self._writes)
+            key = (self._conn.execute("PRAGMA data_version").fetchone()[0], self._writes, arg)
             hit = self._cache.get(name)
             if hit is not None and hit[0] == key:
                 return hit[1]
@@ -231,11 +234,44 @@ class Project:
         cols = ", ".join(q(c) for c in DOCUMENT_SCHEMA)
         return _frame(self._rows(f"SELECT {cols} FROM documents ORDER BY rowid"), DOCUMENT_SCHEMA)
 
-    def segments(self) -> pl.DataFrame:
+    def doc_ids(self) -> list[str]:
+        """The documents' ids in order (without their text, which documents() carries)."""
+        return [r[0] for r in self._rows(f"SELECT {q(DOC)} FROM documents ORDER BY rowid")]
+
+    def segments(self, columns: list[str] | None = None) -> pl.DataFrame:
         """Every segment in document order, with scores and review columns (cached until the
-        project changes: the dashboard's overview asks often)."""
+        project changes: the dashboard's overview asks often). `columns`: only these (read
+        narrow, not cached), e.g. [RISK] for a histogram."""
+        if columns is not None:
+            unknown = [c for c in columns if c not in STORED_SEGMENT_SCHEMA]
+            if unknown:
+                raise ValueError(f"no segment column {', '.join(unknown)}")
+            schema = {c: STORED_SEGMENT_SCHEMA[c] for c in columns}
+            cols = ", ".join(f"s.{q(c)}" for c in schema) or "1"
+            return _frame(self._rows(f"SELECT {cols} FROM segments s ORDER BY s.rowid"), schema)
         return self._cached("segments", lambda: _frame(
             self._rows(f"SELECT {_SEG_COLS} FROM segments s ORDER BY s.rowid"), STORED_SEGMENT_SCHEMA))
+
+    def risk_histogram(self, bins: int = 30) -> pl.DataFrame:
+        """Segments per equal-width risk bin, counted in SQL: columns from, to, segments (every
+        bin, empty ones too; none when no segment has a risk). Cached until the project changes."""
+        return self._cached(f"risk_histogram:{bins}", lambda: self._risk_histogram(bins))
+
+    def _risk_histogram(self, bins: int) -> pl.DataFrame:
+        schema = {"from": pl.Float64(), "to": pl.Float64(), "segments": pl.Int64()}
+        lo, hi = self._rows(f"SELECT MIN({q(RISK)}), MAX({q(RISK)}) FROM segments")[0]
+        if lo is None:
+            return pl.DataFrame(schema=schema)
+        if hi == lo:  # one value: one bin around it
+            bins, width = 1, 1.0
+        else:
+            width = (hi - lo) / bins
+        counts = dict(self._rows(
+            f"SELECT MIN(CAST(({q(RISK)} - ?) / ? AS INTEGER), ?) AS b, COUNT(*) FROM segments "
+            f"WHERE {q(RISK)} IS NOT NULL GROUP BY b", (lo, width, bins - 1)))
+        return pl.DataFrame({"from": [lo + i * width for i in range(bins)],
+                             "to": [lo + (i + 1) * width for i in range(bins)],
+                             "segments": [counts.get(i, 0) for i in range(bins)]}, schema=schema)
 
     def metrics(self) -> pl.DataFrame:
         rows = self._rows("SELECT name, value, signature FROM metrics ORDER BY name")
@@ -259,21 +295,58 @@ class Project:
               search_side: str = "both", hide_approved: bool = False, offset: int = 0,
               limit: int = 50) -> tuple[pl.DataFrame, int]:
         """One page of segments, worst first (risk, then document order), and the total count."""
+        vectorised = bool(search and regex and _polars_regex(search) and not _required_literals(search))
         where, params = _queue_filter(flagged_only, checks, categories, severities, statuses, docs,
-                                      search, regex, search_side, hide_approved)
+                                      None if vectorised else search, regex, search_side, hide_approved)
         cond = " AND ".join(where) or "1"
+        order = f"s.{q(RISK)} DESC, s.{q(DOC)}, s.{q(SEG)}"
         with self._lock:
-            if regex:
-                self._conn.create_function("regexp", 2, _regexp, deterministic=True)
+            if vectorised:
+                # A pattern the index cannot narrow: polars tests every text at once (~10x
+                # faster than a Python call per row); the other filters run in SQL. The result
+                # is kept while nothing changes, so that paging is free.
+                def matching() -> list[int]:
+                    hits = self._regex_rowids(search, search_side)
+                    return [r[0] for r in self._conn.execute(
+                        f"SELECT s.rowid FROM segments s WHERE {cond} ORDER BY {order}", params) if r[0] in hits]
+                ids = self._cached("regex_matches", matching, arg=(search, search_side, cond, tuple(params)))
+                page = ids[max(0, int(offset)):max(0, int(offset)) + max(0, int(limit))]
+                rows = self._conn.execute(
+                    f"SELECT {_SEG_COLS} FROM segments s WHERE s.rowid IN (SELECT value FROM json_each(?)) "
+                    f"ORDER BY {order}", (json.dumps(page),)).fetchall()
+                return _frame(rows, STORED_SEGMENT_SCHEMA), len(ids)
             total = self._conn.execute(f"SELECT COUNT(*) FROM segments s WHERE {cond}", params).fetchone()[0]
             # Pick the page's rows on the narrow keys first (index-only when possible), then read
             # just those rows: sorting whole rows with their text is what makes a page slow.
-            order = f"s.{q(RISK)} DESC, s.{q(DOC)}, s.{q(SEG)}"
             rows = self._conn.execute(
                 f"SELECT {_SEG_COLS} FROM segments s WHERE s.rowid IN ("
                 f"SELECT s.rowid FROM segments s WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?) "
                 f"ORDER BY {order}", [*params, int(limit), int(offset)]).fetchall()
         return _frame(rows, STORED_SEGMENT_SCHEMA), total
+
+    def _regex_rowids(self, pattern: str, side: str) -> set[int]:
+        """Rowids of the segments whose text on `side` matches `pattern` (polars regex)."""
+        texts = self._texts()
+        corrected = self._cached("corrected_texts", lambda: pl.DataFrame(
+            self._rows(f"SELECT rowid, {q(CURRENT)} FROM segments WHERE {q(REV)} > 0"),
+            schema={"rowid": pl.Int64(), CURRENT: pl.String()}, orient="row"))
+        hits = pl.Series("rowid", [], dtype=pl.Int64)
+        cols = _SEARCH_COLUMNS[side]
+        if SOURCE in cols or TARGET in cols:
+            test = [c for c in (SOURCE, TARGET) if c in cols]
+            hits = texts.filter(pl.any_horizontal(pl.col(c).str.contains(pattern) for c in test))["rowid"]
+        if CURRENT in cols and corrected.height:
+            hits = pl.concat([hits, corrected.filter(pl.col(CURRENT).str.contains(pattern))["rowid"]])
+        return set(hits.to_list())
+
+    def _texts(self) -> pl.DataFrame:
+        """(rowid, source, target) of every segment, read once: the MT and source never change."""
+        with self._lock:
+            if self._text_frame is None:
+                self._text_frame = pl.DataFrame(
+                    self._rows(f"SELECT rowid, {q(SOURCE)}, {q(TARGET)} FROM segments"),
+                    schema={"rowid": pl.Int64(), SOURCE: pl.String(), TARGET: pl.String()}, orient="row")
+            return self._text_frame
 
     def flags(self, doc: str | None = None, seg: int | None = None, *, which: str = "current") -> pl.DataFrame:
         """Flags with FLAG_ID and the reviewers' VERDICT.
@@ -607,6 +680,9 @@ def _verdict_join(f: str, v: str) -> str:
 
 
 _REGEX_CACHE: dict[str, re.Pattern] = {}
+# Which columns a search on each side looks at (the target side: the MT and its correction).
+_SEARCH_COLUMNS = {"source": [SOURCE], "target": [TARGET, CURRENT], "both": [SOURCE, TARGET, CURRENT]}
+MIN_INDEXED = 3  # the trigram index finds substrings of at least this many characters
 
 
 def _regexp(pattern: str, text: str | None) -> bool:
@@ -614,8 +690,103 @@ def _regexp(pattern: str, text: str | None) -> bool:
         return False
     rx = _REGEX_CACHE.get(pattern)
     if rx is None:
+        if len(_REGEX_CACHE) > 256:  # a reviewer typing a pattern adds one per keystroke
+            _REGEX_CACHE.clear()
         rx = _REGEX_CACHE[pattern] = re.compile(pattern)
     return rx.search(text) is not None
+
+
+def _polars_regex(pattern: str) -> bool:
+    """Whether polars (Rust's regex) reads `pattern` as Python's `re` does: not when Rust
+    rejects it (look-around, back-references) nor for the few constructs the two read
+    differently (nested sets such as [[:alpha:]], set operators, `$` before a final newline)."""
+    if any(x in pattern for x in ("[[", "&&", "--", "~~", "$")):
+        return False
+    try:
+        pl.Series([""]).str.contains(pattern)
+    except Exception:  # noqa: BLE001 (polars raises ComputeError for what Rust cannot compile)
+        return False
+    return True
+
+
+def _fts_phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _text_index_match(literals: list[str], cols: list[str]) -> str:
+    """An FTS5 query: any of `literals` in any of `cols` (trigram: substrings, case ignored)."""
+    return "{" + " ".join(cols) + "} : (" + " OR ".join(_fts_phrase(t) for t in literals) + ")"
+
+
+def _required_literals(pattern: str) -> list[str] | None:
+    """Strings of which every match of `pattern` contains one (each at least MIN_INDEXED long),
+    or None when the pattern has no such set. `\bMusk\b` -> ["Musk"]; `Altman|ألتمان` -> both.
+
+    A prefilter only: the trigram index ignores case, so it keeps a superset of the matching rows,
+    and the regular expression then decides. Patterns that ignore case themselves are left alone
+    (Python's case folding is not SQLite's)."""
+    from re import _parser
+
+    try:
+        parsed = _parser.parse(pattern)
+    except (re.error, RecursionError):
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+
+    def of(items) -> list[str] | None:
+        items = list(items)
+        if len(items) == 1:
+            op, arg = items[0]
+            if op is _parser.BRANCH:
+                found = [of(alt) for alt in arg[1]]
+                return None if any(f is None for f in found) else [x for f in found for x in f]
+            if op is _parser.SUBPATTERN and not arg[1] and not arg[2]:  # a group without flags
+                return of(arg[3])
+        best, run = "", ""
+        for op, arg in items:
+            if op is _parser.LITERAL:
+                run += chr(arg)
+                best = max(best, run, key=len)
+            elif op is not _parser.AT:  # \b, ^, $ are zero-width: the run goes on across them
+                run = ""
+        return [best] if len(best) >= MIN_INDEXED else None
+
+    return of(parsed)
+
+
+def _search_filter(search: str, regex: bool, side: str) -> tuple[str, list]:
+    """The WHERE term of a text search on one side.
+
+    Plain text: a substring, case ignored, found through the trigram index (texts shorter than
+    MIN_INDEXED: LIKE over the rows, ASCII case ignored). A regular expression (case as
+    written): Python's `re` on the rows the other filters leave, after the index has ruled out
+    the rows without the pattern's required literals when it has any."""
+    cols = _SEARCH_COLUMNS[side]
+    if not regex:
+        if len(search) >= MIN_INDEXED:
+            return (f"s.rowid IN (SELECT rowid FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH ?)",
+                    [_text_index_match([search], cols)])
+        like = "%" + re.sub(r"([\\%_])", r"\\\1", search) + "%"
+        parts = [f"s.{q(c)} LIKE ? ESCAPE '\\'" for c in cols]
+        return "(" + " OR ".join(parts) + ")", [like] * len(cols)
+    try:
+        re.compile(search)
+    except re.error as e:
+        raise InputError(None, f"invalid regular expression {search!r}: {e}") from None
+    parts = []
+    for c in cols:
+        call = f"regexp(?, s.{q(c)})"
+        if c == CURRENT and TARGET in cols:  # an uncorrected segment's current text is its MT
+            call = f"(s.{q(CURRENT)} IS NOT s.{q(TARGET)} AND {call})"
+        parts.append(call)
+    term = "(" + " OR ".join(parts) + ")"
+    params: list = [search] * len(cols)
+    literals = _required_literals(search)
+    if literals:
+        term = f"s.rowid IN (SELECT rowid FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH ?) AND {term}"
+        params = [_text_index_match(literals, cols), *params]
+    return "(" + term + ")", params
 
 
 def _as_list(values) -> list:
@@ -673,17 +844,9 @@ def _queue_filter(flagged_only, checks, categories, severities, statuses, docs, 
 
     if search:
         _require(search_side, SEARCH_SIDES, "search side")
-        cols = {"source": [SOURCE], "target": [TARGET, CURRENT], "both": [SOURCE, TARGET, CURRENT]}[search_side]
-        if regex:
-            try:
-                re.compile(search)
-            except re.error as e:
-                raise InputError(None, f"invalid regular expression {search!r}: {e}") from None
-            parts = [f"regexp(?, s.{q(c)})" for c in cols]
-        else:
-            parts = [f"instr(s.{q(c)}, ?) > 0" for c in cols]
-        where.append("(" + " OR ".join(parts) + ")")
-        params += [search] * len(cols)
+        where_search, search_params = _search_filter(search, regex, search_side)
+        where.append(where_search)
+        params += search_params
     return where, params
 
 

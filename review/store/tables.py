@@ -14,7 +14,7 @@ import polars as pl
 from review.schema import (
     ANNOTATION_ID, CATEGORY, CHECK, COMMENT, CURRENT, DOC, DOCUMENT_SCHEMA, END, FLAG_ID, FLAG_SCHEMA,
     FLAGGED, FROM_CORRECTION, MAX_SEVERITY, METRIC_COLUMNS, N_FLAGS, NOTE, PENALTY, REV, REVIEWER, RISK,
-    SEG, SEGMENT_SCHEMA, SEVERITY, SIDE, START, STATUS, STATUSES, UPDATED, VERDICT,
+    SEG, SEGMENT_SCHEMA, SEVERITY, SIDE, SOURCE, START, STATUS, STATUSES, TARGET, UPDATED, VERDICT,
 )
 
 # "MTRV": marks a SQLite file as one of our projects.
@@ -163,7 +163,44 @@ def _v2(c: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+# The full-text index of the segment text (FTS5, trigram tokenizer: any substring of 3 or more
+# characters, in any script, is found through the index; matching ignores case).
+TEXT_INDEX = "segments_text"
+TEXT_COLUMNS = (SOURCE, TARGET, CURRENT)
+
+
+def _v3(c: sqlite3.Connection) -> None:
+    """A trigram full-text index over source, MT and current text, for the queue's search.
+
+    External content (the text stays in `segments` only), keyed on the segments' rowid, which
+    is stable: segments are never deleted and VACUUM keeps rowids. Triggers keep it in step
+    with every insert and every correction. The current text is indexed only where it differs
+    from the MT (a correction): otherwise the MT would be indexed twice. The index is used for
+    MATCH only (never to read text back), so the content table's `current` may differ."""
+    cols = ", ".join(q(x) for x in TEXT_COLUMNS)
+
+    def values(row: str) -> str:
+        return f"{row}.{q(SOURCE)}, {row}.{q(TARGET)}, NULLIF({row}.{q(CURRENT)}, {row}.{q(TARGET)})"
+
+    t = TEXT_INDEX
+    run_script(c, f"""
+        CREATE VIRTUAL TABLE {t} USING fts5({cols}, content='segments', content_rowid='rowid',
+                                            tokenize='trigram');
+        INSERT INTO {t}(rowid, {cols}) SELECT s.rowid, {values('s')} FROM segments s;
+        CREATE TRIGGER {t}_ai AFTER INSERT ON segments BEGIN
+            INSERT INTO {t}(rowid, {cols}) VALUES (new.rowid, {values('new')});
+        END;
+        CREATE TRIGGER {t}_ad AFTER DELETE ON segments BEGIN
+            INSERT INTO {t}({t}, rowid, {cols}) VALUES ('delete', old.rowid, {values('old')});
+        END;
+        CREATE TRIGGER {t}_au AFTER UPDATE OF {cols} ON segments BEGIN
+            INSERT INTO {t}({t}, rowid, {cols}) VALUES ('delete', old.rowid, {values('old')});
+            INSERT INTO {t}(rowid, {cols}) VALUES (new.rowid, {values('new')});
+        END;
+    """)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
