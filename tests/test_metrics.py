@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -98,7 +99,15 @@ def test_parity_on_ntrex(name):
     assert got[name] == corpus.corpus_score(hyps, [refs]).score
 
 
-_TEXT = st.text(alphabet=st.sampled_from(list("ابتةأإلمنوي ءaAbB 19٠٩.,،؟!?%“”«»()-_/\n\t")), max_size=40)
+# Arabic letters, hamza forms, diacritics and tatweel, Latin, both digit systems, Arabic and
+# Latin punctuation, symbols, and odd whitespace (no-break, em and ideographic spaces, vertical
+# tab, the information separators that str.split treats as whitespace).
+_ALPHABET = list("ابتةأإآلمنويىءئؤ\u064b\u064e\u0651ـ aAbBz 19٠٩۴.,،؛؟!?%٪$€+=<>“”«»()-_/'\"")
+_ALPHABET += ["\n", "\t", "\u00a0", "\u2003", "\u3000", "\x0b", "\x1c", "\u200f"]
+_TEXT = st.text(alphabet=st.sampled_from(_ALPHABET), max_size=40)
+# Few distinct words, so that n-grams repeat within and across rows.
+_WORDY = st.lists(st.sampled_from(["في", "في،", "الرسالة", "(قال)", "لا", "50%", "٥٠٪", "the", "the.", "a",
+                                    "", " ", "  ", "\u00a0", "؟"]), max_size=30).map(" ".join)
 
 
 @settings(max_examples=300, deadline=None)
@@ -107,6 +116,114 @@ def test_bleu_and_chrf_statistics_property(pairs):
     hyps, refs = _hyps_refs(pairs)
     for name in ("bleu", "chrf", "chrf++"):
         assert make_metric(name).stats(hyps, refs) == SACRE[name]()._extract_corpus_statistics(hyps, [refs])
+
+
+_ANY = st.one_of(_TEXT, _WORDY, st.text(max_size=30))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_ANY, _ANY), min_size=1, max_size=12))
+def test_sentence_and_corpus_scores_property(pairs):
+    # many rows in one batch: an n-gram of one row must never meet the same n-gram of another
+    hyps, refs = _hyps_refs(pairs)
+    for name in ("bleu", "chrf", "chrf++"):
+        metric = SACRE[name]()
+        expected = [metric.sentence_score(h, [r]).score if r.strip() else None for h, r in zip(hyps, refs)]
+        assert sentence_metrics(hyps, refs, which=(name,))[M._column(name)].to_list() == expected
+    scorable = [(h, r) for h, r in pairs if r.strip()]
+    if scorable:
+        h, r = _hyps_refs(scorable)
+        got = corpus_metrics(h, r, which=("bleu", "chrf"))
+        assert got["bleu"] == BLEU(tokenize="intl").corpus_score(h, [r]).score
+        assert got["chrf"] == CHRF().corpus_score(h, [r]).score
+
+
+def test_small_batches_and_many_rows(monkeypatch):
+    # rows spread over several vectorised batches, and duplicates
+    hyps, refs = _hyps_refs(PAIRS * 4)
+    hyps = [h + " " + "x" * (i % 3) for i, h in enumerate(hyps)]
+    monkeypatch.setattr(M, "CHUNK", 7)
+    for name in ("bleu", "chrf", "chrf++"):
+        assert make_metric(name).stats(hyps, refs) == SACRE[name]()._extract_corpus_statistics(hyps, [refs])
+
+
+def test_large_alphabets_and_rows_too_varied_for_packed_keys():
+    # 900 distinct CJK characters over the batch: too many for a 6-gram of global ids in 64 bits,
+    # so ids are renumbered per row; the last pair has 1,300 distinct characters in one row, more
+    # than even per-row ids can pack, and goes through the plain-Python path.
+    cjk = [chr(0x4E00 + i) for i in range(1400)]
+    hyps = ["".join(cjk[i * 30:(i + 1) * 30]) + " a b" for i in range(30)]
+    refs = ["".join(cjk[i * 30 + 5:(i + 1) * 30 + 5]) + " a b b" for i in range(30)]
+    hyps.append("".join(cjk[:1300]) + "".join(cjk[:50]))
+    refs.append("".join(cjk[100:1300]))
+    for name in ("bleu", "chrf"):
+        assert make_metric(name).stats(hyps, refs) == SACRE[name]()._extract_corpus_statistics(hyps, [refs])
+    units = ["".join(h.split()) for h in hyps], ["".join(r.split()) for r in refs]
+    ids_h, ids_r = M._char_ids(*units)
+    lens = [np.array([len(u) for u in side]) for side in units]
+    _, ok = M.clipped_matches(ids_h, lens[0], ids_r, lens[1], 6)
+    assert ok.tolist() == [True] * 30 + [False]
+
+
+def test_clipped_matches_counts_repeats_and_respects_rows():
+    # row 0: "aab" vs "aba": unigrams min(2,2)+min(1,1)=3, bigrams {ab} 1, trigrams 0
+    # row 1: "ba" vs "" : nothing; row 2: "" vs "ab": nothing; row 3: "ab" vs "ab": 2, 1, 0
+    ids = {"a": 0, "b": 1}
+    hyp, ref = ["aab", "ba", "", "ab"], ["aba", "", "ab", "ab"]
+    out, ok = M.clipped_matches(np.array([ids[c] for c in "".join(hyp)], np.uint64),
+                                np.array([len(x) for x in hyp]),
+                                np.array([ids[c] for c in "".join(ref)], np.uint64),
+                                np.array([len(x) for x in ref]), 3)
+    assert out.tolist() == [[3, 1, 0], [0, 0, 0], [0, 0, 0], [2, 1, 0]]
+    assert ok.all()
+
+
+def _python_regex_tokens(lines):
+    tok = BLEU(tokenize="intl").tokenizer
+    return [type(tok).__call__.__wrapped__(tok, line).split() for line in lines]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_TEXT, st.text(max_size=30)), min_size=1, max_size=8))
+def test_batch_tokenizer_matches_sacrebleu_property(lines):
+    # st.text(): any code point but surrogates, so both routes of _intl_tokens are exercised
+    lines = [line.rstrip() for line in lines]
+    tok = BLEU(tokenize="intl").tokenizer
+    assert M._intl_tokens(lines, tok) == _python_regex_tokens(lines)
+
+
+def test_batch_tokenizer_falls_back_where_the_regex_engines_disagree():
+    tok = BLEU(tokenize="intl").tokenizer
+    # U+20C1 (a currency sign of Unicode 17) is a symbol to `regex`, unknown to polars' engine;
+    # a lone surrogate cannot enter polars; U+E000 is the Python route's separator mark.
+    for odd in ("\u20c1", "\udcff", "\ue000"):
+        lines = [f"a{odd}b, c", "d.e", f"{odd}"]
+        assert M._intl_tokens(lines, tok) == _python_regex_tokens(lines)
+    # and the metrics through them, lone surrogate included (chrF reads it as a code point)
+    hyps, refs = ["a\udcff b, c\u20c1", "x y"], ["a\udcff b c", "x, y\u20c1"]
+    for name in ("bleu", "chrf", "chrf++"):
+        metric = SACRE[name]()
+        assert sentence_metrics(hyps, refs, which=(name,))[M._column(name)].to_list() == \
+            [metric.sentence_score(h, [r]).score for h, r in zip(hyps, refs)]
+
+
+def test_regex_engine_disagreements_are_all_listed():
+    """The Rust route is only safe if \\p{P}, \\p{S} and \\p{N} agree everywhere else."""
+    import regex
+
+    codes = [c for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    chars = [chr(c) for c in codes]
+    series = pl.Series(chars)
+    listed = set()
+    for a, z in M._RUST_REGEX_DISAGREE_RANGES:
+        listed.update(range(a, z + 1))
+    for cls in ("P", "S", "N"):
+        pattern = regex.compile(rf"\p{{{cls}}}")
+        python = np.fromiter((pattern.match(ch) is not None for ch in chars), bool, len(chars))
+        rust = series.str.contains(rf"^\p{{{cls}}}$").to_numpy()
+        differ = {codes[i] for i in np.flatnonzero(python != rust)}
+        assert differ <= listed, sorted(differ - listed)[:10]
+    assert series.str.contains(M._RUST_REGEX_DISAGREES).to_numpy().sum() == len(listed)
 
 
 def test_corpus_scores_identical_to_corpus_score():
@@ -200,3 +317,17 @@ def test_segment_metrics_columns():
     # already present: not recomputed
     done = M.with_segment_metrics(seg)
     assert M.with_segment_metrics(done) is done
+
+
+def test_bleu_sentence_scores_follow_compute_bleu_on_edge_statistics():
+    # statistics sacrebleu never meets on real text too: no n-gram at some order, matches only
+    # at higher orders, zero lengths; our per-row formula must agree with compute_bleu on all
+    from sacrebleu.utils import my_log
+
+    assert M._LOG_ZERO == my_log(0.0)
+    metric = make_metric("bleu")
+    rows = [[0, 3, 0, 0, 0, 0, 0, 0, 0, 0], [1, 0, 1, 0, 0, 0, 1, 0, 0, 0],
+            [5, 9, 3, 0, 1, 0, 5, 4, 3, 2], [3, 3, 0, 0, 1, 0, 3, 2, 1, 0],
+            [40, 38, 30, 20, 10, 5, 40, 39, 38, 37], [2, 7, 2, 1, 0, 0, 2, 1, 0, 0]]
+    sacre = SACRE["bleu"]()
+    assert metric.sentence_scores(rows) == [sacre._compute_score_from_stats(list(r)).score for r in rows]
