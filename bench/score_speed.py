@@ -9,11 +9,17 @@ included, as run_checks computes them), all checks in one run, and the whole `sc
 with metrics (back-translation chrF; `--ref` adds reference BLEU/chrF/TER).
 
     .venv/bin/python bench/score_speed.py [--n 100000] [--ref] [--no-metrics]
+    .venv/bin/python bench/score_speed.py --stages [--bt]   # where the time of `score` goes
+    .venv/bin/python bench/score_speed.py --check-segment   # re-checking one correction (a save)
+
+Times are wall clock and process CPU (all threads; the machine may be shared: see the load
+average printed first).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import time
 
@@ -72,11 +78,37 @@ def build(n: int, seed: int = 7) -> tuple[pl.DataFrame, str]:
 
 
 def timed(label: str, fn, n: int):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     out = fn()
-    dt = time.perf_counter() - t0
-    print(f"  {label:<34} {dt:7.2f} s  ({n / dt:,.0f} segments/s)")
+    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+    print(f"  {label:<34} {dt:7.2f} s  cpu {cpu:7.2f} s  ({n / dt:,.0f} segments/s)")
     return out, dt
+
+
+def stages(segments: pl.DataFrame, config, with_bt: bool) -> None:
+    """The steps of `score` one by one (same calls, same order), then the JSONL export."""
+    from review.checks import by_family, label_hits, run_family, selected_checks, suppress
+    from review.export.scores import to_bytes
+    from review.score import (Scored, _segment_table, add_metrics, add_scores, metric_passes,
+                              source_words, summarize)
+
+    n = segments.height
+    table, _ = timed("segment table (conform)", lambda: _segment_table(segments), n)
+    passes = metric_passes(table)
+    (table, corpus), _ = timed(f"metrics {passes}", lambda: add_metrics(table, passes, lambda: None), n)
+    frame, _ = timed("prepare (helper columns)", lambda: prepare(table), n)
+    parts = []
+    for fam, ids in by_family(selected_checks(config)).items():
+        found, _ = timed(f"checks: {fam} ({len(ids)})", lambda: run_family(frame, ids, config, None), n)
+        parts += found
+    flags, _ = timed("label flags (concat, doc/seg, weight, sort)", lambda: label_hits(frame, parts, config), n)
+    flags, _ = timed("suppress", lambda: suppress(flags), n)
+    words, _ = timed("source words", lambda: source_words(table), n)
+    scored, _ = timed("add_scores", lambda: add_scores(table, flags, config, words), n)
+    summary, _ = timed("summarize", lambda: summarize(scored, flags, config, corpus, words), n)
+    result = Scored(scored, flags, summary, config.signature())
+    timed("worst_first", lambda: result.worst_first(), n)
+    timed("JSONL bytes", lambda: to_bytes(result, "jsonl"), n)
 
 
 def per_check(frame: pl.DataFrame, config) -> None:
@@ -99,21 +131,82 @@ def per_check(frame: pl.DataFrame, config) -> None:
           f"(+ helper columns)")
 
 
+def check_segment_speed(rounds: int = 3) -> None:
+    """check_segment on every demo segment with a reviewer-like edit (the MT plus a word), warm;
+    then the CPU time of each check family and of the runner around them, per call."""
+    import statistics
+
+    from review.checks import by_family, label_hits, run_family, selected_checks, suppress
+    from review.pipeline import load_pair
+    from review.score import _segment_table, add_metrics, check_segment, resolve_glossary
+
+    demo = ROOT / "corpora" / "musk-letter"
+    corpus = load_pair(str(demo / "en.txt"), str(demo / "ar.mt.txt"), bt=str(demo / "ar.bt.txt"))
+    config = load_config(glossary=demo / "glossary.tsv")
+    glossary = resolve_glossary(None, config)
+    rows = list(corpus.segments.iter_slices(1))
+    edit = [(row, (row[TARGET][0] or "") + " أيضا") for row in rows]
+    for row, text in edit[:5]:
+        check_segment(row, text, config, glossary)
+    wall, cpu = [], []
+    for _ in range(rounds):
+        for row, text in edit:
+            t0, c0 = time.perf_counter(), time.process_time()
+            check_segment(row, text, config, glossary)
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+    q = lambda xs, p: sorted(xs)[int(p * (len(xs) - 1))] * 1000  # noqa: E731
+    print(f"check_segment, {len(edit)} demo segments x {rounds}: wall median {q(wall, .5):.1f} ms, "
+          f"p90 {q(wall, .9):.1f}, max {max(wall) * 1000:.1f}; cpu median {q(cpu, .5):.1f} ms, "
+          f"p90 {q(cpu, .9):.1f} (load average {os.getloadavg()[0]:.1f})")
+    per: dict[str, float] = {}
+    groups = by_family(selected_checks(config))
+    c_all = time.process_time()
+    for row, text in edit:
+        t0 = time.process_time()
+        one = _segment_table(row).with_columns(pl.lit(text).alias(TARGET), pl.lit(None, dtype=pl.String).alias(BT))
+        frame = prepare(add_metrics(one, [], lambda: None)[0])
+        per["runner: table, prepare"] = per.get("runner: table, prepare", 0) + time.process_time() - t0
+        parts = []
+        for fam, ids in groups.items():
+            t0 = time.process_time()
+            parts += run_family(frame, ids, config, glossary)
+            per[fam] = per.get(fam, 0) + time.process_time() - t0
+        t0 = time.process_time()
+        suppress(label_hits(frame, parts, config))
+        per["runner: label, suppress"] = per.get("runner: label, suppress", 0) + time.process_time() - t0
+    total = time.process_time() - c_all
+    print(f"  cpu per call by step (total {total / len(edit) * 1000:.1f} ms):")
+    for name, dt in sorted(per.items(), key=lambda kv: -kv[1]):
+        print(f"    {name:<26} {dt / len(edit) * 1000:6.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--ref", action="store_true", help="also score against a reference (TER is slow)")
     parser.add_argument("--no-metrics", action="store_true", help="skip the runs with metrics")
     parser.add_argument("--score-only", action="store_true", help="only the whole-score runs")
+    parser.add_argument("--stages", action="store_true", help="time each step of score, then stop")
+    parser.add_argument("--bt", action="store_true", help="with --stages: keep the back-translation")
     parser.add_argument("--per-check", action="store_true",
                         help="time each check alone on a prepared frame, then stop")
+    parser.add_argument("--check-segment", action="store_true",
+                        help="time check_segment on the demo corpus (a reviewer's save), then stop")
     args = parser.parse_args()
+    if args.check_segment:
+        check_segment_speed()
+        return
     segments, origin = build(args.n)
-    print(f"{segments.height:,} pairs from {origin}; {segments[DOC].n_unique():,} documents")
+    print(f"{segments.height:,} pairs from {origin}; {segments[DOC].n_unique():,} documents; "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     config = load_config()
     plain = segments.with_columns(pl.lit(None, dtype=pl.String).alias(BT),
                                   pl.lit(None, dtype=pl.String).alias(REFERENCE))
     bt_only = segments.with_columns(pl.lit(None, dtype=pl.String).alias(REFERENCE))
+    if args.stages:
+        stages(segments if args.bt else plain, config, args.bt)
+        return
     prepared, _ = timed("normalised helper columns", lambda: prepare(plain), plain.height)
     if args.per_check:
         per_check(prepared, config)

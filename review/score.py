@@ -10,14 +10,16 @@ term (one paraphrased word moves their chrF too much). A tiny tie-breaker (at mo
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import polars as pl
 
-from review.checks import run_checks
+from review.checks import by_family, run_checks, selected_checks
 from review.checks.base import catalogue
 from review.checks.meaning import MIN_WORDS
 from review.config import Config, load_config
@@ -60,22 +62,23 @@ def score(corpus_or_segments: Corpus | pl.DataFrame, config: Config | None = Non
     segments = _segment_table(corpus_or_segments)
     glossary_frame = resolve_glossary(glossary, config)
 
-    # Steps of the progress bar: each metric pass that applies, then the checks (one pass: they
-    # share the normalised helper columns, which cost more than most checks).
+    # Steps of the progress bar: each metric pass that applies, then each family of checks.
     passes = metric_passes(segments)
-    total, done = len(passes) + 1, 0
+    total, done = len(passes) + max(1, len(by_family(selected_checks(config)))), 0
 
     def advance() -> None:
         nonlocal done
-        done += 1
+        done = min(done + 1, total)
         if progress is not None:
             progress(done, total)
 
     segments, corpus_metrics = add_metrics(segments, passes, advance)
-    flags = run_checks(segments, config, glossary_frame)
-    advance()
-    scored = add_scores(segments, flags, config)
-    return Scored(scored, flags, summarize(scored, flags, config, corpus_metrics), config.signature())
+    flags = run_checks(segments, config, glossary_frame, advance=advance)
+    if done < total and progress is not None:  # no check enabled: the bar still completes
+        progress(total, total)
+    words = source_words(segments)
+    scored = add_scores(segments, flags, config, words)
+    return Scored(scored, flags, summarize(scored, flags, config, corpus_metrics, words), config.signature())
 
 
 def check_segment(segment_row: pl.DataFrame, new_target: str, config: Config | None = None,
@@ -90,7 +93,11 @@ def check_segment(segment_row: pl.DataFrame, new_target: str, config: Config | N
         pl.lit(new_target, dtype=pl.String).alias(TARGET),
         pl.lit(None, dtype=pl.String).alias(BT),
     )
-    row, _ = add_metrics(row, metric_passes(row), lambda: None)
+    # One row: which metric pass applies is read off the row itself (no query); without a
+    # reference there is none (the back-translation was dropped above).
+    reference = row[REFERENCE][0] if row.height else None
+    passes = ["target_vs_reference"] if reference is not None and reference.strip() else []
+    row, _ = add_metrics(row, passes, lambda: None)
     return run_checks(row, config, resolve_glossary(glossary, config))
 
 
@@ -100,6 +107,20 @@ def resolve_glossary(glossary: pl.DataFrame | str | Path | None, config: Config)
     path = glossary if glossary is not None else config.glossary
     if path is None:
         return None
+    try:
+        stat = os.stat(path)
+    except OSError:  # load_glossary reports it
+        stat = None
+    if stat is None:
+        from review.checks.consistency import load_glossary
+
+        return load_glossary(path)
+    return _load_glossary_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_glossary_cached(path: str, mtime_ns: int, size: int) -> pl.DataFrame:
+    """A glossary file is parsed once per version (re-checking a correction on every save)."""
     from review.checks.consistency import load_glossary
 
     return load_glossary(path)
@@ -171,8 +192,15 @@ def metric_thresholds(config: Config) -> dict[str, float]:
             if config.enabled(cid)}
 
 
-def add_scores(segments: pl.DataFrame, flags: pl.DataFrame, config: Config) -> pl.DataFrame:
-    """PENALTY, N_FLAGS, MAX_SEVERITY, RISK and FLAGGED per segment (order kept)."""
+def source_words(segments: pl.DataFrame) -> pl.Series:
+    """Source words per segment (whitespace-separated runs): computed once per scoring run."""
+    return segments.select(pl.col(SOURCE).fill_null("").str.count_matches(r"\S+").alias(SOURCE_WORDS)).to_series()
+
+
+def add_scores(segments: pl.DataFrame, flags: pl.DataFrame, config: Config,
+               words: pl.Series | None = None) -> pl.DataFrame:
+    """PENALTY, N_FLAGS, MAX_SEVERITY, RISK and FLAGGED per segment (order kept). `words`:
+    source_words(segments), when the caller has it already."""
     rank_to_severity = {i: s for s, i in SEVERITY_RANK.items()}
     per_seg = flags.group_by(DOC, SEG).agg(
         pl.col(WEIGHT).sum().alias(PENALTY),
@@ -185,9 +213,16 @@ def add_scores(segments: pl.DataFrame, flags: pl.DataFrame, config: Config) -> p
     )
     tails, below = [pl.lit(0.0)], [pl.lit(False)]
     major = float(config.weights["major"])
+    # A metric that is null everywhere (no back-translation / reference) adds nothing: skip it,
+    # and with it the word count.
+    thresholds = {m: t for m, t in metric_thresholds(config).items()
+                  if m in df.columns and df[m].null_count() < df.height}
+    if thresholds:
+        words = words if words is not None else source_words(segments)
+        df = df.with_columns(words.alias("_words"))
     # chrF of a short segment swings with one paraphrased word: same guard as the meaning checks.
-    long_enough = pl.col(SOURCE).fill_null("").str.count_matches(r"\S+") >= MIN_WORDS
-    for metric, threshold in metric_thresholds(config).items():
+    long_enough = pl.col("_words") >= MIN_WORDS
+    for metric, threshold in thresholds.items():
         gap = ((threshold - pl.col(metric)) / threshold).clip(0.0, 1.0)
         tails.append(pl.when(long_enough).then(gap * TAIL_MAJORS * major).otherwise(0.0).fill_null(0.0))
         tails.append(((100.0 - pl.col(metric)) / 1000.0).fill_null(0.0))
@@ -200,21 +235,21 @@ def add_scores(segments: pl.DataFrame, flags: pl.DataFrame, config: Config) -> p
         pl.col("_rank").replace_strict(rank_to_severity, default=None, return_dtype=pl.String)
         .alias(MAX_SEVERITY),
     )
-    return df.select(pl.exclude("_rank", *SCORE_COLUMNS), *SCORE_COLUMNS)
+    return df.select(pl.exclude("_rank", "_words", *SCORE_COLUMNS), *SCORE_COLUMNS)
 
 
 # --------------------------------------------------------------------------- summary
 def summarize(segments: pl.DataFrame, flags: pl.DataFrame, config: Config,
-              corpus_metrics: dict[str, Any] | None = None) -> dict[str, Any]:
+              corpus_metrics: dict[str, Any] | None = None, words: pl.Series | None = None) -> dict[str, Any]:
     """Per document and for the corpus: segments, flagged, source words, MQM penalty (total and
     per 1,000 source words), flag counts by category / check / severity, metric means; for the
     corpus also sacrebleu corpus scores with their signatures; and the configuration signature."""
-    words = pl.col(SOURCE).fill_null("").str.count_matches(r"\S+")
+    words = words if words is not None else source_words(segments)
     means = [pl.col(m).mean().alias(f"mean_{m}") for m in METRIC_COLUMNS if m in segments.columns]
-    stats = segments.group_by(DOC, maintain_order=True).agg(
+    stats = segments.with_columns(words.alias(SOURCE_WORDS)).group_by(DOC, maintain_order=True).agg(
         pl.len().alias("segments"),
         pl.col(FLAGGED).sum().alias("flagged"),
-        words.sum().alias(SOURCE_WORDS),
+        pl.col(SOURCE_WORDS).sum(),
         pl.col(PENALTY).sum().alias("penalty"),
         *means,
     )

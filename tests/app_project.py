@@ -14,7 +14,7 @@ from review.config import load_config
 from review.corpus import Corpus
 from review.schema import (BEAD, CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, MESSAGE, SEG, SEVERITY, SIDE,
                            SOURCE, SRC_LANG, START, TARGET, TGT_LANG, WEIGHT, BT)
-from review.score import Scored, add_metrics, add_scores, summarize
+from review.score import Scored, add_metrics, add_scores, metric_passes, summarize
 from review.store import Project
 
 DOC_ID = "news"
@@ -77,9 +77,10 @@ def build(path: Path, config_text: str | None = None) -> Path:
     """Write the project to `path`; segments 3, 4 and 5 are flagged, 3 is the worst."""
     c = corpus()
     config = load_config()
-    segs = add_metrics(c.segments, [(0, c.segments.height)], lambda: None)
+    segs, corpus_metrics = add_metrics(c.segments, metric_passes(c.segments), lambda: None)
     fl = flags()
     scored_segments = add_scores(segs, fl, config)
-    scored = Scored(scored_segments, fl, summarize(scored_segments, fl, config), config.signature())
+    scored = Scored(scored_segments, fl, summarize(scored_segments, fl, config, corpus_metrics),
+                    config.signature())
     Project.create(path, c, scored, config_text=config_text).close()
     return path

@@ -281,3 +281,87 @@ def test_reference_metrics_and_corpus_scores_match_sacrebleu():
     assert chrf[1] == 0.0 and chrf[2] is None  # an empty target against a reference scores 0
     bleu = result.segments["ref_bleu"][0]
     assert bleu == pytest.approx(BLEU(tokenize="intl", effective_order=True).sentence_score(hyps[0], [refs[0]]).score)
+
+
+# --------------------------------------------------------------------------- suppression
+def test_catalogue_marks_whole_segment_checks_as_superseding():
+    marked = [cid for cid, spec in catalogue().items() if spec.supersedes]
+    assert marked[:2] == ["empty_target", "untranslated"]
+    assert "latin_leftover" not in marked and "placeholder_mismatch" not in marked
+
+
+SENTENCE = "Musk wrote to the board of OpenAI on 21 March 2024, asking for 50% of {name}."
+
+
+def test_empty_target_keeps_only_its_own_flag():
+    df = segments([
+        {DOC: "d", SEG: 1, SOURCE: SENTENCE, TARGET: ""},
+        {DOC: "d", SEG: 2, SOURCE: SENTENCE, TARGET: "كتب ماسك إلى مجلس OpenAI في 21 مارس 2024 طالبا 50% من."},
+    ])
+    flags = score(df, Config()).flags
+    assert dict(flags.schema) == dict(FLAG_SCHEMA)
+    assert flags.filter(pl.col(SEG) == 1)[CHECK].to_list() == ["empty_target"]
+    # the same problems in a translated segment are still reported
+    assert "placeholder_mismatch" in flags.filter(pl.col(SEG) == 2)[CHECK].to_list()
+    # and without the empty-target check the noise would be there: suppression is what removed it
+    noisy = score(df, Config(disabled=frozenset({"empty_target"}))).flags.filter(pl.col(SEG) == 1)
+    assert {"number_mismatch", "placeholder_mismatch"} <= set(noisy[CHECK].to_list())
+
+
+def test_untranslated_target_is_one_critical_flag_not_a_dozen_leftovers():
+    df = segments([{DOC: "d", SEG: 1, SOURCE: SENTENCE, TARGET: SENTENCE}])
+    result = score(df, Config())
+    assert result.flags[CHECK].to_list() == ["untranslated"]
+    assert result.segments[PENALTY][0] == SEVERITY_WEIGHTS["critical"]
+
+
+def test_suppress_keeps_other_sides_and_the_first_superseding_check():
+    from review.checks import suppress
+
+    rows = [flag("d", 1, cid, "major", 5.0) for cid in ("wrong_language", "latin_leftover", "untranslated")]
+    rows.append({**flag("d", 1, "glossary", "major", 5.0), SIDE: "source"})
+    rows.append(flag("d", 2, "latin_leftover", "major", 5.0))  # another segment: untouched
+    rows += [flag("d", 3, "untranslated", "critical", 25.0), flag("d", 3, "empty_target", "critical", 25.0)]
+    kept = suppress(flags_frame(rows))
+    assert kept.select(SEG, CHECK).rows() == [(1, "untranslated"), (1, "glossary"), (2, "latin_leftover"),
+                                              (3, "empty_target")]  # catalogue order decides
+
+
+# --------------------------------------------------------------------------- progress, re-checking
+def test_progress_moves_once_per_check_family():
+    df = segments([{DOC: "d", SEG: 1, SOURCE: "A line.", TARGET: "سطر."}])
+    cfg = only("empty_target", "truncated", "space_before_punct", "tatweel")  # form, punctuation, script
+    calls: list[tuple[int, int]] = []
+    score(df, cfg, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_check_segment_flags_equal_scoring_the_corrected_row():
+    """The shortcuts of check_segment (metric passes read off the row, the glossary cut to the
+    terms of the source) change nothing: same flags as scoring that one corrected segment."""
+    from pathlib import Path
+
+    from review.pipeline import load_pair
+
+    demo = Path(__file__).parent.parent / "corpora" / "musk-letter"
+    corpus = load_pair(str(demo / "en.txt"), str(demo / "ar.mt.txt"), bt=str(demo / "ar.bt.txt"))
+    cfg = Config(glossary=str(demo / "glossary.tsv"))
+    compared = 0
+    for row in corpus.segments.head(40).iter_slices(1):
+        text = (row[TARGET][0] or "") + " OpenAI"
+        fast = check_segment(row, text, cfg)
+        full = score(row.with_columns(pl.lit(text).alias(TARGET), pl.lit(None, dtype=pl.String).alias(BT)),
+                     cfg).flags
+        assert fast.equals(full), row[SEG][0]
+        compared += fast.filter(pl.col(CHECK) == "glossary").height
+    assert compared > 0  # some rows did exercise the glossary shortcut
+
+
+def test_glossary_file_is_reread_when_it_changes(tmp_path):
+    from review.score import resolve_glossary
+
+    path = tmp_path / "g.tsv"
+    path.write_text("OpenAI\tOpenAI\n", "utf-8")
+    assert resolve_glossary(str(path), Config())["term"].to_list() == ["OpenAI"]
+    path.write_text("OpenAI\tOpenAI\nTesla\tتسلا\n", "utf-8")
+    assert resolve_glossary(str(path), Config())["term"].to_list() == ["OpenAI", "Tesla"]

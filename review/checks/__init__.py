@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import Callable
 
 import polars as pl
 
@@ -10,6 +11,8 @@ from review.checks.base import ROW, CheckContext, catalogue, hits, implementatio
 from review.config import Config, load_config
 from review.schema import (CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, MESSAGE, SEG, SEVERITY, SIDE,
                            SRC_LANG, START, TGT_LANG, WEIGHT, empty)
+
+Parts = list[tuple[str, pl.DataFrame]]  # (check id, its non-empty hits)
 
 
 def families() -> list[str]:
@@ -38,35 +41,124 @@ def weight_expr(config: Config) -> pl.Expr:
             .then(pl.lit(config.minor_punctuation_weight)).otherwise(by_severity))
 
 
-def run_checks(segments: pl.DataFrame, config: Config | None = None,
-               glossary: pl.DataFrame | None = None, only: list[str] | None = None) -> pl.DataFrame:
-    """All enabled checks (or `only` these) over `segments`; returns a FLAG_SCHEMA frame."""
-    config = config or load_config()
-    selected = [cid for cid in catalogue()
-                if (cid in only if only is not None else config.enabled(cid))]
-    _import_families(selected)
-    frame = prepare(segments)
-    src_lang = frame[SRC_LANG].drop_nulls().first() if frame.height else None
-    tgt_lang = frame[TGT_LANG].drop_nulls().first() if frame.height else None
-    parts = []
-    for cid in selected:
+def selected_checks(config: Config, only: list[str] | None = None) -> list[str]:
+    """Check ids to run, in catalogue order: the enabled ones, or exactly `only`."""
+    return [cid for cid in catalogue() if (cid in only if only is not None else config.enabled(cid))]
+
+
+def by_family(check_ids: list[str]) -> dict[str, list[str]]:
+    """The check ids grouped by family, families in catalogue order."""
+    groups: dict[str, list[str]] = {}
+    for cid in check_ids:
+        groups.setdefault(catalogue()[cid].family, []).append(cid)
+    return groups
+
+
+def _languages(frame: pl.DataFrame) -> tuple[str, str]:
+    if not frame.height:
+        return "en", "ar"
+    src = frame[SRC_LANG].drop_nulls()
+    tgt = frame[TGT_LANG].drop_nulls()
+    return (src[0] if len(src) else "en"), (tgt[0] if len(tgt) else "ar")
+
+
+def run_family(frame: pl.DataFrame, check_ids: list[str], config: Config,
+               glossary: pl.DataFrame | None, languages: tuple[str, str] | None = None) -> Parts:
+    """Run `check_ids` over a prepared frame; the checks that found something, with their hits."""
+    _import_families(check_ids)
+    src_lang, tgt_lang = languages or _languages(frame)
+    parts: Parts = []
+    for cid in check_ids:
         spec = catalogue()[cid]
-        ctx = CheckContext(spec=spec, params=config.params(cid), glossary=glossary,
-                           src_lang=src_lang or "en", tgt_lang=tgt_lang or "ar")
+        gl = _glossary_for(frame, glossary) if cid == "glossary" else glossary
+        ctx = CheckContext(spec=spec, params=config.params(cid), glossary=gl,
+                           src_lang=src_lang, tgt_lang=tgt_lang)
         found = hits(implementation(cid)(frame, ctx))
         if found.height:
-            parts.append(found.with_columns(
-                pl.lit(cid).alias(CHECK),
-                pl.lit(spec.category).alias(CATEGORY),
-                pl.col("severity").fill_null(config.severity(cid)).alias(SEVERITY),
-            ))
+            parts.append((cid, found))
+    return parts
+
+
+def _glossary_for(frame: pl.DataFrame, glossary: pl.DataFrame | None) -> pl.DataFrame | None:
+    """For a handful of segments (a reviewer's correction), only the glossary terms whose pattern
+    occurs in their source: the glossary check costs one query per term, and a term absent from
+    every source can flag nothing. Large frames get the whole glossary (the per-term queries are
+    vectorised over all rows there, and matching every term on every row first costs more)."""
+    if glossary is None or glossary.height == 0 or frame.height > 8:
+        return glossary
+    from review.checks.consistency import TERM, term_pattern
+    from review.schema import SOURCE
+
+    sources = [s for s in frame[SOURCE].to_list() if s]
+    if not sources:
+        return glossary.head(0)
+    patterns = pl.Series([term_pattern(t) for t in glossary[TERM].to_list()], dtype=pl.String)
+    present = pl.Series([False] * glossary.height)
+    for text in sources:
+        present = present | pl.select(pl.lit(text).str.contains(pl.lit(patterns))).to_series()
+    return glossary.filter(present)
+
+
+def label_hits(frame: pl.DataFrame, parts: Parts, config: Config) -> pl.DataFrame:
+    """The checks' hits as one FLAG_SCHEMA frame: doc, seg, check id, category, severity, weight;
+    sorted by doc, seg, check, start."""
+    parts = [(cid, found) for cid, found in parts if found.height]
     if not parts:
         return empty(FLAG_SCHEMA)
-    flags = pl.concat(parts, how="vertical")
-    flags = flags.join(frame.select(ROW, DOC, SEG), on=ROW, how="left")
-    flags = flags.with_columns(weight_expr(config).alias(WEIGHT))
-    return flags.select(
-        pl.col(DOC), pl.col(SEG), pl.col(CHECK), pl.col(CATEGORY), pl.col(SEVERITY),
-        pl.col("message").alias(MESSAGE), pl.col("side").alias(SIDE),
-        pl.col("start").alias(START), pl.col("end").alias(END), pl.col(WEIGHT),
-    ).sort(DOC, SEG, CHECK, START, nulls_last=False)
+    ids = [cid for cid, _ in parts]
+    hits_ = pl.concat([found for _, found in parts], how="vertical")
+    # Built from Series (no query plan per step): this runs on every re-check of a correction.
+    check = pl.Series(CHECK, ids, dtype=pl.String).gather(
+        pl.Series([i for i, (_, found) in enumerate(parts) for _ in range(found.height)], dtype=pl.Int64))
+    rows = hits_[ROW]
+    flags = pl.DataFrame([
+        frame[DOC].gather(rows).alias(DOC),
+        frame[SEG].gather(rows).alias(SEG),
+        check,
+        check.replace_strict({cid: catalogue()[cid].category for cid in ids}, return_dtype=pl.String)
+        .alias(CATEGORY),
+        hits_["severity"].fill_null(
+            check.replace_strict({cid: config.severity(cid) for cid in ids}, return_dtype=pl.String))
+        .alias(SEVERITY),
+        hits_["message"].alias(MESSAGE), hits_["side"].alias(SIDE),
+        hits_["start"].alias(START), hits_["end"].alias(END),
+    ])
+    return (flags.with_columns(weight_expr(config).alias(WEIGHT))
+            .sort(DOC, SEG, CHECK, START, nulls_last=False))
+
+
+def superseding() -> list[str]:
+    """Check ids whose flag makes the segment's other target-side flags noise (catalogue key
+    `supersedes`), in catalogue order, which is their precedence."""
+    return [cid for cid, spec in catalogue().items() if spec.supersedes]
+
+
+def suppress(flags: pl.DataFrame) -> pl.DataFrame:
+    """Drop the flags that a superseding flag of the same segment makes redundant.
+
+    In a segment where a superseding check fired (an empty or untranslated target), only the
+    first such check in catalogue order keeps its target-side flags; flags on the source, the
+    back-translation or the reference stay. Order is kept."""
+    rank = {cid: i for i, cid in enumerate(superseding())}
+    if not rank or flags.height == 0 or not flags[CHECK].is_in(list(rank)).any():
+        return flags
+    r = pl.col(CHECK).replace_strict(rank, default=None, return_dtype=pl.Int64)
+    top = r.min().over(DOC, SEG)
+    keep = top.is_null() | (pl.col(SIDE) != "target") | (r == top).fill_null(False)
+    return flags.filter(keep)
+
+
+def run_checks(segments: pl.DataFrame, config: Config | None = None,
+               glossary: pl.DataFrame | None = None, only: list[str] | None = None,
+               advance: Callable[[], None] | None = None) -> pl.DataFrame:
+    """All enabled checks (or `only` these) over `segments`; returns a FLAG_SCHEMA frame with
+    superseded flags removed (see suppress). `advance()` is called after each check family."""
+    config = config or load_config()
+    frame = prepare(segments)
+    languages = _languages(frame)
+    parts: Parts = []
+    for ids in by_family(selected_checks(config, only)).values():
+        parts += run_family(frame, ids, config, glossary, languages)
+        if advance is not None:
+            advance()
+    return suppress(label_hits(frame, parts, config))

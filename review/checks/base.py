@@ -44,6 +44,9 @@ class CheckSpec:
     title: str
     description: str
     params: dict[str, Any] = field(default_factory=dict)
+    # A flag of this check covers the whole segment (empty, untranslated target): the runner drops
+    # the segment's other target-side flags (review.checks.suppress).
+    supersedes: bool = False
 
 
 @dataclass
@@ -99,6 +102,8 @@ def hits(df: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     missing = {ROW, "message", "side"} - set(df.columns)
     if missing:
         raise ValueError(f"check output lacks columns {sorted(missing)}")
+    if df.height == 0:  # most checks find nothing in most segments: no query needed
+        return _NO_HITS
     out = df.select(
         pl.col(name).cast(dtype) if name in df.columns else pl.lit(None, dtype=dtype).alias(name)
         for name, dtype in HIT_SCHEMA.items()
@@ -111,3 +116,6 @@ def hits(df: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
 
 def no_hits() -> pl.DataFrame:
     return pl.DataFrame(schema=HIT_SCHEMA)
+
+
+_NO_HITS = no_hits()
