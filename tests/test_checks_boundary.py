@@ -43,6 +43,16 @@ def test_line_break_that_the_source_has_too_is_not_broken():
     assert flags(seg, "broken_line") == []
 
 
+def test_extra_line_in_a_pre_aligned_unit_is_only_minor():
+    # A PO/XLIFF unit (no offsets into a document, bead 1-1): people cut it, lines inside are layout.
+    credits = {"source": "translator-credits", "target": "أحمد <a@x.org>\nسارة <s@y.org>\nعلي"}
+    aligned = {"source": "We witnessed a pattern driven by their pursuit of AGI.",
+               "target": "شهدنا نمطًا مدفوعين.\nبالسعي لتحقيق الذكاء العام.", "tgt_start": 120, "tgt_end": 170}
+    seg = segments([credits, aligned])
+    got = run_checks(seg, only=["broken_line"]).select("seg", "severity").unique(maintain_order=True).rows()
+    assert got == [(1, "minor"), (2, "major")]
+
+
 def test_continues_next_on_a_dangling_end():
     seg = segments([
         {"source": "This loyalty stems from fear.", "target": "هذا الولاء ينبع من"},

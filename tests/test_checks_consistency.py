@@ -6,10 +6,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from review.checks import run_checks
-from review.checks.consistency import load_glossary
+from review.checks.consistency import coarse_key, load_glossary, segment_key
 from review.errors import InputError
+from review.normalize import normalize_expr
 from review.schema import SEGMENT_SCHEMA, conform
 
 DEMO = Path(__file__).resolve().parents[1] / "corpora" / "musk-letter"
@@ -121,3 +124,25 @@ def test_demo_glossary_catches_translated_publication_names():
     found = {frag for _, _, frag in flagged(seg, "glossary", load_glossary(DEMO / "glossary.tsv"))}
     assert {"The Verge", "The Information", "The New York Times", "Musk"} <= found
     assert "OpenAI" not in found
+
+
+def test_inconsistency_ignores_clitics_alef_forms_and_punctuation():
+    seg = segments([("The board met today.", "اجتمع المجلس اليوم."),
+                    ("The board met today", "واجتمع المجلس اليوم"),  # clitic و, no full stop
+                    ("the board met today!", "اجتمع المجلس اليوم!"),
+                    ("The board met today.", "إجتمع المجلس اليوم")])  # hamza form
+    assert flagged(seg, "inconsistent_target") == []
+    assert flagged(seg, "inconsistent_source") == []
+
+
+_PIECES = ["ال", "و", "ب", "ل", "ف", "ك", "ا", "أ", "كتاب", "مجلس", "Board", "board", " ", "  ", ".", "،", "!", "-"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=8), st.lists(st.sampled_from(_PIECES), max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_coarse_key_never_separates_texts_with_equal_keys(a, b):
+    # The coarse key is only a filter: two texts the full key calls equal must share it.
+    texts = pl.DataFrame({"t": ["".join(a), "".join(b)]}).select(normalize_expr(pl.col("t")).alias("n"))
+    keys = texts.select(segment_key(pl.col("n")).alias("k"), coarse_key(pl.col("n")).alias("c"))
+    if keys["k"][0] == keys["k"][1]:
+        assert keys["c"][0] == keys["c"][1]

@@ -1,7 +1,14 @@
+import json
+from pathlib import Path
+
+import polars as pl
 import pytest
-from helpers_form import demo_frame, fired, quiet
+from click.testing import CliRunner
+from helpers_form import demo_frame, fired, frame, quiet
 
 from review.checks import run_checks
+from review.cli import main
+from review.schema import LOCATOR, SEVERITY
 
 MARKUP = ["url_changed", "email_changed", "handle_changed", "markdown_changed", "tag_mismatch",
           "placeholder_mismatch"]
@@ -102,3 +109,61 @@ def test_markup_on_demo_fires_only_on_the_email():
     assert got["check"].to_list() == ["email_changed"]
     seg, start, end = got.select("seg", "start", "end").row(0)
     assert pairs[seg - 1][1][start:end] == "السابق_openai@mail2tor.com"
+
+
+# ----------------------------------------------------------------------------- placeholders as sets
+def test_placeholders_compare_as_sets_across_plural_variants():
+    # Symfony plural variants: two in English, six in Arabic, each repeating the placeholder.
+    src = "You must select at least {{ limit }} choice.|You must select at least {{ limit }} choices."
+    tgt = "|".join(["يجب أن تختار {{ limit }} اختيار على الأقل."] * 6)
+    assert quiet([(src, tgt)], "placeholder_mismatch")
+    # A placeholder that only some variants have is still present.
+    assert quiet([("{{ count }} file|{{ count }} files", "ملف واحد|{{ count }} ملفات")], "placeholder_mismatch")
+
+
+def test_placeholder_sets_still_catch_a_swapped_or_missing_placeholder():
+    src = "The image ratio is too small ({{ ratio }}). Minimum ratio expected is {{ min_ratio }}."
+    tgt = "نسبة الصورة صغيرة جدا ({{ ratio }}). الحد الأدنى المسموح به هو {{ max_ratio }}."
+    got = fired([(src, tgt)], "placeholder_mismatch")
+    assert [g[1] for g in got] == ["{{ max_ratio }}"] and "'{{ min_ratio }}'" in got[0][2]
+    got = fired([("{0} of {1}|{0} of {1} items", "{0} من|{0} من العناصر")], "placeholder_mismatch")
+    assert len(got) == 1 and "'{1}'" in got[0][2] and got[0][1] is None
+
+
+def _po_plural(pairs, locators):
+    return frame(pairs).with_columns(pl.Series(LOCATOR, locators))
+
+
+def test_placeholder_missing_from_a_po_plural_form_is_minor():
+    pairs = [("About %d minute remaining.", "بقيت دقيقة واحدة تقريبًا."),  # Arabic "one" form
+             ("About %d minutes remaining.", "بقي %d دقائق تقريبًا."),
+             ("About %d minutes remaining.", "بقي تقريبًا."),  # not a plural entry: stays critical
+             ("About %d minutes remaining.", "بقي %s دقائق.")]  # changed, not just missing: critical
+    got = run_checks(_po_plural(pairs, ["entry 491[1]", "entry 491[3]", "entry 12", "entry 491[4]"]),
+                     only=["placeholder_mismatch"])
+    assert got.select("seg", SEVERITY).rows() == [(1, "minor"), (3, "critical"), (4, "critical")]
+
+
+@pytest.mark.shared_data
+def test_real_symfony_validators_file_has_no_placeholder_false_alarm():
+    path = Path(__file__).resolve().parents[2] / "shared" / "data" / "formats" / "xliff12" / "validators.ar.xlf"
+    if not path.is_file():
+        pytest.skip("shared data absent")
+    result = CliRunner().invoke(main, ["score", str(path), "--format", "jsonl"], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    found = [(r["locator"], f["message"]) for r in rows for f in r["flags"] if f["check"] == "placeholder_mismatch"]
+    # The one left is a real error of the file: min_ratio translated as max_ratio.
+    assert [loc for loc, _ in found] == ["unit 74"] and "max_ratio" in found[0][1]
+
+
+def test_hashtag_used_as_a_name_in_prose_is_minor_when_written_out():
+    def severities(src, tgt):
+        return run_checks(frame([(src, tgt)]), only=["handle_changed"])[SEVERITY].to_list()
+
+    assert severities("in the #MeToo era", 'في عصر"هاشتاج أنا أيضًا"') == ["minor"]
+    assert severities("at the height of the #MeToo movement", "في ذروة حركة أنا أيضًا") == ["minor"]
+    # Still major: a tag replaced by another tag, a tag to click dropped, a handle dropped.
+    assert severities("in the #MeToo era", "في عصر #أنا_أيضا") == ["major"]
+    assert severities("Use #AI now", "استخدم الذكاء الآن") == ["major"]
+    assert severities("Follow @OpenAI and #AI now", "تابع الذكاء الآن") == ["major", "major"]

@@ -19,8 +19,35 @@ def test_latin_leftover_word_not_in_source():
     assert [g[1] for g in got] == ["and"]
 
 
+def test_latin_leftover_fires_on_a_lowercase_source_word_left_in_arabic_prose():
+    # English left in the Arabic is copied from the source by nature: that is no excuse.
+    got = fired([("The talks aim to reach an agreement.", "تهدف المحادثات نحو الوصول reach اتفاق")], "latin_leftover")
+    assert [g[1] for g in got] == ["reach"]
+    # Inside an Arabic quotation, an English word is still a leftover.
+    tgt = 'وأطلق عليها: "كنز ثقافي" و" أداة something لا تُعوض."'
+    assert [g[1] for g in fired([("an irreplaceable historical instrument", tgt)], "latin_leftover")] == ["something"]
+
+
+def test_latin_leftover_english_phrase_around_a_name_is_still_a_leftover():
+    tgt = "وفي اجتماع طويل يوم الثلاثاء الماضي قرر the board of OpenAI decided إقالة الرئيس التنفيذي للشركة"
+    got = fired([("the board of OpenAI decided", tgt)], "latin_leftover")
+    assert [g[1] for g in got] == ["the board of", "decided"]
+
+
+def test_latin_leftover_leaves_untranslated_targets_to_untranslated():
+    tgt = "قال the company said it would open a new office next year"
+    assert quiet([("The company said it would open a new office next year.", tgt)], "latin_leftover")
+    assert fired([("The company said it would open a new office next year.", tgt)], "untranslated")
+
+
 @pytest.mark.parametrize("src, tgt", [
-    ("Elon Musk tweeted.", "غرد Elon Musk."),  # names kept in Latin: the names check's business
+    ("Elon Musk tweeted.", "غرد Elon Musk."),
+    ('so-called "clicktivism" - people', 'ما يُسمى بـ "الحراك بالنقر (clicktivism)" - يشعر'),  # gloss in brackets
+    ("Cookies (small files)", "ملفات تعريف الارتباط (cookies) التي نستخدمها"),
+    ("the song I Love it", 'بأداء أغنية "I Love it"، مرتديًا'),  # a title: capitalised words
+    ('the movie "Bells of Coronado,"', 'كما في فيلم"Bells of Coronado"عام 1950، الذي'),  # glued to Arabic
+    ("the Chariots of Fire theme", 'لحن دراما Chariots of Fire في حفل'),  # unquoted title
+    ("In Welsh twp means daft and pwp means poo.", "تعني twp في ويلز السخافة وتعني pwp الحماقة."),  # names kept in Latin: the names check's business
     ("OpenAI built ChatGPT.", "بنت OpenAI برنامج ChatGPT."),
     ("It uses AGI.", "يستخدم (AGI)."),
     ("Visit https://board.net/p/r.e6a8 now.", "زر https://board.net/p/r.e6a8 الآن."),

@@ -8,7 +8,7 @@ import polars as pl
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import find_spans
 from review.checks.text import quote_expr
-from review.schema import ALIGN_CONF, BEAD, DOC, LOW_CONF, SEG, SOURCE, TARGET
+from review.schema import ALIGN_CONF, BEAD, DOC, LOW_CONF, SEG, SOURCE, TARGET, TGT_START
 
 # A target ending like this is finished (sentence end, closing quote/bracket, colon, number).
 _CLOSED_END = r"[.!?؟…:;؛»”\"'’)\]}*]\s*$|[0-9%]\s*$"
@@ -48,6 +48,13 @@ def broken_line(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     breaks = find_spans(rows, "_t", r"[ \t]*\n[\s]*", keep=(TARGET,))
     # Only breaks inside the text, not before its first word.
     breaks = breaks.filter(pl.col("start") > 0)
+    # Input that came pre-aligned (PO, XLIFF, TMX, a table: no offsets into a document, bead 1-1)
+    # had its units cut by people: an extra line inside a unit is a layout matter (minor), not a
+    # sentence the MT split and the aligner had to join.
+    pre_aligned = pl.col(TGT_START).is_null() if TGT_START in rows.columns else pl.lit(False)
+    if BEAD in rows.columns:
+        pre_aligned = pre_aligned & ~pl.col(BEAD).fill_null("").is_in(["1-2", "2-1", "2-2"])
+    breaks = breaks.join(rows.select(ROW, pre_aligned.alias("_pre")), on=ROW)
     text = pl.col(TARGET)
     before = _words_before(text.str.slice(0, pl.col("start")))
     after = _words_after(text.str.slice(pl.col("end")))
@@ -57,6 +64,7 @@ def broken_line(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
                   "sentence in two.", before, after).alias("message"),
         _side("target"),
         pl.col("start"), pl.col("end"),
+        pl.when(pl.col("_pre")).then(pl.lit("minor")).otherwise(pl.lit(None, pl.String)).alias("severity"),
     )
 
 
@@ -69,7 +77,7 @@ def continues_next(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     by_doc = [DOC] if DOC in frame.columns else []
     tgt = pl.col(TARGET).fill_null("").str.strip_chars()
     src = pl.col(SOURCE).fill_null("").str.strip_chars()
-    f = frame.sort(order or ROW).with_columns(
+    f = frame.select(ROW, *order, SOURCE, TARGET).sort(order or ROW).with_columns(
         tgt.alias("_t"),
         (tgt.shift(-1).over(by_doc) if by_doc else tgt.shift(-1)).alias("_next"),
         (src.shift(-1).over(by_doc) if by_doc else src.shift(-1)).alias("_next_src"),

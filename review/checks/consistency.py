@@ -18,7 +18,8 @@ from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import find_spans
 from review.checks.text import quote_expr
 from review.errors import InputError
-from review.normalize import AR_LETTERS, match_key, match_key_expr
+from review.normalize import (AR_LETTERS, SRC_NORM, TGT_NORM, match_key, match_key_expr, normalize_expr,
+                              strip_clitics_expr)
 from review.schema import BEAD, SEG, SOURCE, TARGET
 
 TERM = "term"
@@ -135,11 +136,34 @@ def glossary(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 
 
 # --------------------------------------------------------------------------- corpus consistency
-def _key(col: str) -> pl.Expr:
-    """Comparison key of a segment text: normalised, lower-cased, punctuation and spaces folded."""
-    return (match_key_expr(pl.col(col).fill_null(""))
+# Deleted from the coarse key: everything but letters and digits, and the letters a clitic or
+# the article is made of. segment_key only removes such characters, so two texts with equal keys
+# always have equal coarse keys: the coarse key is a cheap filter, segment_key decides.
+_COARSE_DROP = r"[[^\p{L}\p{N}]اولفبك]+"
+_NORM_OF = {SOURCE: SRC_NORM, TARGET: TGT_NORM}
+
+
+def _normalized(frame: pl.DataFrame, col: str) -> pl.Expr:
+    norm = _NORM_OF.get(col)
+    return pl.col(norm) if norm in frame.columns else normalize_expr(pl.col(col).fill_null(""))
+
+
+def segment_key(norm: pl.Expr) -> pl.Expr:
+    """Comparison key of a normalised text: clitics stripped, lower-cased, punctuation and spaces folded."""
+    return (strip_clitics_expr(norm).str.to_lowercase()
             .str.replace_all(r"[\p{P}\p{S}]+", " ")
             .str.replace_all(r"\s+", " ").str.strip_chars())
+
+
+def coarse_key(norm: pl.Expr) -> pl.Expr:
+    """A key at least as coarse as segment_key, one regex pass over a normalised text."""
+    return norm.str.replace_all(_COARSE_DROP, "").str.to_lowercase()
+
+
+def _keyed(rows: pl.DataFrame, norm: str, alias: str) -> pl.DataFrame:
+    """rows with the full key of column `norm` as `alias`, computed once per distinct text."""
+    distinct = rows.select(pl.col(norm).unique())
+    return rows.join(distinct.with_columns(segment_key(pl.col(norm)).alias(alias)), on=norm, how="left")
 
 
 def _inconsistent(frame: pl.DataFrame, by: str, other: str, min_words: int) -> pl.DataFrame:
@@ -148,8 +172,12 @@ def _inconsistent(frame: pl.DataFrame, by: str, other: str, min_words: int) -> p
     Returns ROW, the row's `other` text, the majority text and where it occurs (a SEG), and the
     number of distinct variants.
     """
-    f = frame.select(ROW, by, other, *([SEG] if SEG in frame.columns else []),
-                     _key(by).alias("_by"), _key(other).alias("_other"))
+    f = frame.select(ROW, _normalized(frame, by).alias("_bn"), _normalized(frame, other).alias("_on"))
+    # Most segments of a corpus are unique: only those sharing a coarse key need the full keys.
+    f = f.filter(coarse_key(pl.col("_bn")).is_duplicated())
+    if f.height == 0:
+        return f
+    f = _keyed(_keyed(f, "_bn", "_by"), "_on", "_other")
     f = f.filter((pl.col("_by") != "") & (pl.col("_other") != "")
                  & (pl.col("_by").str.count_matches(r"\S+") >= min_words))
     f = f.filter(pl.col("_other").n_unique().over("_by") > 1)
@@ -161,6 +189,8 @@ def _inconsistent(frame: pl.DataFrame, by: str, other: str, min_words: int) -> p
                 .group_by("_by", maintain_order=True).first()
                 .select("_by", pl.col("_other").alias("_major"), pl.col("_first").alias("_major_row")))
     f = f.join(majority, on="_by").filter(pl.col("_other") != pl.col("_major"))
+    keep = [ROW, other, *([SEG] if SEG in frame.columns else [])]
+    f = f.select(ROW, "_major_row").join(frame.select(keep), on=ROW, how="left")
     texts = frame.select(pl.col(ROW).alias("_major_row"), pl.col(other).alias("_major_text"),
                          *([pl.col(SEG).alias("_major_seg")] if SEG in frame.columns else []))
     return f.join(texts, on="_major_row", how="left")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import polars as pl
 
 from review.checks.base import ROW, CheckContext, implements
-from review.checks.text import (AR_WORD, LATIN_SHARE_MIN_LOWER_WORDS, URL_OR_EMAIL_RE, not_bead,
-                                quote_expr, target_is_arabic)
-from review.normalize import AR_LETTER_RE, LATIN_LETTER_RE
-from review.schema import DOC, SOURCE, TARGET
+from review.checks.text import (AR_WORD, URL_OR_EMAIL_RE, mostly_latin, not_bead, quote_expr,
+                                target_is_arabic)
+from review.schema import DOC, SOURCE, TARGET, TGT_LANG
 
 # Median target/source character ratio of professional English->Arabic news (NTREX-128 dev,
 # 988 pairs, measured): 0.91; 1% of pairs fall below 0.62 and 1% above 1.61.
@@ -47,24 +46,15 @@ def empty_target(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 def untranslated(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     min_share = float(ctx.params.get("min_latin_share", 0.6))
     min_letters = int(ctx.params.get("min_letters", 12))
-    # Counting Arabic letters is the slow part: only where lowercase Latin words occur at all.
-    latin_rows = frame.filter(pl.col(TARGET).str.contains(r"[a-z]{2}"))
-    tgt = pl.col(TARGET).fill_null("")
-    masked = tgt.str.replace_all(URL_OR_EMAIL_RE, " ")
-    latin = masked.str.count_matches(LATIN_LETTER_RE)
-    arabic = masked.str.count_matches(AR_LETTER_RE)
-    share = latin / (latin + arabic).clip(lower_bound=1)
-    # Lowercase Latin words: a list of names ("Sam Altman, Greg Brockman") is not untranslated text.
-    lower_words = masked.str.count_matches(r"\b[a-z]{2,}\b")
-    mostly_latin = (target_is_arabic(latin_rows, ctx) & (latin + arabic >= min_letters) & (share >= min_share)
-                    & (lower_words >= LATIN_SHARE_MIN_LOWER_WORDS))
+    frame = frame.select(ROW, SOURCE, TARGET, *([TGT_LANG] if TGT_LANG in frame.columns else []))
+    english = mostly_latin(frame.filter(target_is_arabic(frame, ctx)), TARGET, min_share, min_letters)
     same = frame.filter((_stripped(SOURCE) == _stripped(TARGET)) & (_stripped(SOURCE) != ""))
     src_letters = _stripped(SOURCE).str.replace_all(URL_OR_EMAIL_RE, " ").str.count_matches(r"[A-Za-z]")
     found = pl.concat([
         same.filter(src_letters >= min_letters).with_columns(
             pl.lit(True).alias("_ident"), pl.lit(None, pl.Float64).alias("_share")),
-        latin_rows.filter(mostly_latin & (_stripped(SOURCE) != _stripped(TARGET))).with_columns(
-            pl.lit(False).alias("_ident"), share.alias("_share")),
+        frame.join(english, on=ROW).filter(_stripped(SOURCE) != _stripped(TARGET)).with_columns(
+            pl.lit(False).alias("_ident")),
     ], how="diagonal_relaxed")
     message = (pl.when(pl.col("_ident"))
                .then(pl.format("The target is identical to the source: '{}'.", quote_expr(TARGET)))

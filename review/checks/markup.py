@@ -10,7 +10,7 @@ from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import compare_items, difference_hits, find_spans
 from review.checks.text import EMAIL_RE, HANDLE_RE, HASHTAG_RE, PLACEHOLDER_RE, TAG_RE, URL_RE
 from review.normalize import SRC_DIGITS, TGT_DIGITS
-from review.schema import SOURCE, TARGET
+from review.schema import LOCATOR, SOURCE, TARGET
 
 # Where an @ or # belongs to an e-mail or URL, the longer item wins (leftmost-first alternation).
 _COPIED_RE = f"{URL_RE}|{EMAIL_RE}|{HANDLE_RE}|{HASHTAG_RE}"
@@ -53,10 +53,29 @@ def email_changed(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     return _copied_check(frame, SOURCE, TARGET, _COPIED_RE, EMAIL_RE, "e-mail address", cheap=_COPIED_MARKS)
 
 
+# A hashtag used as the name of a movement in running prose ("the #MeToo era", "the #MeToo
+# movement") is translated like a name; a translator who writes it out, or says هاشتاج/وسم, made a
+# choice, not a broken tag: minor.
+_HASHTAG_AS_NAME = r"(?i)\bthe\s+#[^\W\d]\w*\s+[a-z]"
+_HASHTAG_WORDS = ["هاشتاج", "هاشتاغ", "هاشتاق", "وسم", "الوسم"]
+
+
 @implements("handle_changed")
 def handle_changed(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    return _copied_check(frame, SOURCE, TARGET, _COPIED_RE, f"{HANDLE_RE}|{HASHTAG_RE}", "@handle or #hashtag",
-                         cheap=_COPIED_MARKS)
+    frame = frame.filter(pl.col(SOURCE).str.contains_any(_COPIED_MARKS) | pl.col(TARGET).str.contains_any(_COPIED_MARKS))
+    kind = f"{HANDLE_RE}|{HASHTAG_RE}"
+    rows = frame.filter(pl.col(SOURCE).str.contains(kind) | pl.col(TARGET).str.contains(kind))
+    if rows.height == 0:
+        return no_hits()
+    missing, extra = compare_items(_items(rows, SOURCE, _COPIED_RE, kind), _items(rows, TARGET, _COPIED_RE, kind))
+    prose = rows.select(ROW, (pl.col(SOURCE).str.contains(_HASHTAG_AS_NAME)
+                              | pl.col(TARGET).str.contains_any(_HASHTAG_WORDS)).alias("_prose"))
+    missing = missing.join(prose, on=ROW, how="left").with_columns(
+        pl.when(pl.col("_prose") & pl.col("text").str.starts_with("#")).then(pl.lit("minor"))
+        .otherwise(pl.lit(None, pl.String)).alias("severity")).drop("_prose")
+    found = difference_hits(missing, extra, "@handle or #hashtag")
+    # Replaced by another tag (#أنا_أيضا) is a broken tag whatever the prose around it.
+    return found.with_columns(pl.when(pl.col("start").is_null()).then(pl.col("severity")).alias("severity"))
 
 
 @implements("markdown_changed")
@@ -64,9 +83,37 @@ def markdown_changed(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     return _copied_check(frame, SRC_DIGITS, TGT_DIGITS, _MARKDOWN_RE, None, "markdown marker")
 
 
+# A gettext plural form (locator "entry 12[0]"): Arabic has six, and the forms for zero, one and
+# two legitimately say the number in words ("دقيقة واحدة" for "%d minute").
+_PLURAL_FORM = r"\[[0-9]+\]$"
+
+
+def _distinct(items: pl.DataFrame) -> pl.DataFrame:
+    return items.sort(ROW, "start").unique([ROW, "key"], keep="first", maintain_order=True)
+
+
 @implements("placeholder_mismatch")
 def placeholder_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    return _copied_check(frame, SRC_DIGITS, TGT_DIGITS, PLACEHOLDER_RE, None, "placeholder", cheap=["{", "%", "$"])
+    """Placeholders are compared as sets: each source placeholder at least once in the target, no
+    target placeholder that the source lacks. Counts differ legitimately: plural variants
+    ("one {{ limit }}|many {{ limit }}", two in English, six in Arabic) repeat them."""
+    cheap = ["{", "%", "$"]
+    frame = frame.filter(pl.col(SRC_DIGITS).str.contains_any(cheap) | pl.col(TGT_DIGITS).str.contains_any(cheap))
+    rows = frame.filter(pl.col(SRC_DIGITS).str.contains(PLACEHOLDER_RE) | pl.col(TGT_DIGITS).str.contains(PLACEHOLDER_RE))
+    if rows.height == 0:
+        return no_hits()
+    src = _distinct(_items(rows, SRC_DIGITS, PLACEHOLDER_RE))
+    tgt = _distinct(_items(rows, TGT_DIGITS, PLACEHOLDER_RE))
+    missing, extra = compare_items(src, tgt)
+    found = difference_hits(missing, extra, "placeholder")
+    if LOCATOR not in rows.columns:
+        return found
+    plural = rows.select(ROW, pl.col(LOCATOR).fill_null("").str.contains(_PLURAL_FORM).alias("_plural"))
+    # Only a placeholder missing from a plural form is excused (to minor); one changed or added is not.
+    only_missing = pl.col("start").is_null() & pl.col("_plural")
+    return found.join(plural, on=ROW, how="left").with_columns(
+        pl.when(only_missing).then(pl.lit("minor")).otherwise(pl.lit(None, pl.String)).alias("severity")
+    ).drop("_plural")
 
 
 def _tag_key() -> pl.Expr:

@@ -188,21 +188,41 @@ def _year_abbreviations(missing: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFr
     return pl.concat(pairs)
 
 
+# "the 2000s", "the 1800s": a translation often names the century or decade instead (بداية القرن
+# الحادي والعشرين, العقد الأول من الألفية). Matched on the normalised target.
+_DECADE = r"^(?:'?s)\b"
+_CENTURY_WORDS = ["قرن", "عقد", "لفيه"]
+
+
+def _forgive_decades(missing: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """Drop a missing round decade (2000s, 1990s) when the target speaks of a century or decade."""
+    if missing.height == 0:
+        return missing
+    context = rows.select(ROW, SOURCE, pl.col(TGT_NORM).str.contains_any(_CENTURY_WORDS).alias("_century"))
+    m = missing.join(context, on=ROW, how="left")
+    decade = (pl.col(SOURCE).str.slice(pl.col("end"), 3).str.contains(_DECADE)
+              & (pl.col("value") % 10 == 0) & pl.col("value").is_between(1000, 2990))
+    return m.filter(~(decade & pl.col("_century"))).drop(SOURCE, "_century")
+
+
 @implements("number_mismatch")
 def number_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    src_digits = pl.col(SRC_DIGITS).str.replace_all("[^0-9]+", "")
-    tgt_digits = pl.col(TGT_DIGITS).str.replace_all("[^0-9]+", "")
+    # Most segments have no digit at all: a plain scan drops them before any replacement.
+    frame = frame.select(ROW, SOURCE, TARGET, SRC_DIGITS, TGT_DIGITS, SRC_NORM, TGT_NORM).filter(
+        pl.col(SRC_DIGITS).str.contains("[0-9]") | pl.col(TGT_DIGITS).str.contains("[0-9]"))
+    src_digits = pl.col(SRC_DIGITS).str.extract_all("[0-9]+").list.join("")
+    tgt_digits = pl.col(TGT_DIGITS).str.extract_all("[0-9]+").list.join("")
     # Fast path: the same digits in the same order, and no scale word or currency that could
     # change a value (1.5 million vs 1.5), no separator that could (3.5 vs 35 keeps the digits).
     scaled = pl.col(SRC_DIGITS).str.contains(_SCALED) | pl.col(TGT_DIGITS).str.contains(_SCALED)
     same = (src_digits == tgt_digits) & ~scaled
-    rows = (frame.filter((src_digits != "") | (tgt_digits != "")).filter(~same)
-            .select(ROW, SOURCE, TARGET, SRC_DIGITS, TGT_DIGITS, SRC_NORM, TGT_NORM))
+    rows = frame.filter(~same)
     if rows.height == 0:
         return no_hits()
     missing, extra = compare_items(_items(rows, SRC_DIGITS, SOURCE), _items(rows, TGT_DIGITS, TARGET))
     missing = _forgive(missing, rows, TGT_NORM, english=False)
     extra = _forgive(extra, rows, SRC_NORM, english=True)
+    missing = _forgive_decades(missing, rows)
     years = _year_abbreviations(missing, extra)
     if years.height:
         both = pl.concat([years.select(ROW, pl.col(c).alias("value")) for c in ("_short", "_full")])

@@ -78,14 +78,33 @@ def _curly_pairs(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _straight_marks(rows: pl.DataFrame) -> pl.DataFrame:
-    marks = find_spans(rows, TARGET, '"').join(rows.select(ROW, TARGET), on=ROW)
-    text = pl.col(TARGET)
-    before, after = char_at(text, pl.col("start") - 1), char_at(text, pl.col("end"))
+    """Straight " marks of the target: ROW, k, start, end, _open, _spaced, _kind.
+
+    The text is split on the mark, so the characters around mark k are the ends of pieces k and
+    k+1 (an empty piece between two marks means the neighbour is the other mark): no per-mark
+    slicing of the whole text.
+    """
+    pieces = (rows.filter(pl.col(TARGET).str.contains('"', literal=True))
+              .select(ROW, pl.col(TARGET).str.split('"').alias("_p"))
+              .with_columns(pl.col("_p").list.len().alias("_n"))
+              .explode("_p")
+              .with_columns(pl.int_range(pl.len()).over(ROW).alias("k"),
+                            pl.col("_p").str.len_chars().alias("_l")))
+    p, k = pl.col("_p"), pl.col("k")
+    nxt = p.shift(-1).over(ROW)
+    marks = pieces.with_columns(
+        ((pl.col("_l") + 1).cum_sum().over(ROW) - 1).alias("start"),
+        pl.when(p != "").then(p.str.slice(-1, 1)).when(k > 0).then(pl.lit('"')).otherwise(pl.lit("")).alias("_b"),
+        pl.when(nxt != "").then(nxt.str.slice(0, 1)).when(k + 2 < pl.col("_n")).then(pl.lit('"'))
+        .otherwise(pl.lit("")).alias("_a"),
+    ).filter(k + 1 < pl.col("_n"))
+    before, after = pl.col("_b"), pl.col("_a")
     opens = before.str.contains(_OPENING_CONTEXT) & ~after.str.contains(r"^\s?$")
     closes = after.str.contains(_CLOSING_CONTEXT) & ~before.str.contains(r"^\s?$")
-    return marks.with_columns(
+    return marks.select(
+        ROW, k.cast(pl.Int64), pl.col("start").cast(pl.Int64), (pl.col("start") + 1).cast(pl.Int64).alias("end"),
         pl.when(opens & ~closes).then(True).when(closes & ~opens).then(False)
-        .otherwise(pl.col("k") % 2 == 0).alias("_open"),
+        .otherwise(k % 2 == 0).alias("_open"),
         (before.str.contains(r"^\s$") & after.str.contains(r"^\s$")).alias("_spaced"),
         pl.lit('"').alias("_kind"))
 
@@ -224,12 +243,14 @@ def _tokens(frame: pl.DataFrame) -> pl.DataFrame:
 
 @implements("repeated_word")
 def repeated_word(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    # Cheap pass over all tokens: a token equal to the one before it in the same row (or to it
-    # with و in front). Splitting on " " only keeps offsets exact; other white space stays inside.
+    # Cheap pass over all tokens, without building new strings (stripping 4 million tokens is the
+    # slow part): a token that starts with the one before it (إلى إلى, إلى إلى،), or that the one
+    # before ends with («إلى إلى), or that starts with و and the one before (X وX). A superset of
+    # what the exact pass below reports; splitting on " " only keeps offsets exact.
     words = frame.select(ROW, pl.col(TARGET).fill_null("").str.split(" ").alias("w")).explode("w")
-    c = pl.col("w").str.strip_chars(_PUNCT)
-    prev_c, same_row = c.shift(1), pl.col(ROW) == pl.col(ROW).shift(1)
-    cand = words.filter(same_row & (c != "") & ((c == prev_c) | (c == "و" + prev_c)))
+    w, prev_w = pl.col("w"), pl.col("w").shift(1)
+    cand = words.filter((pl.col(ROW) == pl.col(ROW).shift(1)) & (prev_w != "") & (w != "")
+                        & (w.str.starts_with(prev_w) | prev_w.str.ends_with(w) | w.str.starts_with("و" + prev_w)))
     rows = frame.join(cand.select(ROW).unique(), on=ROW)
     if rows.height == 0:
         return no_hits()

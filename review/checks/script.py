@@ -7,13 +7,13 @@ import polars as pl
 
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import find_spans
-from review.checks.text import arabic_only, hit_frame
+from review.checks.text import AR_WORD, PLACEHOLDER_RE, TAG_RE, arabic_only, hit_frame, mostly_latin
 from review.normalize import AR_LETTERS, DIACRITICS, TATWEEL
 from review.schema import SOURCE, TARGET
 
 # ----------------------------------------------------------------------------- latin_leftover
-# English words that are never names: a lowercase one of these in Arabic text is always a leftover,
-# even though it occurs in the source.
+# English words that are never names: capitalised ("The"), one does not make a Latin run a title
+# or name, and in a title ("Bells of Coronado", "I Love it") it does not count as plain English.
 ENGLISH_FUNCTION_WORDS = (
     "the", "and", "of", "to", "in", "for", "with", "on", "by", "is", "are", "was", "were", "that",
     "this", "from", "as", "at", "or", "but", "not", "be", "has", "have", "had", "it", "its", "an",
@@ -22,21 +22,27 @@ ENGLISH_FUNCTION_WORDS = (
 LATIN_UNITS = ("km", "kg", "cm", "mm", "mg", "ml", "kb", "mb", "gb", "tb", "kw", "kwh", "mph",
                "hz", "khz", "mhz", "ghz", "px", "pt", "vs", "am", "pm", "etc")
 # A token with any of these is a URL, e-mail, handle, path, code or markup, not a word.
-_CODE_LIKE = r"://|www\.|[@#{}%\\/_=<>`$|~^]|[A-Za-z]\.[A-Za-z]|[A-Za-z][0-9]|[0-9][A-Za-z]"
+# Command-line options (--clean, -v) and colon-joined identifiers (si:localuser:root) too.
+_CODE_LIKE = (r"://|www\.|[@#{}%\\/_=<>`$|~^]|[A-Za-z][.:][A-Za-z]|[A-Za-z][0-9]|[0-9][A-Za-z]"
+              r"|(?:^|[^\w-])--?[A-Za-z]")
 _LATIN_RUN = r"[A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?"
 
 
 def _latin_tokens(frame: pl.DataFrame) -> pl.DataFrame:
-    """Whitespace tokens holding a Latin-letter run: ROW, k, run, start, end, kind."""
-    toks = find_spans(frame, TARGET, r"\S+")
+    """Whitespace tokens holding a Latin-letter run: ROW, k, run, start, end, kind, prefix, suffix
+    (what the token has before and after its Latin run: quotes, brackets, glued Arabic)."""
+    # A placeholder or tag with spaces inside ({{ limit }}, <a href="x">) is one (code) token.
+    toks = find_spans(frame, TARGET, f"(?:\\S*?(?:{PLACEHOLDER_RE}|{TAG_RE}))+\\S*|\\S+")
     toks = toks.filter(pl.col("match").str.contains(r"[A-Za-z]"))
-    prefix = pl.col("match").str.extract(r"^([^A-Za-z]*)", 1).str.len_chars()
+    prefix = pl.col("match").str.extract(r"^([^A-Za-z]*)", 1)
     run = pl.col("match").str.extract(f"({_LATIN_RUN})", 1)
     toks = toks.with_columns(
-        run.alias("run"),
-        (pl.col("start") + prefix).alias("start"),
+        run.alias("run"), prefix.alias("prefix"),
+        (pl.col("start") + prefix.str.len_chars()).alias("start"),
         pl.col("match").str.contains(_CODE_LIKE).alias("code"),
-    ).with_columns((pl.col("start") + pl.col("run").str.len_chars()).alias("end"))
+    ).with_columns(
+        (pl.col("start") + pl.col("run").str.len_chars()).alias("end"),
+        pl.col("match").str.slice(pl.col("prefix").str.len_chars() + pl.col("run").str.len_chars()).alias("suffix"))
     is_lower = pl.col("run").str.contains(r"^[a-z][a-z'’-]*$")
     return toks.with_columns(
         pl.when(pl.col("code")).then(pl.lit("code"))
@@ -45,32 +51,73 @@ def _latin_tokens(frame: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit("name")).alias("kind"))
 
 
+# A Latin run quoted or bracketed as a whole is a title or a term the translator kept on purpose
+# ("Bells of Coronado", الحراك بالنقر (clicktivism)); an English word inside an Arabic quotation is not.
+_OPENS = r"[\"“”«(\[‘']$"
+_CLOSES = r"^[.,;:!?؟،؛]*[\"“”»)\]’']"
+# The source explains a foreign word: "In Welsh twp means daft".
+_GLOSSED = r"[a-z][a-z'’-]*\s+(?:means|meaning|meant)\b"
+
+
+def _latin_runs(toks: pl.DataFrame) -> pl.DataFrame:
+    """Per token, facts about its Latin run (consecutive Latin tokens not split by Arabic): whether
+    the run is quoted or bracketed as a whole, and whether it reads as a title or name (a
+    capitalised word or acronym, and no more plain lowercase words than capitalised ones)."""
+    toks = toks.sort(ROW, "k")
+    arabic_prefix = pl.col("prefix").str.contains(AR_WORD)
+    arabic_before = pl.col("suffix").shift(1).str.contains(AR_WORD)
+    new_run = ((pl.col(ROW) != pl.col(ROW).shift(1)) | (pl.col("k") != pl.col("k").shift(1) + 1)
+               | arabic_prefix | arabic_before).fill_null(True)
+    word = pl.col("run").str.to_lowercase()
+    function = word.is_in(ENGLISH_FUNCTION_WORDS)
+    toks = toks.with_columns(new_run.cum_sum().alias("_run"), function.alias("_function"))
+    run = pl.col("_run")
+    capital = (pl.col("kind") == "name") & ~pl.col("_function")
+    content = (pl.col("kind") == "lower") & ~pl.col("_function") & ~word.is_in(LATIN_UNITS)
+    n_capital, n_content = capital.sum().over(run), content.sum().over(run)
+    quoted = (pl.col("prefix").first().over(run).str.contains(_OPENS)
+              & pl.col("suffix").last().over(run).str.contains(_CLOSES))
+    return toks.with_columns(
+        quoted.alias("_quoted"),
+        ((n_capital >= 1) & (n_content <= n_capital)).alias("_title"))
+
+
+def _outside_copied_lines(toks: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """Drop tokens on a target line that is a line of the source as it stands (a command, a path,
+    a code sample in a multi-line entry: "xhost si:localuser:root")."""
+    multi = rows.filter(pl.col(TARGET).str.contains("\n", literal=True)).select(
+        ROW, TARGET, pl.col(SOURCE).fill_null("").str.split("\n").list.eval(pl.element().str.strip_chars())
+        .alias("_src_lines"))
+    if multi.height == 0:
+        return toks
+    line = (pl.col(TARGET).str.slice(0, pl.col("start")).str.count_matches("\n").alias("_line"))
+    on_multi = toks.join(multi, on=ROW).with_columns(line)
+    copied = on_multi.filter(pl.col("_src_lines").list.contains(
+        pl.col(TARGET).str.split("\n").list.get(pl.col("_line")).str.strip_chars()))
+    return toks.join(copied.select(ROW, "k"), on=[ROW, "k"], how="anti")
+
+
 @implements("latin_leftover")
 def latin_leftover(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     rows = arabic_only(frame, ctx).filter(pl.col(TARGET).str.contains(r"[a-z]{2}"))
+    # A target in English as a whole is untranslated's finding, not a list of leftovers.
+    rows = rows.join(mostly_latin(rows, TARGET), on=ROW, how="anti").filter(
+        pl.col(TARGET).str.strip_chars() != pl.col(SOURCE).fill_null("").str.strip_chars())
     if rows.height == 0:
         return no_hits()
-    toks = _latin_tokens(rows)
-    toks = toks.with_columns(
-        ((pl.col("kind").shift(1).over(ROW) == "name") & (pl.col("k").shift(1).over(ROW) == pl.col("k") - 1)
-         | (pl.col("kind").shift(-1).over(ROW) == "name") & (pl.col("k").shift(-1).over(ROW) == pl.col("k") + 1)
-         ).fill_null(False).alias("near_name"))
-    src_words = rows.select(ROW, pl.col(SOURCE).fill_null("").str.to_lowercase()
-                            .str.extract_all(_LATIN_RUN).alias("_src_words"))
-    toks = toks.join(src_words, on=ROW, how="left")
+    toks = _latin_runs(_latin_tokens(rows))
     word = pl.col("run").str.to_lowercase()
-    # Lowercase words are leftovers unless the source has them too (a quoted foreign word, a
-    # lowercase brand); function words are leftovers unless they sit inside a Latin title
-    # ("Bells of Coronado").
-    function_word = word.is_in(ENGLISH_FUNCTION_WORDS)
     lower = (pl.col("kind") == "lower") & ~word.is_in(LATIN_UNITS)
-    toks = toks.with_columns(
-        (lower & pl.when(function_word).then(~pl.col("near_name"))
-         .otherwise(~pl.col("_src_words").list.contains(word))).alias("_left"))
-    # A source word next to a leftover function word is part of an English phrase ("the board").
-    beside = ((pl.col("_left").shift(1).over(ROW) & (pl.col("k").shift(1).over(ROW) == pl.col("k") - 1))
-              | (pl.col("_left").shift(-1).over(ROW) & (pl.col("k").shift(-1).over(ROW) == pl.col("k") + 1)))
-    leftover = toks.filter(pl.col("_left") | (lower & beside.fill_null(False)))
+    candidates = toks.filter(lower & ~pl.col("_quoted") & ~pl.col("_title"))
+    if candidates.height == 0:
+        return no_hits()
+    # Copied from the source does not excuse a lowercase English word (English left in the Arabic
+    # is copied from the source by nature), except a word the source itself explains.
+    glossed = rows.select(ROW, pl.col(SOURCE).fill_null("").str.to_lowercase().str.extract_all(_GLOSSED)
+                          .list.eval(pl.element().str.extract(r"^(\S+)", 1)).alias("_glossed"))
+    leftover = (candidates.join(glossed, on=ROW, how="left")
+                .filter(~pl.col("_glossed").list.contains(word).fill_null(False)))
+    leftover = _outside_copied_lines(leftover, rows)
     if leftover.height == 0:
         return no_hits()
     # Consecutive leftover words make one flag ("the board", not "the" and "board").

@@ -68,26 +68,31 @@ def difference_hits(missing: pl.DataFrame, extra: pl.DataFrame, what: str,
                     report_extra: bool = True) -> pl.DataFrame:
     """Hits for compare_items results: "X became Y" (span on Y), "X missing", "extra Y".
 
-    `what` names the item for the message ("number", "URL", "e-mail address" ...).
+    `what` names the item for the message ("number", "URL", "e-mail address" ...). A `severity`
+    column of `missing` (null: the catalogue default) is kept on the hits about its items.
     """
+    if "severity" not in missing.columns:
+        missing = missing.with_columns(pl.lit(None, pl.String).alias("severity"))
+    extra = extra.drop("severity", strict=False)
     pairs = missing.join(extra, on=[ROW, "rank"], how="inner", suffix="_t")
     changed = pairs.select(
         ROW,
         pl.format(f"The {what} '{{}}' of the source appears as '{{}}' in the target.",
                   pl.col("text"), pl.col("text_t")).alias("message"),
-        pl.col("start_t").alias("start"), pl.col("end_t").alias("end"))
+        pl.col("start_t").alias("start"), pl.col("end_t").alias("end"), pl.col("severity"))
     only_missing = missing.join(pairs.select(ROW, "rank"), on=[ROW, "rank"], how="anti").select(
         ROW,
         pl.format(f"The {what} '{{}}' of the source is missing from the target.",
                   pl.col("text")).alias("message"),
-        pl.lit(None, pl.Int64).alias("start"), pl.lit(None, pl.Int64).alias("end"))
+        pl.lit(None, pl.Int64).alias("start"), pl.lit(None, pl.Int64).alias("end"), pl.col("severity"))
     parts = [changed, only_missing]
     if report_extra:
         parts.append(extra.join(pairs.select(ROW, "rank"), on=[ROW, "rank"], how="anti").select(
             ROW,
             pl.format(f"The target has the {what} '{{}}', which is not in the source.",
                       pl.col("text")).alias("message"),
-            pl.col("start").cast(pl.Int64), pl.col("end").cast(pl.Int64)))
+            pl.col("start").cast(pl.Int64), pl.col("end").cast(pl.Int64),
+            pl.lit(None, pl.String).alias("severity")))
     out = pl.concat([p.with_columns(pl.col("start").cast(pl.Int64), pl.col("end").cast(pl.Int64))
                      for p in parts], how="vertical")
     return out.with_columns(pl.lit("target").alias("side"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from review.checks.base import ROW, CheckContext
-from review.normalize import AR_LETTERS
+from review.checks.base import ROW, CheckContext, catalogue
+from review.normalize import AR_LETTER_RE, AR_LETTERS, LATIN_LETTER_RE
 from review.schema import BEAD, TAG_PLACEHOLDER_RE, TGT_LANG
 
 # Text that is copied, never translated: checks mask or skip it.
@@ -25,6 +25,7 @@ TAG_RE = f"{HTML_TAG_RE}|{TAG_PLACEHOLDER_RE}"
 AR_WORD = f"[{AR_LETTERS}]"
 # untranslated: at least this many lowercase Latin words before "mostly Latin" counts.
 LATIN_SHARE_MIN_LOWER_WORDS = 2
+_LOWER_WORD = r"\b[a-z]{2,}\b"  # Unicode \b is slow: evaluate it last, on few rows
 
 QUOTE_MAX = 60
 
@@ -58,3 +59,27 @@ def hit_frame(found: pl.DataFrame, message: pl.Expr, side: str = "target",
     if start is not None:
         cols += [start.cast(pl.Int64).alias("start"), end.cast(pl.Int64).alias("end")]
     return found.select(cols)
+
+
+def letter_counts(col: str | pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Latin and Arabic letters of a text, URLs and e-mail addresses left out."""
+    masked = (pl.col(col) if isinstance(col, str) else col).fill_null("").str.replace_all(URL_OR_EMAIL_RE, " ")
+    return masked.str.count_matches(LATIN_LETTER_RE), masked.str.count_matches(AR_LETTER_RE)
+
+
+def mostly_latin(rows: pl.DataFrame, col: str, min_share: float | None = None,
+                 min_letters: int | None = None) -> pl.DataFrame:
+    """The rows (ROW, _share) whose `col` is still mostly in Latin script: what `untranslated`
+    reports (its catalogue defaults unless given). Lowercase words are required: a list of names
+    is not English text. Filters in stages, the slow word count last, on the few rows left."""
+    params = catalogue()["untranslated"].params
+    min_share = float(params["min_latin_share"] if min_share is None else min_share)
+    min_letters = int(params["min_letters"] if min_letters is None else min_letters)
+    rows = rows.select(ROW, col).filter(pl.col(col).str.contains(r"[a-z]{2}"))
+    latin, arabic = letter_counts(col)
+    rows = rows.with_columns(latin.alias("_latin"), arabic.alias("_arabic"))
+    total = pl.col("_latin") + pl.col("_arabic")
+    rows = rows.with_columns((pl.col("_latin") / total.clip(lower_bound=1)).alias("_share"))
+    rows = rows.filter((total >= min_letters) & (pl.col("_share") >= min_share))
+    masked = pl.col(col).fill_null("").str.replace_all(URL_OR_EMAIL_RE, " ")
+    return rows.filter(masked.str.count_matches(_LOWER_WORD) >= LATIN_SHARE_MIN_LOWER_WORDS).select(ROW, "_share")
