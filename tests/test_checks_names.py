@@ -188,3 +188,22 @@ def test_shared_table_follows_the_content_not_the_frame():
                              .str.replace_all("Sam Altman", "سام ألتمان").str.replace_all("Musk", "ماسك"))
     assert flagged(fixed, "name_inconsistent") == []
     assert flagged(seg, "name_inconsistent")  # and back
+
+
+@pytest.mark.parametrize("name,literal", [("The Guardian", "الحارس"), ("The Independent", "المستقل"),
+                                          ("The Economist", "الاقتصادي"), ("the Financial Times", "الأوقات المالية"),
+                                          ("The Washington Post", "المنشور واشنطن"), ("The Sun", "الشمس")])
+def test_publications_translated_word_by_word(name, literal):
+    seg = segments([(f"The talks ended early, according to {name}.", f"انتهت المحادثات مبكرا، بحسب {literal}.")])
+    found = flagged(seg, "name_translated")
+    assert len(found) == 1 and found[0][2] in literal and name.removeprefix("the ").removeprefix("The ") in found[0][1]
+
+
+def test_publications_kept_or_transliterated_and_descriptive_names_are_quiet():
+    seg = segments([
+        ("The talks ended early, according to The Independent.", "انتهت المحادثات مبكرا، بحسب الإندبندنت."),
+        ("It was first reported by The Washington Post.", "أول من نشر الخبر صحيفة واشنطن بوست."),
+        ("The Scottish Council of Independent Schools said so.", "قال المجلس الأسكتلندي للمدارس المستقلة ذلك."),
+        ("The sun rose over the Atlantic Ocean.", "أشرقت الشمس فوق المحيط الأطلسي."),
+    ])
+    assert flagged(seg, "name_translated") == []

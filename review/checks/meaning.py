@@ -114,6 +114,35 @@ def name_words() -> dict[str, list[str]]:
     return out
 
 
+_SENTINEL = "\x00"  # never in text: loaders reject NUL
+_INITIAL_GAP = r"(?:^|[.!?:;“\"«*#>•])\s*$"
+
+
+def _name_tokens(rows: pl.DataFrame, keep: tuple[str, ...]) -> pl.DataFrame:
+    """ROW, *keep, match, start, end, _initial for every _NAME match of the source.
+
+    Like spans.find_spans, by cutting the text at the matches, but with list operations instead of
+    window functions, and keeping the text between matches: a word is sentence-initial when the
+    gap before it is empty or ends with sentence punctuation (and it is the row's first match, or
+    the gap is more than spaces), which spares a slice of the source per word."""
+    base = rows.select(ROW, *keep, pl.col(SOURCE).fill_null("").alias("_t")).filter(pl.col("_t").str.contains(_NAME))
+    size = pl.col("_t").str.len_chars().cast(pl.Int64)
+    parts = base.select(
+        ROW, *keep, (size.cum_sum() - size).alias("_base"),
+        pl.col("_t").str.replace_all(_NAME, f"{_SENTINEL}${{0}}{_SENTINEL}").str.split(_SENTINEL).alias("_p"))
+    # Pieces alternate gap, match, gap, ..., gap; one running sum over all pieces minus the row's
+    # own running start gives each piece's offset (no window function per row).
+    parts = parts.with_columns(pl.int_ranges(0, pl.col("_p").list.len()).alias("_i")).explode("_p", "_i")
+    step = pl.col("_p").str.len_chars().cast(pl.Int64)
+    parts = parts.with_columns((step.cum_sum() - step - pl.col("_base")).alias("start"),
+                               pl.col("_p").shift(1).alias("_gap"))
+    toks = parts.filter(pl.col("_i") % 2 == 1)
+    gap = pl.col("_gap")
+    initial = gap.str.contains(_INITIAL_GAP) & ((pl.col("_i") == 1) | (gap.str.strip_chars() != ""))
+    return toks.select(ROW, *keep, pl.col("_p").alias("match"), "start",
+                       (pl.col("start") + pl.col("_p").str.len_chars()).alias("end"), initial.alias("_initial"))
+
+
 def source_names(frame: pl.DataFrame) -> pl.DataFrame:
     """Capitalised words of the source that are names: ROW, match, start, end (+ DOC when present).
 
@@ -122,20 +151,20 @@ def source_names(frame: pl.DataFrame) -> pl.DataFrame:
     """
     keep = (DOC,) if DOC in frame.columns else ()
     src = pl.col(SOURCE).fill_null("")
+    # A title: mostly capitalised words and no sentence-final punctuation (counted only for the
+    # few sources without that punctuation).
+    closed = src.str.strip_chars().str.contains(r"[.!?…][\"”’»)]*$")
     words = src.str.count_matches(r"[A-Za-z]+")
     caps = src.str.count_matches(r"\b[A-Z][A-Za-z]*")
-    # A title: mostly capitalised words and no sentence-final punctuation.
-    rows = frame.filter((caps < _HEADING_SHARE * words) | src.str.strip_chars().str.contains(r"[.!?…][\"”’»)]*$"))
-    toks = find_spans(rows, SOURCE, _NAME, keep=(SOURCE, *keep))
+    title = pl.when(closed).then(False).otherwise(caps >= _HEADING_SHARE * words)
+    rows = frame.filter(~title)
+    toks = _name_tokens(rows, keep)
     toks = toks.filter(~pl.col("match").is_in(list(CAPITALISED_FUNCTION_WORDS))
                        & pl.col("match").str.contains(r"[a-z]"))  # ALL-CAPS acronyms get expanded
-    before = pl.col(SOURCE).str.slice(0, pl.col("start")).str.strip_chars_end()
-    initial = (before == "") | before.str.contains(r"[.!?:;“\"«*#>•]$")
-    toks = toks.with_columns(initial.alias("_initial"))
     inside = toks.filter(~pl.col("_initial")).select(*keep, "match").unique()
     confirmed = toks.join(inside.with_columns(pl.lit(True).alias("_seen")), on=[*keep, "match"], how="left")
     return confirmed.filter(~pl.col("_initial") | pl.col("_seen").fill_null(False)).select(
-        ROW, *keep, "match", "start", "end")
+        ROW, *keep, "match", pl.col("start").cast(pl.Int64), pl.col("end").cast(pl.Int64))
 
 
 @implements("bt_missing")
@@ -161,12 +190,23 @@ def bt_missing(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     names = source_names(rows)
     if names.height:
         common = list(name_words())
-        bt_lower = rows.select(ROW, pl.col(BT).fill_null("").alias("_bt"))
-        names = names.join(bt_lower, on=ROW)
         word = pl.col("match")
-        as_name = pl.col("_bt").str.contains(pl.lit(r"\b") + word + pl.lit(r"\b"))
-        any_case = pl.col("_bt").str.to_lowercase().str.contains(pl.lit(r"\b") + word.str.to_lowercase()
-                                                                   + pl.lit(r"\b"))
+        # \bword\b per row would compile a regex per name: the back-translation's capitalised \w+
+        # runs are joined instead. Only names not found that way (few) get the regexes: kept in
+        # another case (the musk), or with ' or - (O'Brien, Al-Jazeera).
+        runs = (rows.select(ROW, pl.col(BT).fill_null("").str.extract_all(r"\b[A-Z]\w*").alias("match"))
+                .explode("match").drop_nulls("match").unique().with_columns(pl.lit(True).alias("_found")))
+        names = names.join(runs, on=[ROW, "match"], how="left")
+        found = names.filter(pl.col("_found").fill_null(False) & ~word.str.contains(r"\W"))
+        rest = names.join(found.select(ROW, "start"), on=[ROW, "start"], how="anti").join(
+            rows.select(ROW, pl.col(BT).fill_null("").alias("_bt")), on=ROW)
+        rest = rest.with_columns(
+            pl.col("_bt").str.contains(pl.lit(r"\b") + word + pl.lit(r"\b")).alias("_name_kept"),
+            pl.col("_bt").str.to_lowercase().str.contains(pl.lit(r"\b") + word.str.to_lowercase() + pl.lit(r"\b"))
+            .alias("_kept_any"))
+        names = pl.concat([found.with_columns(pl.lit(True).alias("_name_kept"), pl.lit(True).alias("_kept_any")),
+                           rest.drop("_bt")], how="diagonal")
+        as_name, any_case = pl.col("_name_kept"), pl.col("_kept_any")
         lowered = word.str.to_lowercase().is_in(common) & ~as_name
         lost = names.filter(~any_case | lowered)
         parts.append(lost.select(
@@ -182,44 +222,273 @@ def bt_missing(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     return out.with_columns(pl.lit("source").alias("side"))
 
 
+# --------------------------------------------------------------------------- bt_divergence
+# Content words of the source and the back-translation are compared after crude stemming. A
+# literal back-translator swaps synonyms all the time (pushed out -> expelled, troubling ->
+# disturbing), so a missing word alone says little. Three patterns say more, each cheap to see:
+#   kept elsewhere  a word the back-translation returns unchanged in most other segments of the
+#                   document is replaced here (letter -> lawsuit);
+#   lost affix      a back-translated word is the tail of a source word (transgender -> gender,
+#                   research -> search): the MT read only part of the word;
+#   term changed    a hyphenated compound or a short quoted term comes back with one word kept
+#                   and another replaced (anti-woke -> anti-awakening, "bad culture fits" ->
+#                   "bad cultural occasions"): the MT translated the term word by word.
+EN_STOP_WORDS = frozenset("""
+a an the this that these those it its he she they we you i our their his her my your him them us me
+in on at by for from to of with without as and but or nor if when while after before since until
+although though because so is are was were be been being has have had do does did will would shall
+should can could may might must not no also then there here what who whom which where why how all
+some many most any each every both either neither one other such even just only than too very more
+much own same into through during about over under again further once up down out off am per via
+upon onto within whose whether s t d ll re ve let get got make made take took said says say come comes
+came go goes went gone keep keeps kept put puts set sets give gives gave given
+""".split())
+_WORD = r"[A-Za-z]+"
+# Suffixes removed to compare words (the stem is a key, not a word): shortest stem of 3+ letters.
+_STEM = r"^([a-z]{3,}?)(?:ations?|ments?|ness|ingly|edly|ings?|ers?|ed|es|s|ly|al|e)$"
+_QUOTED = r"[“\"«]([^“”\"«»]{1,60})[”\"»]"
+MAX_TERM_WORDS = 4
+# kept elsewhere: the word is back-translated unchanged in at least this many other segments,
+# and in at least this share of them.
+KEPT_MIN_SEGMENTS = 5
+KEPT_MIN_SHARE = 0.75
+# Words sharing this many first letters are forms of one word (stand/stance, lead/leadership).
+SAME_WORD_PREFIX = 4
+MIN_AFFIX = 2
+MIN_TAIL = 4
+
+
+def _stem(word: pl.Expr) -> pl.Expr:
+    return pl.when(word.str.contains(_STEM)).then(word.str.replace(_STEM, "$1")).otherwise(word)
+
+
+def _words(rows: pl.DataFrame, col: str) -> pl.DataFrame:
+    """ROW, i (index of the word among the [A-Za-z]+ runs of the text), word, low, stem, content
+    (not a stop word), hyph (joined to the previous word by a hyphen). No character offsets: they
+    cost a regex split per text, and only the few words that end in a flag need them (_locate)."""
+    words = (rows.select(ROW, pl.col(col).str.extract_all("-?" + _WORD).alias("_w"))
+             .with_columns(pl.int_ranges(0, pl.col("_w").list.len(), dtype=pl.Int64).alias("i"))
+             .explode("_w", "i").drop_nulls("_w"))
+    words = words.select(ROW, "i", pl.col("_w").str.strip_chars_start("-").alias("word"),
+                         pl.col("_w").str.starts_with("-").alias("hyph"))
+    vocab = words.select("word").unique().with_columns(pl.col("word").str.to_lowercase().alias("low"))
+    vocab = vocab.with_columns(_stem(pl.col("low")).alias("stem"),
+                               ((pl.col("low").str.len_chars() > 1) & ~pl.col("low").is_in(EN_STOP_WORDS))
+                               .alias("content"))
+    return words.join(vocab, on="word", how="left", maintain_order="left")
+
+
+def _locate(rows: pl.DataFrame, col: str, found: pl.DataFrame, first: str, last: str) -> pl.DataFrame:
+    """found plus start, end: the character span in `col` from word `first` to word `last`."""
+    spans = find_spans(rows.join(found.select(ROW).unique(), on=ROW), col, _WORD).select(ROW, "k", "start", "end")
+    return (found.join(spans.select(ROW, pl.col("k").alias(first), "start"), on=[ROW, first], how="left")
+            .join(spans.select(ROW, pl.col("k").alias(last), "end"), on=[ROW, last], how="left"))
+
+
+def _kept_elsewhere(rows, src, bt, missing, extra) -> pl.DataFrame:
+    by = [DOC] if DOC in rows.columns else []
+    doc = rows.select(ROW, *by)
+    cand = missing.filter(pl.col("word").str.contains(r"^[a-z]") & (pl.col("stem").str.len_chars() >= 4))
+    if cand.height == 0:
+        return pl.DataFrame()
+    # Only the stems that are missing somewhere need their document statistics.
+    wanted = cand.select("stem").unique()
+    kept = src.select(ROW, "stem").join(wanted, on="stem").unique().join(
+        bt.select(ROW, "stem").join(wanted, on="stem").unique().with_columns(pl.lit(True).alias("_kept")),
+        on=[ROW, "stem"], how="left").join(doc, on=ROW)
+    stats = kept.group_by(*by, "stem").agg(pl.len().alias("_n"), pl.col("_kept").fill_null(False).sum().alias("_k"))
+    cand = (cand.join(doc, on=ROW).join(stats, on=[*by, "stem"])
+            .filter((pl.col("_k") >= KEPT_MIN_SEGMENTS) & (pl.col("_k") >= KEPT_MIN_SHARE * (pl.col("_n") - 1))))
+    if cand.height == 0:
+        return pl.DataFrame()
+    # The replacement: the extra word of the back-translation at the closest relative position.
+    n_src = src.group_by(ROW).agg(pl.len().alias("_ns"))
+    n_bt = bt.group_by(ROW).agg(pl.len().alias("_nb"))
+    cand = cand.join(n_src, on=ROW).with_columns((pl.col("ci") / pl.col("_ns")).alias("_rel"))
+    ext = extra.join(cand.select(ROW).unique(), on=ROW).join(n_bt, on=ROW).select(
+        ROW, pl.col("word").alias("bt_word"), pl.col("i").alias("bt_i"), (pl.col("ci") / pl.col("_nb")).alias("_brel"))
+    variant = (pl.col("low").str.slice(0, SAME_WORD_PREFIX)
+               == pl.col("bt_word").str.to_lowercase().str.slice(0, SAME_WORD_PREFIX))
+    cand = cand.join(ext.join(cand.select(ROW, "low"), on=ROW).filter(variant).select(ROW, "low").unique(),
+                     on=[ROW, "low"], how="anti")
+    pairs = (cand.join(ext, on=ROW, how="left")
+             .with_columns((pl.col("_rel") - pl.col("_brel")).abs().alias("_d"))
+             .sort("_d", nulls_last=True).group_by(ROW, "i", maintain_order=True).first())
+    replaced = pl.col("bt_word").is_not_null()
+    return pairs.select(
+        ROW,
+        pl.when(replaced)
+        .then(pl.format("The source's '{}' comes back as '{}' in the back-translation, which keeps '{}' in {} "
+                        "other segments of the document: the meaning may have changed.",
+                        "word", "bt_word", "word", "_k"))
+        .otherwise(pl.format("The source's '{}' is missing from the back-translation, which keeps it in {} other "
+                             "segments of the document.", "word", "_k")).alias("message"),
+        pl.when(replaced).then(pl.lit("bt")).otherwise(pl.lit("source")).alias("side"),
+        pl.coalesce("bt_i", "i").alias("i0"), pl.coalesce("bt_i", "i").alias("i1"))
+
+
+def _lost_affix(bt, missing, extra) -> pl.DataFrame:
+    long_missing = missing.filter(pl.col("low").str.len_chars() >= MIN_TAIL + MIN_AFFIX)
+    pairs = long_missing.select(ROW, pl.col("low").alias("s")).join(
+        extra.filter(pl.col("low").str.len_chars() >= MIN_TAIL).select(ROW, "i", pl.col("low").alias("b")), on=ROW)
+    affix = pl.col("s").str.len_chars().cast(pl.Int64) - pl.col("b").str.len_chars().cast(pl.Int64)
+    pairs = pairs.filter(pl.col("s").str.ends_with(pl.col("b")) & (affix >= MIN_AFFIX))
+    if pairs.height == 0:
+        return pl.DataFrame()
+    pairs = pairs.with_columns(pl.col("s").str.slice(0, affix).alias("affix"))
+    # non-profit, internal fighting: the affix is back as a word of its own right before.
+    prev = bt.select(ROW, (pl.col("i") + 1).alias("i"), pl.col("low").alias("_prev"))
+    pairs = pairs.join(prev, on=[ROW, "i"], how="left").filter(
+        ~pl.col("_prev").fill_null("").str.starts_with(pl.col("affix")))
+    return pairs.unique([ROW, "i"], maintain_order=True).select(
+        ROW,
+        pl.format("The source's '{}' comes back as '{}' in the back-translation: the '{}' part of the word was "
+                  "lost, which changes its meaning.", "s", "b", "affix").alias("message"),
+        pl.lit("bt").alias("side"), pl.col("i").alias("i0"), pl.col("i").alias("i1"))
+
+
+def _terms(rows: pl.DataFrame, col: str, words: pl.DataFrame) -> pl.DataFrame:
+    """ROW, i0, i1 (first and last word), text, stems (content stems): short quoted spans and
+    hyphenated compounds of `col`."""
+    quoted = find_spans(rows.filter(pl.col(col).str.contains(_QUOTED)), col, _QUOTED, keep=(col,))
+    quoted = quoted.filter(pl.col("match").str.count_matches(r"\S+") <= MAX_TERM_WORDS).select(
+        ROW, pl.col(col).str.slice(0, pl.col("start")).str.count_matches(_WORD).cast(pl.Int64).alias("i0"),
+        (pl.col("match").str.count_matches(_WORD).cast(pl.Int64) - 1).alias("_len"))
+    quoted = quoted.filter(pl.col("_len") >= 0).select(ROW, "i0", (pl.col("i0") + pl.col("_len")).alias("i1"))
+    linked = words.filter(pl.col("hyph")).select(ROW, "i")
+    # A compound: the words joined by hyphens, from the word before the first hyphen on.
+    comp = (words.join(linked, on=ROW, how="semi").sort(ROW, "i")
+            .with_columns((~pl.col("hyph")).cum_sum().alias("_g"))
+            .group_by(ROW, "_g").agg(pl.col("i").min().alias("i0"), pl.col("i").max().alias("i1"))
+            .filter(pl.col("i1") > pl.col("i0")).select(ROW, "i0", "i1"))
+    terms = pl.concat([quoted, comp.with_columns(pl.col("i0").cast(pl.Int64), pl.col("i1").cast(pl.Int64))])
+    inside = terms.join(words.filter(pl.col("content")).select(ROW, "i", "stem"), on=ROW)
+    inside = inside.filter((pl.col("i") >= pl.col("i0")) & (pl.col("i") <= pl.col("i1")))
+    return inside.group_by(ROW, "i0", "i1").agg(pl.col("stem").unique().alias("stems"))
+
+
+def _term_changed(rows, src, bt, missing, extra) -> pl.DataFrame:
+    ts, tb = _terms(rows, SOURCE, src), _terms(rows, BT, bt)
+    if ts.height == 0 or tb.height == 0:
+        return pl.DataFrame()
+    miss = missing.group_by(ROW).agg(pl.col("stem").unique().alias("_miss"))
+    ext = extra.group_by(ROW).agg(pl.col("stem").unique().alias("_ext"))
+    pairs = (ts.join(tb, on=ROW, suffix="_b").join(miss, on=ROW).join(ext, on=ROW)
+             .with_columns(pl.col("stems").list.set_intersection("stems_b").list.len().alias("_shared"),
+                           pl.col("stems").list.set_intersection("_miss").list.len().alias("_gone"),
+                           pl.col("stems_b").list.set_intersection("_ext").list.len().alias("_new")))
+    pairs = pairs.filter((pl.col("_shared") > 0) & (pl.col("_gone") > 0) & (pl.col("_new") > 0))
+    if pairs.height == 0:
+        return pl.DataFrame()
+    pairs = pairs.unique([ROW, "i0_b"], maintain_order=True)
+    pairs = _locate(rows, SOURCE, pairs, "i0", "i1")
+    pairs = _locate(rows, BT, pairs.rename({"start": "_ss", "end": "_se"}), "i0_b", "i1_b")
+    pairs = pairs.join(rows.select(ROW, SOURCE, BT), on=ROW)
+    src_term = pl.col(SOURCE).str.slice(pl.col("_ss"), pl.col("_se") - pl.col("_ss"))
+    bt_term = pl.col(BT).str.slice(pl.col("start"), pl.col("end") - pl.col("start"))
+    return pairs.select(
+        ROW,
+        pl.format("The term '{}' of the source comes back as '{}' in the back-translation: it was translated word "
+                  "by word and may mean something else.", src_term, bt_term).alias("message"),
+        pl.lit("bt").alias("side"), pl.col("i0_b").alias("i0"), pl.col("i1_b").alias("i1"))
+
+
+def divergence_hits(frame: pl.DataFrame) -> pl.DataFrame:
+    rows = frame.filter(pl.col(BT).is_not_null() & (pl.col(BT).str.strip_chars() != "")
+                        & (pl.col(SOURCE).fill_null("").str.strip_chars() != ""))
+    if BEAD in rows.columns:
+        rows = rows.filter(~pl.col(BEAD).fill_null("").is_in(["1-0", "0-1"]))
+    if rows.height == 0:
+        return no_hits()
+    rows = rows.select(ROW, *([DOC] if DOC in rows.columns else []), SOURCE, BT)
+    src, bt = _words(rows, SOURCE), _words(rows, BT)
+    content_index = pl.int_range(pl.len()).over(ROW).alias("ci")
+    src_c = src.filter(pl.col("content")).with_columns(content_index)
+    bt_c = bt.filter(pl.col("content")).with_columns(content_index)
+    missing = src_c.join(bt.select(ROW, "stem"), on=[ROW, "stem"], how="anti")
+    extra = bt_c.join(src.select(ROW, "stem"), on=[ROW, "stem"], how="anti")
+    if missing.height == 0 or extra.height == 0:
+        return no_hits()
+    parts = [p for p in (_kept_elsewhere(rows, src_c, bt_c, missing, extra), _lost_affix(bt, missing, extra),
+                         _term_changed(rows, src, bt, missing, extra)) if p.height]
+    if not parts:
+        return no_hits()
+    out = pl.concat([p.with_columns(pl.col("i0").cast(pl.Int64), pl.col("i1").cast(pl.Int64)) for p in parts])
+    out = out.unique([ROW, "side", "i0"], keep="first", maintain_order=True)
+    located = [_locate(rows, col, out.filter(pl.col("side") == side), "i0", "i1")
+               for side, col in (("bt", BT), ("source", SOURCE))]
+    return pl.concat(located).select(ROW, "message", "side", "start", "end").sort(ROW, "start")
+
+
+@implements("bt_divergence")
+def bt_divergence(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    if BT not in frame.columns or frame[BT].null_count() == frame.height:
+        return no_hits()
+    return divergence_hits(frame)
+
+
 # --------------------------------------------------------------------------- polarity
 # Explicit negation. Weak forms (affixes, "without", "lack", "fail", غير بدون عدم دون) only
 # excuse the other side: a lost/added negation is reported only when the other side has neither.
 EN_STRONG = r"(?i)\b(?:not|never|no|none|nobody|nothing|neither|nor|cannot|nowhere)\b|n['’]t\b"
-EN_NOT_NEGATION = r"(?i)not only\b|not least\b|no doubt\b|no matter\b|no\.\s?\d"
+# Idioms whose not/never/no negates nothing: "not least" (= especially), "never more so than",
+# "No. 1", and an elliptic "the advice they don't," whose verb is elsewhere.
+EN_NOT_NEGATION = (r"(?i)not only\b|not least\b|not to mention\b|no doubt\b|no matter\b|no\.\s?\d"
+                   r"|never (?:been )?more so\b|no sooner\b"
+                   r"|\b(?:do|does|did)n['’]t\s*(?:[,;.!?]|and\b|or\b|$)")
+# Implicit English negation, which translators make explicit (scarcely changed -> لم يتغير, fall
+# silent -> لن يدق, we are stuck -> لا نستطيع, looked away -> لم يهتم, more hope than belief -> أمل وليس يقين).
 EN_WEAK = (r"(?i)\b(?:without|lack\w*|fail\w*|refus\w*|den(?:y|ied|ies)|absen\w*|hardly|barely|unless|"
            r"only|until|still|instead|rather|except|neither|nor|nothing|anymore|longer|ban\w*|yet|ever|scarcely|"
-           r"prevent\w*|stop\w*|avoid\w*|reject\w*|declin\w*|impossible|unable|"
+           r"prevent\w*|stop\w*|avoid\w*|reject\w*|declin\w*|impossible|unable|silen\w*|stuck|los[et]|losing|"
+           r"(?:look|turn)\w*\s+away|more\s+\w+\s+than|"
            r"(?:un|in|im|il|ir|non|dis|mis)-?[a-z]{3,}|[a-z]+less)\b")
 AR_STRONG = r"\b[وف]?(?:لا|لم|لن|ليس|ليست|لست|ليسوا|لسنا|ليسا|ألا|كلا)\b"
 # Particles that look like negation but are not: لا سيما (especially), لا بد (must), لا يزال/ما زال
-# (still), لا شك (no doubt), لا أكثر ولا أقل, ... إلا (only).
+# (still), لا شك (no doubt), ... إلا (only); كلا before a word (كلا الجانبين = both sides; the
+# interjection كلا stands alone); لمّ الشمل (reunite); a negated verb of failing/missing (لم تفوت =
+# you did not miss: a double negation, positive).
 AR_NOT_NEGATION = (r"لا\s*(?:سيما|سيّما|بد|بُد|يزال|تزال|يزالون|نزال|أزال|زال|شك|محالة|غنى)"
-                   r"|ولا\s+سيما|\sإلا\s|\sإلّا\s")
-AR_WEAK = r"\b[وفبل]?(?:غير|بدون|دون|عدم|ما|إلا|سوى|بلا|رفض\w*|منع\w*|فشل\w*|امتنع\w*|توقف\w*|تجنب\w*)\b"
+                   r"|ولا\s+سيما|\sإلا\s|\sإلّا\s|كلا\s+[^\s،,.!؟?]|لم[ّ]?\s+(?:ال)?شمل"
+                   r"|(?:لا|لم|لن)\s+[وف]?[تينأ]?(?:فوت|تفوت|يفوت|توقف|يتوقف|تتوقف|تردد|يتردد|تتردد|يفشل|تفشل|ينس|تنس)")
+# ألا without its hamza (الا) is also إلا: it counts only as weak evidence of a negation.
+AR_WEAK = (r"\b[وفبل]?(?:غير|بدون|دون|عدم|ما|إلا|الا|ألا|سوى|بلا|كاد|يكاد|تكاد|رفض\w*|منع\w*|فشل\w*|"
+           r"امتنع\w*|توقف\w*|تجنب\w*|[يت]?تعذر\w*|[يت]ستحيل|مستحيل\w*|استحال\w*|عجز\w*)\b")
+# Letters glued into one token this long: the target lost its spaces (a data defect that
+# tripled_letters and the form checks report); its negations cannot be read reliably.
+RUN_TOGETHER = r"[\u0621-\u064a]{20,}"
+# Transliterated names whose first syllable is written like a negation (La Bomba -> لا بومبا).
+EN_NAME_SYLLABLE = r"\b(?:La|Lah|Lam|Lim|Lum|Lan|Lin|Lun|Lyn|Lis|Lees)\s+[A-Z]"
+_ARABIC_LETTER = r"[\u0621-\u064a]"
 
 
-def _has(col: str, pattern: str, unless: str | None = None) -> pl.Expr:
-    text = pl.col(col).fill_null("")
-    if unless:
-        text = text.str.replace_all(unless, " ")
-    return text.str.contains(pattern)
+def _negated(text: pl.Expr, strong: str, not_negation: str) -> pl.Expr:
+    """A strong negation that is still there once the look-alike idioms are blanked out. The
+    replace runs only where the cheap test found a candidate."""
+    return (pl.when(text.str.contains(strong))
+            .then(text.str.replace_all(not_negation, " ").str.contains(strong))
+            .otherwise(False))
 
 
 def polarity_flags(frame: pl.DataFrame) -> pl.DataFrame:
-    """ROW, kind ('lost' or 'added') for rows whose negation appears on one side only."""
-    f = frame.select(
-        ROW, SOURCE, TARGET,
-        _has(SOURCE, EN_STRONG, EN_NOT_NEGATION).alias("_en"),
-        (_has(SOURCE, EN_STRONG) | _has(SOURCE, EN_WEAK)).alias("_en_any"),
-        _has(TARGET, AR_STRONG, AR_NOT_NEGATION).alias("_ar"),
-        (_has(TARGET, AR_STRONG) | _has(TARGET, AR_WEAK)).alias("_ar_any"),
-    )
-    lost = f.filter(pl.col("_en") & ~pl.col("_ar_any")).with_columns(pl.lit("lost").alias("kind"))
-    # A Spanish/French article La (La Bomba -> لا بومبا) is no negation.
-    foreign_la = pl.col(SOURCE).fill_null("").str.contains(r"\bLa\s+[A-Z]")
-    added = f.filter(pl.col("_ar") & ~pl.col("_en_any") & ~foreign_la).with_columns(pl.lit("added").alias("kind"))
-    return pl.concat([lost, added]).select(ROW, SOURCE, TARGET, "kind")
+    """ROW, kind ('lost' or 'added') for rows whose negation appears on one side only.
+
+    Cheap tests first: the strong patterns over every row, the idiom masks and the weak patterns
+    only on the few rows where one side is negated and the other is not."""
+    f = frame.select(ROW, pl.col(SOURCE).fill_null("").alias(SOURCE), pl.col(TARGET).fill_null("").alias(TARGET))
+    f = f.filter(pl.col(TARGET).str.contains(_ARABIC_LETTER))  # untranslated targets: not ours
+    f = f.with_columns(pl.col(SOURCE).str.contains(EN_STRONG).alias("_en0"),
+                       pl.col(TARGET).str.contains(AR_STRONG).alias("_ar0"))
+    f = f.filter(pl.col("_en0") | pl.col("_ar0"))
+    f = f.with_columns(_negated(pl.col(SOURCE), EN_STRONG, EN_NOT_NEGATION).alias("_en"),
+                       _negated(pl.col(TARGET), AR_STRONG, AR_NOT_NEGATION).alias("_ar"))
+    f = f.filter(pl.col("_en") != pl.col("_ar"))
+    f = f.filter(~pl.col(TARGET).str.contains(RUN_TOGETHER))
+    lost = f.filter(pl.col("_en") & ~pl.col("_ar0") & ~pl.col(TARGET).str.contains(AR_WEAK))
+    added = f.filter(pl.col("_ar") & ~pl.col("_en0") & ~pl.col(SOURCE).str.contains(EN_WEAK)
+                     & ~pl.col(SOURCE).str.contains(EN_NAME_SYLLABLE))
+    return pl.concat([lost.with_columns(pl.lit("lost").alias("kind")),
+                      added.with_columns(pl.lit("added").alias("kind"))]).select(ROW, SOURCE, TARGET, "kind")
 
 
 @implements("polarity")
