@@ -6,7 +6,6 @@ corrections in the demo are never thrown away by a restart. No Streamlit here: t
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from pathlib import Path
@@ -40,11 +39,12 @@ def build_demo(path: Path) -> Path:
         corpus = load_pair(corpus_dir / "en.txt", corpus_dir / "ar.mt.txt", bt=corpus_dir / "ar.bt.txt")
         glossary = corpus_dir / "glossary.tsv"
         config = load_config(None, glossary=glossary if glossary.is_file() else None)
-        # The glossary travels with the project so that re-checking a correction uses it too.
-        config_text = f"glossary = {json.dumps(str(glossary.resolve()))}\n" if glossary.is_file() else None
         scored = score(corpus, config)
         try:
-            Project.create(path, corpus, scored, config_text=config_text).close()
+            # The glossary's content travels inside the project, so that re-checking a correction
+            # uses it too, wherever the package is installed.
+            Project.create(path, corpus, scored,
+                           glossary_path=glossary if glossary.is_file() else None).close()
         except InputError:
             if not path.exists():  # another process built it meanwhile: use theirs
                 raise
