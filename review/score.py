@@ -86,7 +86,8 @@ def check_segment(segment_row: pl.DataFrame, new_target: str, config: Config | N
     """Flags of a reviewer's corrected text for one segment (FLAG_SCHEMA).
 
     The back-translation described the old MT, not the correction, so it is dropped; a reference
-    still applies. Checks that need the rest of the document see only this segment.
+    still applies. Checks of document scope (consistency across segments) are left to the next
+    rescore: on one segment alone they have nothing to say.
     """
     config = config or load_config()
     row = _segment_table(segment_row.head(1)).with_columns(
@@ -98,7 +99,8 @@ def check_segment(segment_row: pl.DataFrame, new_target: str, config: Config | N
     reference = row[REFERENCE][0] if row.height else None
     passes = ["target_vs_reference"] if reference is not None and reference.strip() else []
     row, _ = add_metrics(row, passes, lambda: None)
-    return run_checks(row, config, resolve_glossary(glossary, config))
+    own = [cid for cid, spec in catalogue().items() if spec.scope == "segment" and config.enabled(cid)]
+    return run_checks(row, config, resolve_glossary(glossary, config), only=own)
 
 
 def resolve_glossary(glossary: pl.DataFrame | str | Path | None, config: Config) -> pl.DataFrame | None:

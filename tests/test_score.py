@@ -365,3 +365,17 @@ def test_glossary_file_is_reread_when_it_changes(tmp_path):
     assert resolve_glossary(str(path), Config())["term"].to_list() == ["OpenAI"]
     path.write_text("OpenAI\tOpenAI\nTesla\tتسلا\n", "utf-8")
     assert resolve_glossary(str(path), Config())["term"].to_list() == ["OpenAI", "Tesla"]
+
+
+def test_check_segment_leaves_document_scope_checks_to_the_rescore():
+    from review.checks.base import catalogue
+    from review.score import check_segment
+
+    document_scope = {cid for cid, spec in catalogue().items() if spec.scope == "document"}
+    assert {"inconsistent_target", "inconsistent_source", "name_inconsistent"} <= document_scope
+    row = pl.DataFrame({"doc": ["d"], "seg": [1], "source": ["Sam Altman met Musk."],
+                        "target": ["التقى Sam Altman بـ Musk."], "src_lang": ["en"], "tgt_lang": ["ar"],
+                        "bead": ["1-1"]})
+    flags = check_segment(row, "التقى ألتمان بـ")  # the name Musk dropped, no final stop
+    assert set(flags["check"]) & document_scope == set()
+    assert "truncated" in set(flags["check"])  # segment checks still judge the correction

@@ -35,6 +35,9 @@ HIT_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+SCOPES = ("segment", "document")
+
+
 @dataclass(frozen=True)
 class CheckSpec:
     id: str
@@ -47,6 +50,8 @@ class CheckSpec:
     # A flag of this check covers the whole segment (empty, untranslated target): the runner drops
     # the segment's other target-side flags (review.checks.suppress).
     supersedes: bool = False
+    # "segment": judges a segment on its own; "document": compares it with the other segments.
+    scope: str = "segment"
 
 
 @dataclass
@@ -73,6 +78,8 @@ def catalogue() -> dict[str, CheckSpec]:
             raise ValueError(f"check {spec.id!r} is in the catalogue twice")
         if spec.category not in MQM_CATEGORIES:
             raise ValueError(f"check {spec.id!r}: unknown MQM category {spec.category!r}")
+        if spec.scope not in SCOPES:
+            raise ValueError(f"check {spec.id!r}: scope must be one of {', '.join(SCOPES)}")
         if spec.severity not in SEVERITIES:
             raise ValueError(f"check {spec.id!r}: unknown severity {spec.severity!r}")
         specs[spec.id] = spec
