@@ -66,3 +66,24 @@ def write_frame_text(path: str, text: str) -> None:
     from review.export.atomic import write_text
 
     write_text(path, text)
+
+
+INPUT_FORMATS = ("text", "tsv", "csv", "jsonl", "parquet", "tmx", "xliff", "po")
+
+
+def input_options(func):
+    """The options every command that reads INPUT... shares (score, init): one definition."""
+    options = [
+        click.option("--bt", type=click.Path(dir_okay=False), default=None,
+                     help="Back-translation of the target into the source language (same layout as the target)."),
+        click.option("--ref", type=click.Path(dir_okay=False), default=None,
+                     help="Human reference translation (same layout as the target)."),
+        click.option("--src-lang", default=None, help="Source language code (default: en)."),
+        click.option("--tgt-lang", default=None, help="Target language code (default: ar)."),
+        click.option("--encoding", default=None, help="Force the text encoding, e.g. cp1256 or utf-16."),
+        click.option("--input-format", type=click.Choice(INPUT_FORMATS), default=None,
+                     help="Format of the inputs (default: from extension or content)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-INPUT_FORMATS = ("text", "tsv", "csv", "jsonl", "parquet", "tmx", "xliff", "po")
+from review.cli.output import input_options
+
 
 
 def _progress():
@@ -19,19 +20,11 @@ def _progress():
 @click.command("init")
 @click.argument("project", type=click.Path(dir_okay=False))
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=True))
-@click.option("--bt", type=click.Path(dir_okay=False), default=None,
-              help="Back-translation of the target into the source language (same layout as the target).")
-@click.option("--ref", type=click.Path(dir_okay=False), default=None,
-              help="Human reference translation (same layout as the target).")
+@input_options
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="TOML configuration; kept in the project for rescoring.")
 @click.option("--glossary", type=click.Path(dir_okay=False), default=None,
               help="Glossary / do-not-translate list; kept in the project.")
-@click.option("--src-lang", default=None, help="Source language code (default: en).")
-@click.option("--tgt-lang", default=None, help="Target language code (default: ar).")
-@click.option("--encoding", default=None, help="Force the text encoding, e.g. cp1256 or utf-16.")
-@click.option("--input-format", type=click.Choice(INPUT_FORMATS), default=None,
-              help="Format of the inputs (default: from extension or content).")
 @click.option("--force", is_flag=True, help="Replace an existing project file.")
 def init(project, inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, input_format, force):
     """Create the review project PROJECT (one SQLite file) from INPUT... (a source and a target

@@ -7,28 +7,19 @@ import sys
 
 import click
 
-from review.cli.output import out_option, write_frame_text
+from review.cli.output import input_options, out_option, write_frame_text
 
 SCORE_OUTPUT = ("table", "jsonl", "csv", "parquet", "json")
 FAIL_LEVELS = ("minor", "major", "critical")
-INPUT_FORMATS = ("text", "tsv", "csv", "jsonl", "parquet", "tmx", "xliff", "po")
 
 
 @click.command("score")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=True))
-@click.option("--bt", type=click.Path(dir_okay=False), default=None,
-              help="Back-translation of the target into the source language (same layout as the target).")
-@click.option("--ref", type=click.Path(dir_okay=False), default=None,
-              help="Human reference translation (same layout as the target).")
+@input_options
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="TOML configuration (thresholds, severities, disabled checks, glossary).")
 @click.option("--glossary", type=click.Path(dir_okay=False), default=None,
               help="Glossary / do-not-translate list (TSV/CSV: source term, allowed target forms).")
-@click.option("--src-lang", default=None, help="Source language code (default: en).")
-@click.option("--tgt-lang", default=None, help="Target language code (default: ar).")
-@click.option("--encoding", default=None, help="Force the text encoding, e.g. cp1256 or utf-16.")
-@click.option("--input-format", type=click.Choice(INPUT_FORMATS), default=None,
-              help="Format of the inputs (default: from extension or content).")
 @click.option("--format", "fmt", type=click.Choice(SCORE_OUTPUT), default="table", show_default=True,
               help="table: flagged segments worst first, then the summary. jsonl/json/csv/parquet: "
                    "every segment in input order with risk, flags and metrics.")
