@@ -46,11 +46,7 @@ def render_segments(df: pl.DataFrame) -> str:
 def emit(df: pl.DataFrame, fmt: str, out: str | None, table_text: str | None = None) -> None:
     """Write `df` in `fmt` to `out`, or to stdout. `table_text` is what 'table' prints."""
     if fmt == "table":
-        text = table_text if table_text is not None else render_segments(df)
-        if out:
-            write_frame_text(out, text)
-        else:
-            click.echo(text, nl=False)
+        show_text(table_text if table_text is not None else render_segments(df), out)
         return
     if out:
         write_frame(df, out, fmt)
@@ -60,6 +56,14 @@ def emit(df: pl.DataFrame, fmt: str, out: str | None, table_text: str | None = N
         raise click.UsageError("parquet is binary: give -o FILE")
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
+
+
+def show_text(text: str, out: str | None) -> None:
+    """Terminal text to `out` (atomically) or to standard output."""
+    if out:
+        write_frame_text(out, text)
+    else:
+        click.echo(text, nl=False)
 
 
 def write_frame_text(path: str, text: str) -> None:

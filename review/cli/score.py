@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from review.cli.output import input_options, out_option, write_frame_text
+from review.cli.output import input_options, out_option, show_text
 
 SCORE_OUTPUT = ("table", "jsonl", "csv", "parquet", "json")
 FAIL_LEVELS = ("minor", "major", "critical")
@@ -97,11 +97,7 @@ class ProgressBar:
 
 def _emit(scored, fmt: str, out: str | None, show_all: bool) -> None:
     if fmt == "table":
-        text = render_report(scored, show_all)
-        if out:
-            write_frame_text(out, text)
-        else:
-            click.echo(text, nl=False)
+        show_text(render_report(scored, show_all), out)
         return
     from review.export.scores import to_bytes, write_scored
 
