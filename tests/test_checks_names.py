@@ -207,3 +207,42 @@ def test_publications_kept_or_transliterated_and_descriptive_names_are_quiet():
         ("The sun rose over the Atlantic Ocean.", "أشرقت الشمس فوق المحيط الأطلسي."),
     ])
     assert flagged(seg, "name_translated") == []
+
+
+# --------------------------------------------------------------------------- one-row shortcut
+def _one_row_cases():
+    from review.checks import prepare
+    from review.pipeline import load_pair
+
+    demo = load_pair(DEMO / "en.txt", DEMO / "ar.mt.txt").segments
+    edits = [lambda t: t, lambda t: t + " Elon Musk OpenAI", lambda t: "قال الحافة إن ماسك والمسك والأوبن إيه آي " + t,
+             lambda t: "", lambda t: t[: len(t) // 2]]
+    for i in range(demo.height):
+        row = demo[i:i + 1]
+        for edit in edits:
+            yield prepare(row.with_columns(pl.lit(edit(row["target"][0] or "")).alias("target")))
+
+
+@pytest.mark.skipif(not (DEMO / "en.txt").exists(), reason="demo source not written yet")
+def test_one_row_shortcut_gives_the_table_result():
+    from review.checks import names
+    from review.checks.base import CheckContext, catalogue, hits
+
+    shortcuts = flags = 0
+    for frame in _one_row_cases():
+        for check, table in (("name_translated", names._name_translated_from_table),
+                             ("name_missing", names._name_missing_from_table)):
+            ctx = CheckContext(spec=catalogue()[check], params={})
+            fast = hits(getattr(names, check)(frame, ctx))
+            full = hits(table(frame))
+            assert fast.equals(full), (check, frame["source"][0], frame["target"][0])
+            shortcuts += names._one_row_cannot_flag(frame, check)
+            flags += full.height
+    assert shortcuts > 0 and flags > 0  # both the shortcut and real hits were exercised
+
+
+def test_one_row_shortcut_keeps_a_translated_name_and_an_article():
+    seg = segments([("The Verge reported that Anthropic hired him.", "ذكرت الحافة أن Anthropic والأنثروبيك وظفته.")])
+    found = [(c, text) for c in ("name_translated",) for _, _, text in flagged(seg, c)]
+    assert ("name_translated", "الحافة") in found
+    assert ("name_translated", "والأنثروبيك") in found

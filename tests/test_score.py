@@ -379,3 +379,13 @@ def test_check_segment_leaves_document_scope_checks_to_the_rescore():
     flags = check_segment(row, "التقى ألتمان بـ")  # the name Musk dropped, no final stop
     assert set(flags["check"]) & document_scope == set()
     assert "truncated" in set(flags["check"])  # segment checks still judge the correction
+
+
+def test_check_segment_still_judges_names_in_a_correction():
+    """Most corrections skip the names table (no name can be flagged); these two cannot."""
+    row = pl.DataFrame({"doc": ["d"], "seg": [1], "source": ["He told The Verge that GitHub would sue."],
+                        "target": ["قال لـ The Verge إن GitHub ستقاضي."], "src_lang": ["en"], "tgt_lang": ["ar"],
+                        "bead": ["1-1"]})
+    checks = set(check_segment(row, "قال لموقع الحافة إن الشركة ستقاضي.")[CHECK])
+    assert {"name_translated", "name_missing"} <= checks
+    assert not {"name_translated", "name_missing"} & set(check_segment(row, "قال لـ The Verge إن GitHub ستقاضي.")[CHECK])

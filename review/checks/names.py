@@ -464,6 +464,7 @@ _MEMO: dict[tuple, tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]] = {}
 def clear_memo() -> None:
     """Forget the shared table (benchmarks time a cold run with it)."""
     _MEMO.clear()
+    _ONE_ROW_MEMO.clear()
 
 
 def _content_key(frame: pl.DataFrame) -> tuple:
@@ -482,6 +483,83 @@ def _frame_names(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.Da
         _MEMO.clear()
         _MEMO[key] = names, rend, _source_phrases(names)
     return _MEMO[key]
+
+
+# A reviewer's correction is re-checked alone, one row, on every save: there the rendering
+# table (dozens of small queries) is only needed when a hit is possible at all, which the name
+# words of the source and the target text tell in plain Python (see _one_row_cannot_flag).
+_BRAND_RE = re.compile(r"^[A-Z]?[a-z]+[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$")
+_ONE_ROW_MEMO: dict[tuple, list[str]] = {}
+
+
+def _one_row_names(frame: pl.DataFrame) -> tuple[list[str], str] | None:
+    """(name words of the source, target) of a one-row frame, filtered as rendering_table filters
+    it; None for any other frame. Keyed on the row's values, so no query decides a memo hit."""
+    if frame.height != 1:
+        return None
+    cols = [c for c in (ROW, DOC, SOURCE, TARGET, BEAD) if c in frame.columns]
+    values = tuple(frame[c][0] for c in cols)
+    row = dict(zip(cols, values))
+    target = row.get(TARGET) or ""
+    if not target.strip():  # left to the table: its notion of blank (polars) decides
+        return None
+    if (row.get(BEAD) or "") in ("1-0", "0-1"):
+        return [], target
+    key = (tuple(cols), values)
+    if key not in _ONE_ROW_MEMO:
+        f = frame if DOC in frame.columns else frame.with_columns(pl.lit("").alias(DOC))
+        words = source_names(f.select(ROW, DOC, SOURCE))["match"].to_list()
+        _ONE_ROW_MEMO.clear()
+        _ONE_ROW_MEMO[key] = words
+    return _ONE_ROW_MEMO[key], target
+
+
+def _one_row_cannot_flag(frame: pl.DataFrame, check: str) -> bool:
+    """True when `check` provably finds nothing in a one-row frame, decided without the table.
+
+    name_translated needs a dictionary rendering (a name word listed in data/name_words.tsv) or
+    a Latin rendering next to an article form (the name word written in the target). name_missing,
+    with one row, can only flag a name whose words the target renders nowhere, and then only a
+    brand-like one: a word is 'known' to the document exactly when this one row renders it."""
+    found = _one_row_names(frame)
+    if found is None:
+        return False
+    words, target = found
+    if not words:
+        return True
+    if check == "name_translated":
+        return not any(_dictionary_form_possible(w, target) or (w in target and _article_form_possible(w, target))
+                       for w in words)
+    return not any(_BRAND_RE.match(w) for w in words)
+
+
+def _article_form_possible(word: str, target: str) -> bool:
+    """Whether target may hold a transliteration of word with the article (proclitics ending in
+    ال or لل, see rendering_table): such a word always contains that ending followed by a
+    stretch the skeleton regex matches, so no such stretch means no such rendering."""
+    pattern = _article_search(word)
+    return pattern is not None and pattern.search(target) is not None
+
+
+def _dictionary_form_possible(word: str, target: str) -> bool:
+    """Whether _dictionary_regex(word) may match in target: its forms without the proclitics and
+    word boundaries, so anything the boundary regex finds this finds too (Python's \\s covers
+    every character the Rust \\s does)."""
+    forms = name_words().get(word.lower())
+    if not forms:
+        return False
+    return _dictionary_search(word.lower()).search(target) is not None
+
+
+@functools.cache
+def _dictionary_search(word: str) -> re.Pattern:
+    return re.compile("|".join(_arabic_form_regex(f) for f in name_words()[word]))
+
+
+@functools.cache
+def _article_search(word: str) -> re.Pattern | None:
+    skel = translit_skeleton(word)
+    return None if skel is None else re.compile(f"(?:{_ARTICLE}|لل){skel}")
 
 
 def _key_expr(col: str) -> pl.Expr:
@@ -566,6 +644,12 @@ def name_inconsistent(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 
 @implements("name_translated")
 def name_translated(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    if _one_row_cannot_flag(frame, "name_translated"):
+        return no_hits()
+    return _name_translated_from_table(frame)
+
+
+def _name_translated_from_table(frame: pl.DataFrame) -> pl.DataFrame:
     names, rend, phrases = _frame_names(frame)
     if rend.height == 0:
         return no_hits()
@@ -627,6 +711,12 @@ def _with_phrase(hits: pl.DataFrame, phrases: pl.DataFrame) -> pl.DataFrame:
 
 @implements("name_missing")
 def name_missing(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    if _one_row_cannot_flag(frame, "name_missing"):
+        return no_hits()
+    return _name_missing_from_table(frame)
+
+
+def _name_missing_from_table(frame: pl.DataFrame) -> pl.DataFrame:
     names, rend, phrases = _frame_names(frame)
     if names.height == 0:
         return no_hits()
