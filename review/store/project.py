@@ -797,30 +797,31 @@ def _as_list(values) -> list:
     return list(values)
 
 
+def _in_clause(where: list[str], params: list, column: str, values, allowed=None,
+               label: str = "") -> None:
+    """Add `column IN (?, ...)` for the given values (validated against `allowed`), if any."""
+    values = _as_list(values)
+    if allowed is not None:
+        for value in values:
+            _require(value, allowed, label)
+    if values:
+        where.append(f"{column} IN ({_placeholders(len(values))})")
+        params += values
+
+
 def _queue_filter(flagged_only, checks, categories, severities, statuses, docs, search, regex,
                   search_side, hide_approved) -> tuple[list[str], list]:
     where: list[str] = []
     params: list = []
     if flagged_only:
         where.append(f"s.{q(FLAGGED)} = 1")
-    statuses = _as_list(statuses)
-    for s in statuses:
-        _require(s, STATUSES, "status")
-    if statuses:
-        where.append(f"s.{q(STATUS)} IN ({_placeholders(len(statuses))})")
-        params += statuses
+    _in_clause(where, params, f"s.{q(STATUS)}", statuses, STATUSES, "status")
     if hide_approved:
         where.append(f"s.{q(STATUS)} != '{APPROVED}'")
-    docs = _as_list(docs)
-    if docs:
-        where.append(f"s.{q(DOC)} IN ({_placeholders(len(docs))})")
-        params += docs
+    _in_clause(where, params, f"s.{q(DOC)}", docs)
 
     flag_where: list[str] = []
-    checks = _as_list(checks)
-    if checks:
-        flag_where.append(f"f.{q(CHECK)} IN ({_placeholders(len(checks))})")
-        params += checks
+    _in_clause(flag_where, params, f"f.{q(CHECK)}", checks)
     categories = _as_list(categories)
     if categories:
         # A top-level dimension ("Accuracy") selects all its subcategories.
@@ -831,12 +832,7 @@ def _queue_filter(flagged_only, checks, categories, severities, statuses, docs, 
             parts.append(f"(f.{q(CATEGORY)} = ? OR substr(f.{q(CATEGORY)}, 1, ?) = ?)")
             params += [cat, len(cat) + 1, cat + "/"]
         flag_where.append("(" + " OR ".join(parts) + ")")
-    severities = _as_list(severities)
-    for s in severities:
-        _require(s, SEVERITIES, "severity")
-    if severities:
-        flag_where.append(f"f.{q(SEVERITY)} IN ({_placeholders(len(severities))})")
-        params += severities
+    _in_clause(flag_where, params, f"f.{q(SEVERITY)}", severities, SEVERITIES, "severity")
     if flag_where:
         # An uncorrelated IN (...) is built once; a correlated EXISTS would run per segment.
         where.append(f"(s.{q(DOC)}, s.{q(SEG)}, s.{RECHECKED}) IN (SELECT f.{q(DOC)}, f.{q(SEG)}, "
