@@ -55,34 +55,34 @@ def _low_tail(frame: pl.DataFrame, column: str, threshold: float, text: str) -> 
     return f.filter(low & long_enough & (pl.col(text).fill_null("").str.strip_chars() != ""))
 
 
-@implements("bt_low_chrf")
-def bt_low_chrf(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    if BT not in frame.columns or frame[BT].null_count() == frame.height:
+def _low_metric(frame: pl.DataFrame, text: str, metric: str, threshold: float, judged: str,
+                quoted: str, message: str, side: str) -> pl.DataFrame:
+    """Segments (with a non-empty `judged` text) whose `metric` against `text` is in the low
+    tail; `message` takes the score, the document median and a quote of the `quoted` column."""
+    if text not in frame.columns or frame[text].null_count() == frame.height:
         return no_hits()
-    found = _low_tail(frame, BT_CHRF, float(ctx.params.get("threshold", 35.0)), BT)
+    found = _low_tail(frame, metric, threshold, judged)
     if found.height == 0:
         return no_hits()
     return found.select(
         ROW,
-        pl.format("The back-translation is far from the source (chrF {}; document median {}): '{}'.",
-                  pl.col("_m").round(1), pl.col("_med").round(1), quote_expr(BT)).alias("message"),
-        pl.lit("bt").alias("side"),
+        pl.format(message, pl.col("_m").round(1), pl.col("_med").round(1), quote_expr(quoted)).alias("message"),
+        pl.lit(side).alias("side"),
     )
+
+
+@implements("bt_low_chrf")
+def bt_low_chrf(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    return _low_metric(frame, BT, BT_CHRF, float(ctx.params.get("threshold", 35.0)), BT, BT,
+                       "The back-translation is far from the source (chrF {}; document median {}): '{}'.",
+                       "bt")
 
 
 @implements("ref_low_chrf")
 def ref_low_chrf(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    if REFERENCE not in frame.columns or frame[REFERENCE].null_count() == frame.height:
-        return no_hits()
-    found = _low_tail(frame, REF_CHRF, float(ctx.params.get("threshold", 30.0)), TARGET)
-    if found.height == 0:
-        return no_hits()
-    return found.select(
-        ROW,
-        pl.format("The target is far from the reference (chrF {}; document median {}); reference: '{}'.",
-                  pl.col("_m").round(1), pl.col("_med").round(1), quote_expr(REFERENCE)).alias("message"),
-        pl.lit("target").alias("side"),
-    )
+    return _low_metric(frame, REFERENCE, REF_CHRF, float(ctx.params.get("threshold", 30.0)), TARGET, REFERENCE,
+                       "The target is far from the reference (chrF {}; document median {}); reference: '{}'.",
+                       "target")
 
 
 # --------------------------------------------------------------------------- bt_missing
