@@ -67,7 +67,7 @@ def show_text(text: str, out: str | None) -> None:
 
 
 def write_frame_text(path: str, text: str) -> None:
-    from review.export.atomic import write_text
+    from review.fileio import write_text
 
     write_text(path, text)
 

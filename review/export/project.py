@@ -9,9 +9,9 @@ from pathlib import Path
 import polars as pl
 
 from review.errors import InputError
-from review.export.atomic import write_bytes
 from review.export.common import OUTPUT, final_text
 from review.export.tabular import frame_to_bytes
+from review.fileio import write_bytes
 from review.schema import DOC
 
 EXPORT_FORMATS = ("text", "tmx", "xliff", "xliff2", "csv", "jsonl", "parquet")

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from review.diff import edit_stats, word_diff
-from review.export.atomic import write_text
+from review.fileio import write_text
 from review.schema import (
     CATEGORY, CHECK, CURRENT, DOC, MINOR_PUNCTUATION_WEIGHT, REV, REVIEWER, SEG, SEVERITIES,
     SEVERITY, SEVERITY_WEIGHTS, SOURCE, SRC_LANG, STATUS, TARGET, TGT_LANG, VERDICT, VERDICTS, WEIGHT,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import polars as pl
 
-from review.export.atomic import write_bytes
 from review.export.tabular import frame_to_bytes
+from review.fileio import write_bytes
 from review.schema import (BEAD, BT, CATEGORY, CHECK, DOC, END, FLAGGED, LOCATOR, MAX_SEVERITY,
                            MESSAGE, METRIC_COLUMNS, N_FLAGS, PENALTY, REFERENCE, RISK, SEG,
                            SEVERITY, SIDE, SOURCE, START, TARGET, WEIGHT)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from review.export.atomic import atomic_path
+from review.fileio import atomic_path
 
 TABULAR_FORMATS = ("jsonl", "csv", "parquet")
 

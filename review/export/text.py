@@ -16,8 +16,8 @@ from pathlib import Path
 import polars as pl
 
 from review.errors import InputError
-from review.export.atomic import write_bytes
 from review.export.common import OUTPUT, final_text
+from review.fileio import write_bytes
 from review.schema import (
     BOM, DOC, ENCODING, SEG, TARGET, TARGET_PATH, TARGET_TEXT, TGT_END, TGT_START,
 )

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
-from review.export.atomic import write_bytes
 from review.export.common import OUTPUT, segment_notes, with_tags, xml_attr, xml_text
+from review.fileio import write_bytes
 from review.schema import (
     DOC, FORMAT, REV, REVIEWER, SEG, SOURCE, SRC_LANG, STATUS, TAGS, TARGET, TGT_LANG, UPDATED,
 )

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import polars as pl
 
-from review.export.atomic import write_bytes
 from review.export.common import (
     APPROVED, CORRECTED, OUTPUT, TO_REVIEW, segment_notes, with_tags, xml_attr, xml_text,
 )
 from review.export.tmx import PROGRAM, languages
+from review.fileio import write_bytes
 from review.schema import DOC, FORMAT, SEG, SOURCE, STATUS, TAGS, TARGET
 
 # Review status -> XLIFF 1.2 <target state>, and -> XLIFF 2.1 <segment state>.

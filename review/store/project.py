@@ -24,7 +24,7 @@ import polars as pl
 
 from review.corpus import Corpus
 from review.errors import ConflictError, InputError
-from review.export.atomic import file_mode
+from review.fileio import file_mode
 from review.schema import (
     ANNOTATION_ID, CATEGORY, CHECK, CURRENT, DOC, DOCUMENT_SCHEMA, END, FLAG_ID, FLAG_SCHEMA,
     FLAGGED, FROM_CORRECTION, MQM_CATEGORIES, N_FLAGS, PENALTY, REV, REVIEWER, RISK,
