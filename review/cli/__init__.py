@@ -7,9 +7,12 @@ Each subcommand lives in its own module here and is imported only when it runs, 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
+
+from review.cli.messages import verbosity_options
 
 # command name -> (module, attribute, one-line help shown by `review --help`)
 COMMANDS = {
@@ -53,10 +56,29 @@ class LazyGroup(click.Group):
         except InputError as e:
             click.echo(f"error: {e}", err=True)
             ctx.exit(2)
+        except BrokenPipeError:
+            # The reader of our output left (`review score - --format jsonl | head`): stop quietly,
+            # as `cat` would. Later flushes of stdout go nowhere instead of raising again.
+            _silence_stdout()
+            ctx.exit(SIGPIPE_EXIT)
+
+
+SIGPIPE_EXIT = 128 + 13  # what a shell reports for a command ended by SIGPIPE
+
+
+def _silence_stdout() -> None:
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (tests)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mt-review", prog_name="review")
+@verbosity_options
 def main():
     """mt-review: find, fix and report the bad segments of a machine translation."""
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import click
 
-from review.cli.output import emit, format_option, out_option
+from review.cli.messages import verbosity_options
+from review.cli.output import describe_loaded, emit, format_option, out_option
+from review.cli.stdin import hide_spool, stdin_inputs
+from review.fileio import check_output
 
 
 @click.command("align")
-@click.argument("source", type=click.Path(dir_okay=True))
-@click.argument("target", type=click.Path(dir_okay=True))
+@click.argument("source", type=click.Path(dir_okay=True, allow_dash=True))
+@click.argument("target", type=click.Path(dir_okay=True, allow_dash=True))
 @click.option("--bt", type=click.Path(dir_okay=True), default=None,
               help="Back-translation of TARGET, line-aligned with it.")
 @click.option("--ref", type=click.Path(dir_okay=True), default=None,
@@ -20,10 +23,17 @@ from review.cli.output import emit, format_option, out_option
 @click.option("--doc", "doc", default=None, help="Document id (default: from the target's file name).")
 @format_option
 @out_option
+@verbosity_options
 def align(source, target, bt, ref, src_lang, tgt_lang, encoding, doc, fmt, out):
-    """Split SOURCE and TARGET into sentences and align them (1-1, 1-2, 2-1, 2-2, 1-0, 0-1)."""
+    """Split SOURCE and TARGET into sentences and align them (1-1, 1-2, 2-1, 2-2, 1-0, 0-1).
+    Either may be `-` (standard input)."""
     from review.pipeline import load_pair
 
-    corpus = load_pair(source, target, bt=bt, ref=ref, src_lang=src_lang, tgt_lang=tgt_lang,
-                       encoding=encoding, doc=doc)
+    if out is not None:
+        check_output(out)
+    with stdin_inputs([source, target], as_text=True) as (src, tgt):
+        corpus = load_pair(src, tgt, bt=bt, ref=ref, src_lang=src_lang, tgt_lang=tgt_lang,
+                           encoding=encoding, doc=doc)
+        corpus = hide_spool(corpus, [src, tgt])
+    describe_loaded(corpus, [source, target])
     emit(corpus.segments, fmt, out)

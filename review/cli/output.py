@@ -7,15 +7,21 @@ import sys
 import click
 import polars as pl
 
-from review.export.tabular import frame_to_bytes, write_frame
+from review.cli.messages import detail
+from review.errors import InputError
+from review.export.tabular import write_frame
+from review.fileio import STDOUT, is_stdout, write_text
 from review.schema import ALIGN_CONF, BEAD, BT, DOC, LOCATOR, LOW_CONF, REFERENCE, SEG, SOURCE, TARGET
 
 OUTPUT_FORMATS = ("table", "jsonl", "csv", "parquet")
 
 format_option = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table",
                              show_default=True, help="Output format.")
-out_option = click.option("-o", "--out", "out", type=click.Path(dir_okay=False), default=None,
-                          help="Write to this file (atomically) instead of standard output.")
+# A plain string, not a click.Path: review.fileio refuses bad outputs as one-line errors and
+# knows `-` (standard output), links, FIFOs and devices.
+out_option = click.option("-o", "--out", "out", default=None, metavar="FILE",
+                          help="Write to FILE (atomically; `-` is standard output) instead of "
+                               "standard output.")
 
 
 def render_segments(df: pl.DataFrame) -> str:
@@ -48,28 +54,25 @@ def emit(df: pl.DataFrame, fmt: str, out: str | None, table_text: str | None = N
     if fmt == "table":
         show_text(table_text if table_text is not None else render_segments(df), out)
         return
-    if out:
-        write_frame(df, out, fmt)
-        return
-    data = frame_to_bytes(df, fmt)
-    if fmt == "parquet" and sys.stdout.isatty():
-        raise click.UsageError("parquet is binary: give -o FILE")
-    sys.stdout.buffer.write(data)
-    sys.stdout.flush()
+    refuse_binary_terminal(fmt, out)
+    write_frame(df, STDOUT if out is None else out, fmt)
+
+
+def to_terminal(out: str | None) -> bool:
+    return (out is None or is_stdout(out)) and sys.stdout.isatty()
+
+
+def refuse_binary_terminal(fmt: str, out: str | None) -> None:
+    if fmt == "parquet" and to_terminal(out):
+        raise InputError(STDOUT, "parquet is binary: not written to a terminal; give -o FILE or pipe it")
 
 
 def show_text(text: str, out: str | None) -> None:
     """Terminal text to `out` (atomically) or to standard output."""
-    if out:
-        write_frame_text(out, text)
-    else:
+    if out is None or is_stdout(out):
         click.echo(text, nl=False)
-
-
-def write_frame_text(path: str, text: str) -> None:
-    from review.fileio import write_text
-
-    write_text(path, text)
+    else:
+        write_text(out, text)
 
 
 INPUT_FORMATS = ("text", "tsv", "csv", "jsonl", "parquet", "tmx", "xliff", "po")
@@ -91,3 +94,13 @@ def input_options(func):
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def describe_loaded(corpus, inputs) -> None:
+    """-v: what was read, in which encoding (the encoding is never guessed silently)."""
+    from review.schema import DOC, ENCODING, FORMAT
+
+    names = ", ".join(str(p) for p in inputs)
+    detail(f"read {names}: {corpus.segments.height} segments in {corpus.documents.height} document(s)")
+    for d in corpus.documents.select(DOC, FORMAT, ENCODING).iter_rows(named=True):
+        detail(f"  {d[DOC]}: {d[FORMAT] or '?'}, encoding {d[ENCODING] or 'n/a'}")

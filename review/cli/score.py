@@ -7,14 +7,17 @@ import sys
 
 import click
 
-from review.cli.output import input_options, out_option, show_text
+from review.cli.messages import QUIET, detail, verbosity, verbosity_options
+from review.cli.output import describe_loaded, input_options, out_option, refuse_binary_terminal, show_text
+from review.cli.stdin import hide_spool, pair_is_text, stdin_inputs
+from review.fileio import STDOUT, check_output
 
 SCORE_OUTPUT = ("table", "jsonl", "csv", "parquet", "json")
 FAIL_LEVELS = ("minor", "major", "critical")
 
 
 @click.command("score")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=True))
 @input_options
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="TOML configuration (thresholds, severities, disabled checks, glossary).")
@@ -27,22 +30,30 @@ FAIL_LEVELS = ("minor", "major", "critical")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default=None,
               help="Exit with code 1 when a flag of this severity or worse is found.")
 @click.option("--all", "show_all", is_flag=True, help="Table: list every segment, not only flagged ones.")
+@verbosity_options
 def score(inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, input_format, fmt, out,
           fail_on, show_all):
     """Score INPUT... (a source and a target document, or pre-aligned files): flag the segments a
-    reviewer should look at, each with its reasons, MQM category and severity, worst first."""
+    reviewer should look at, each with its reasons, MQM category and severity, worst first.
+    An INPUT `-` is standard input: a pre-aligned file (format from --input-format or its
+    content), or the target of a text pair when the other INPUT is a plain document."""
     from review.config import load_config
     from review.pipeline import load_inputs
     from review.score import meets
     from review.score import score as run_score
 
+    if out is not None:
+        check_output(out)
+    refuse_binary_terminal(fmt, out)
     config = load_config(config_path, glossary=glossary)
-    corpus = load_inputs(list(inputs), bt=bt, ref=ref, src_lang=src_lang, tgt_lang=tgt_lang,
-                         encoding=encoding, input_format=input_format)
-    if fmt == "parquet" and not out and sys.stdout.isatty():
-        raise click.UsageError("parquet is binary: give -o FILE")
+    with stdin_inputs(list(inputs), as_text=pair_is_text(list(inputs), input_format)) as paths:
+        corpus = load_inputs(paths, bt=bt, ref=ref, src_lang=src_lang, tgt_lang=tgt_lang,
+                             encoding=encoding, input_format=input_format)
+        corpus = hide_spool(corpus, paths)
+    describe_loaded(corpus, inputs)
     with ProgressBar(sys.stderr) as progress:
         scored = run_score(corpus, config, progress=progress.update if progress.enabled else None)
+    detail(f"signature: {scored.signature}")
     _emit(scored, fmt, out, show_all)
     if fail_on and meets(scored.flags, fail_on):
         sys.exit(1)
@@ -71,11 +82,12 @@ def checks(config_path, fmt):
 
 # --------------------------------------------------------------------------- presentation
 class ProgressBar:
-    """A progress bar on `stream` only when it is a terminal (nothing in pipes, logs, tests)."""
+    """A progress bar on `stream` only when it is a terminal (nothing in pipes, logs, tests)
+    and not with -q."""
 
     def __init__(self, stream):
         self.stream = stream
-        self.enabled = bool(getattr(stream, "isatty", lambda: False)())
+        self.enabled = bool(getattr(stream, "isatty", lambda: False)()) and verbosity() > QUIET
         self._bar = None
         self._shown = 0
 
@@ -99,13 +111,9 @@ def _emit(scored, fmt: str, out: str | None, show_all: bool) -> None:
     if fmt == "table":
         show_text(render_report(scored, show_all), out)
         return
-    from review.export.scores import to_bytes, write_scored
+    from review.export.scores import write_scored
 
-    if out:
-        write_scored(scored, out, fmt)
-    else:
-        sys.stdout.buffer.write(to_bytes(scored, fmt))
-        sys.stdout.flush()
+    write_scored(scored, STDOUT if out is None else out, fmt)
 
 
 def render_report(scored, show_all: bool = False) -> str:

@@ -17,7 +17,7 @@ import polars as pl
 
 from review.errors import InputError
 from review.export.common import OUTPUT, final_text
-from review.fileio import write_bytes
+from review.fileio import make_folder, write_bytes
 from review.schema import (
     BOM, DOC, ENCODING, SEG, TARGET, TARGET_PATH, TARGET_TEXT, TGT_END, TGT_START,
 )
@@ -93,11 +93,11 @@ def export_text(documents: pl.DataFrame, segments: pl.DataFrame, out: str | Path
     folder with one file per document (named like its target file). Returns the paths."""
     segments = final_text(segments, approved_only, mark_unreviewed)
     docs = documents.to_dicts()
+    data = [document_bytes(d, segments.filter(pl.col(DOC) == d[DOC])) for d in docs]
     if len(docs) == 1 and not Path(out).is_dir():
         targets = [Path(out)]
     else:
-        targets = [Path(out) / name for name in file_names(docs)]
-    data = [document_bytes(d, segments.filter(pl.col(DOC) == d[DOC])) for d in docs]
+        targets = [make_folder(out) / name for name in file_names(docs)]
     for path, blob in zip(targets, data):  # everything encoded first: a failure writes nothing
         write_bytes(path, blob)
     return targets
