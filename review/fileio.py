@@ -78,7 +78,7 @@ def output_kind(path: str | Path) -> tuple[str, Path]:
             raise InputError(given, f"symbolic link cannot be resolved ({_reason(e)}); not written") from None
     try:
         st = os.stat(target)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         parent = target.parent
         if not parent.is_dir():
             what = "is not a folder" if parent.exists() else "does not exist"
