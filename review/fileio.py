@@ -143,9 +143,10 @@ def _stream(src, kind: str, target: Path) -> None:
 def make_folder(path: str | Path) -> Path:
     """An output folder (several files): created if missing; its parent must exist."""
     folder = Path(path)
-    if not str(path).strip() or is_stdout(path):
-        raise InputError(repr(str(path)) if not str(path).strip() else path,
-                         "several files to write: give a folder")
+    if not str(path).strip():
+        raise InputError(repr(str(path)), "empty output path")
+    if is_stdout(path):
+        raise InputError(path, "several files to write: give a folder")
     try:
         folder.mkdir(exist_ok=True)
     except FileExistsError:
