@@ -3,6 +3,7 @@ import pytest
 from review.checks.base import catalogue
 from review.config import load_config
 from review.errors import InputError
+from review.mqm import weight
 from review.schema import MQM_CATEGORIES, SEVERITIES
 
 
@@ -32,8 +33,8 @@ def test_defaults_and_signature():
     sig = cfg.signature()
     assert sig.startswith("mt-review:")
     assert "|checks:%d|" % len(catalogue()) in sig
-    assert cfg.weight("major", "Accuracy/Omission") == 5
-    assert cfg.weight("minor", "Fluency/Punctuation") == pytest.approx(0.1)
+    assert weight("major", "Accuracy/Omission", cfg.weights) == 5
+    assert weight("minor", "Fluency/Punctuation", cfg.weights) == pytest.approx(0.1)
 
 
 def test_overrides_change_signature(tmp_path):
@@ -41,7 +42,7 @@ def test_overrides_change_signature(tmp_path):
     path.write_text('[weights]\nmajor = 10\n[checks]\ndisabled = ["tatweel"]\n'
                     '[checks.length_short]\nseverity = "minor"\nmin_ratio = 0.3\n')
     cfg = load_config(path)
-    assert cfg.weight("major", "Accuracy/Omission") == 10
+    assert weight("major", "Accuracy/Omission", cfg.weights) == 10
     assert not cfg.enabled("tatweel")
     assert cfg.severity("length_short") == "minor"
     assert cfg.params("length_short")["min_ratio"] == 0.3
