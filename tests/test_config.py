@@ -65,3 +65,20 @@ def test_bad_config_is_one_line_error(tmp_path, text, match):
         load_config(path)
     assert str(info.value).startswith(str(path))
     assert "\n" not in str(info.value)
+
+
+def test_check_parameters_come_from_the_catalogue_only():
+    """A check reads its parameters from the context (catalogue defaults merged with the
+    configuration): a default repeated in code would silently disagree with catalogue.toml."""
+    import ast
+    from pathlib import Path
+
+    checks = Path(__file__).resolve().parent.parent / "review" / "checks"
+    repeated = []
+    for path in checks.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+                    and len(node.args) == 2 and isinstance(node.args[0], ast.Constant)
+                    and any(node.args[0].value in spec.params for spec in catalogue().values())):
+                repeated.append(f"{path.name}:{node.lineno}")
+    assert repeated == []
