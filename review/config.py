@@ -118,9 +118,10 @@ class Signature:
     @classmethod
     def parse(cls, text: str) -> "Signature":
         """The inverse of format: for reading a stored or documented signature back."""
-        pairs = dict(part.split(":", 1) for part in text.strip().split("|"))
+        parts = [part.split(":", 1) for part in text.strip().split("|")]
+        pairs = dict(p for p in parts if len(p) == 2)
         names = [f.name for f in fields(cls)]
-        if sorted(pairs) != sorted(n.replace("_", "-") for n in names):
+        if len(pairs) != len(parts) or sorted(pairs) != sorted(n.replace("_", "-") for n in names):
             raise ValueError(f"not an mt-review signature: {text!r}")
         values = {n: pairs[n.replace("_", "-")] for n in names}
         return cls(**{**values, "checks": int(values["checks"])})

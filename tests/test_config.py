@@ -1,7 +1,7 @@
 import pytest
 
 from review.checks.base import catalogue
-from review.config import load_config
+from review.config import Signature, load_config
 from review.errors import InputError
 from review.mqm import weight
 from review.schema import MQM_CATEGORIES, SEVERITIES
@@ -35,6 +35,20 @@ def test_defaults_and_signature():
     assert "|checks:%d|" % len(catalogue()) in sig
     assert weight("major", "Accuracy/Omission", cfg.weights) == 5
     assert weight("minor", "Fluency/Punctuation", cfg.weights) == pytest.approx(0.1)
+
+
+def test_signature_is_an_object_rendered_like_sacrebleus():
+    cfg = load_config()
+    sig = Signature.of(cfg)
+    assert sig.checks == len(catalogue()) and sig.cfg == cfg.digest()
+    text = cfg.signature()
+    assert text == sig.format() == str(sig)
+    assert list(sig.info()) == ["mt-review", "checks", "cfg", "polars", "sacrebleu", "langdetect"]
+    assert text == "|".join(f"{k}:{v}" for k, v in sig.info().items())
+    assert Signature.parse(text) == sig
+    for bad in ["mt-review:0.1.0|checks:43", "nrefs:1|case:mixed", text + "|extra", text.replace("|cfg:", "|cfg")]:
+        with pytest.raises(ValueError):
+            Signature.parse(bad)
 
 
 def test_overrides_change_signature(tmp_path):
