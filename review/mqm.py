@@ -65,7 +65,6 @@ EXCEPTIONS: tuple[WeightException, ...] = tuple(
     for e in _DATA.get("exception", []))
 
 MQM_CATEGORIES: tuple[str, ...] = tuple(c.path for c in CATEGORIES)
-TOP_LEVEL_CATEGORIES: tuple[str, ...] = tuple(dict.fromkeys(c.split("/")[0] for c in MQM_CATEGORIES))
 SEVERITIES: tuple[str, ...] = tuple(s.name for s in SEVERITY_LEVELS)
 SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
 # Keys of a configuration file's [weights]: one per severity, one per exception.
