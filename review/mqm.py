@@ -11,6 +11,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from types import MappingProxyType
 from typing import Mapping
 
 import polars as pl
@@ -67,9 +68,10 @@ EXCEPTIONS: tuple[WeightException, ...] = tuple(
 MQM_CATEGORIES: tuple[str, ...] = tuple(c.path for c in CATEGORIES)
 SEVERITIES: tuple[str, ...] = tuple(s.name for s in SEVERITY_LEVELS)
 SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
-# Keys of a configuration file's [weights]: one per severity, one per exception.
-DEFAULT_WEIGHTS: dict[str, float] = {**{s.name: s.weight for s in SEVERITY_LEVELS},
-                                     **{e.key: e.weight for e in EXCEPTIONS}}
+# Keys of a configuration file's [weights]: one per severity, one per exception. Read-only: a
+# configuration copies it (review.config.Config.weights).
+DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({**{s.name: s.weight for s in SEVERITY_LEVELS},
+                                                         **{e.key: e.weight for e in EXCEPTIONS}})
 
 
 def _validate() -> None:
