@@ -2,11 +2,8 @@
 
 Example (every key optional):
 
-    [weights]                 # MQM weights per severity
-    minor = 1
-    major = 5
-    critical = 25
-    minor_punctuation = 0.1   # a minor Fluency/Punctuation flag
+    [weights]                 # MQM penalty points; keys and defaults: review/checks/mqm.toml
+    major = 10                # a severity, or an exception's key such as minor_punctuation
 
     [checks]
     disabled = ["tatweel"]
@@ -26,21 +23,22 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from review.errors import InputError
-from review.schema import MINOR_PUNCTUATION_WEIGHT, SEVERITIES, SEVERITY_WEIGHTS
+from review.mqm import DEFAULT_WEIGHTS, EXCEPTIONS, SEVERITIES
 
 DEFAULT_SCORE = {"metric_flag": True}
 
 
 @dataclass
 class Config:
-    weights: dict[str, float] = field(default_factory=lambda: dict(SEVERITY_WEIGHTS))
-    minor_punctuation_weight: float = MINOR_PUNCTUATION_WEIGHT
+    # [weights] over review.mqm.DEFAULT_WEIGHTS: severity (or exception key) -> points, for
+    # review.mqm.weight / weight_expr.
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     disabled: frozenset[str] = frozenset()
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)  # check id -> keys
     score: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_SCORE))
@@ -62,18 +60,15 @@ class Config:
         merged.update({k: v for k, v in self.overrides.get(check_id, {}).items() if k != "severity"})
         return merged
 
-    def weight(self, severity: str, category: str) -> float:
-        if severity == "minor" and category == "Fluency/Punctuation":
-            return self.minor_punctuation_weight
-        return float(self.weights[severity])
-
     def effective(self) -> dict[str, Any]:
         """Everything that changes a result, in canonical form (what the signature hashes)."""
         from review.checks.base import catalogue
 
+        # The shape of this dict is what every stored signature's cfg hash was computed from:
+        # weights per severity, then each exception as "<key>_weight" ("minor_punctuation_weight").
         return {
-            "weights": self.weights,
-            "minor_punctuation_weight": self.minor_punctuation_weight,
+            "weights": {s: self.weights[s] for s in SEVERITIES},
+            **{f"{e.key}_weight": self.weights[e.key] for e in EXCEPTIONS},
             "checks": {
                 cid: {"severity": self.severity(cid), **self.params(cid)}
                 for cid in catalogue() if self.enabled(cid)
@@ -87,17 +82,49 @@ class Config:
         return hashlib.sha256(blob).hexdigest()[:10]
 
     def signature(self) -> str:
-        """Like sacrebleu's: enough to reproduce a result. Versions + hash of the effective config."""
-        n = sum(1 for cid in _catalogue_ids() if self.enabled(cid))
-        parts = [
-            f"mt-review:{_version('mt-review')}",
-            f"checks:{n}",
-            f"cfg:{self.digest()}",
-            f"polars:{_version('polars')}",
-            f"sacrebleu:{_version('sacrebleu')}",
-            f"langdetect:{_version('langdetect')}",
-        ]
-        return "|".join(parts)
+        """Like sacrebleu's: enough to reproduce a result (see Signature)."""
+        return Signature.of(self).format()
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Versions and the hash of the effective configuration of a scoring run, rendered like
+    sacrebleu's signatures (sacrebleu.metrics.base.Signature): `name:value` joined by `|`, e.g.
+    mt-review:0.1.0|checks:43|cfg:af18ea584d|polars:2.1.0|sacrebleu:2.6.0|langdetect:1.0.9"""
+
+    mt_review: str  # the fields in rendering order; "_" is rendered as "-"
+    checks: int  # enabled checks
+    cfg: str  # Config.digest()
+    polars: str
+    sacrebleu: str
+    langdetect: str
+
+    @classmethod
+    def of(cls, config: "Config") -> "Signature":
+        return cls(mt_review=_version("mt-review"),
+                   checks=sum(1 for cid in _catalogue_ids() if config.enabled(cid)),
+                   cfg=config.digest(), polars=_version("polars"), sacrebleu=_version("sacrebleu"),
+                   langdetect=_version("langdetect"))
+
+    def info(self) -> dict[str, str]:
+        """Rendered name -> value, in order."""
+        return {f.name.replace("_", "-"): str(getattr(self, f.name)) for f in fields(self)}
+
+    def format(self) -> str:
+        return "|".join(f"{name}:{value}" for name, value in self.info().items())
+
+    __str__ = format
+
+    @classmethod
+    def parse(cls, text: str) -> "Signature":
+        """The inverse of format: for reading a stored or documented signature back."""
+        parts = [part.split(":", 1) for part in text.strip().split("|")]
+        pairs = dict(p for p in parts if len(p) == 2)
+        names = [f.name for f in fields(cls)]
+        if len(pairs) != len(parts) or sorted(pairs) != sorted(n.replace("_", "-") for n in names):
+            raise ValueError(f"not an mt-review signature: {text!r}")
+        values = {n: pairs[n.replace("_", "-")] for n in names}
+        return cls(**{**values, "checks": int(values["checks"])})
 
 
 def _catalogue_ids():
@@ -131,14 +158,21 @@ def load_config(path: str | Path | None = None, glossary: str | Path | None = No
 
 
 def _from_toml(path: Path) -> Config:
-    from review.checks.base import catalogue
-
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(path, f"cannot read configuration: {e}") from None
+    return parse_config(text, path)
+
+
+def parse_config(text: str, path: str | Path) -> Config:
+    """The configuration in TOML `text` (a file's, or the copy a project keeps); `path` names it
+    in errors and anchors a relative glossary path."""
+    from review.checks.base import catalogue
+
+    path = Path(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -149,14 +183,10 @@ def _from_toml(path: Path) -> Config:
     for key in data:
         if key not in known:
             raise InputError(path, f"unknown key {key!r} (known: {', '.join(sorted(known))})")
-    weights = data.get("weights", {})
-    for key, value in weights.items():
-        if key == "minor_punctuation":
-            cfg.minor_punctuation_weight = float(value)
-        elif key in SEVERITIES:
-            cfg.weights[key] = float(value)
-        else:
-            raise InputError(path, f"[weights]: unknown severity {key!r}")
+    for key, value in data.get("weights", {}).items():
+        if key not in DEFAULT_WEIGHTS:
+            raise InputError(path, f"[weights]: unknown severity {key!r} (known: {', '.join(DEFAULT_WEIGHTS)})")
+        cfg.weights[key] = float(value)
     checks = dict(data.get("checks", {}))
     disabled = checks.pop("disabled", [])
     cat = catalogue()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from review import mqm
+
 # --------------------------------------------------------------------------- segment table
 # One row per alignment bead (a pair of source and target sentence groups).
 DOC = "doc"  # document id (str)
@@ -90,13 +92,13 @@ DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
 # --------------------------------------------------------------------------- flag table
 # One row per problem found by a check (or by a reviewer, see store).
 CHECK = "check"  # check id from the catalogue (review/checks/catalogue.toml)
-CATEGORY = "category"  # MQM category path, one of MQM_CATEGORIES
+CATEGORY = "category"  # MQM category path, one of MQM_CATEGORIES (review/checks/mqm.toml)
 SEVERITY = "severity"  # one of SEVERITIES
 MESSAGE = "message"  # one sentence a reviewer understands, quoting the offending fragment
 SIDE = "side"  # "source", "target" (or "bt", "reference") – which text START/END index
 START = "start"  # character span [start, end) in that side's text; null = the whole segment
 END = "end"
-WEIGHT = "weight"  # MQM penalty weight of this flag (from severity, category and config)
+WEIGHT = "weight"  # MQM penalty weight of this flag (review.mqm.weight of severity, category, config)
 
 SIDES = ("source", "target", "bt", "reference")
 
@@ -128,36 +130,11 @@ REF_TER = "ref_ter"
 METRIC_COLUMNS = (BT_CHRF, REF_BLEU, REF_CHRF, REF_TER)
 
 # --------------------------------------------------------------------------- MQM vocabulary
-SEVERITIES = ("neutral", "minor", "major", "critical")
-SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
-
-# Default MQM weights (WMT practice, Freitag et al. 2021); configurable in review.config.
-SEVERITY_WEIGHTS = {"neutral": 0.0, "minor": 1.0, "major": 5.0, "critical": 25.0}
-MINOR_PUNCTUATION_WEIGHT = 0.1
-
-# MQM core typology as used here: top-level dimension / subcategory.
-MQM_CATEGORIES = (
-    "Accuracy/Mistranslation",
-    "Accuracy/Omission",
-    "Accuracy/Addition",
-    "Accuracy/Untranslated",
-    "Fluency/Grammar",
-    "Fluency/Spelling",
-    "Fluency/Punctuation",
-    "Fluency/Register",
-    "Fluency/Inconsistency",
-    "Fluency/Character encoding",
-    "Terminology/Inappropriate",
-    "Terminology/Inconsistent",
-    "Style/Awkward",
-    "Design/Markup",
-    "Design/Layout",
-    "Locale convention/Number format",
-    "Locale convention/Date format",
-    "Locale convention/Address format",
-    "Non-translation",
-    "Other",
-)
+# Defined by review/checks/mqm.toml (read by review.mqm, which also holds the weights); re-exported
+# here so that every column and value of our tables can be imported from this module.
+SEVERITIES = mqm.SEVERITIES  # mildest first
+SEVERITY_RANK = mqm.SEVERITY_RANK
+MQM_CATEGORIES = mqm.MQM_CATEGORIES  # "Accuracy/Omission", ..., "Non-translation", "Other"
 
 # --------------------------------------------------------------------------- review vocabulary
 STATUSES = ("to_review", "corrected", "approved")

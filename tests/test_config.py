@@ -1,8 +1,9 @@
 import pytest
 
 from review.checks.base import catalogue
-from review.config import load_config
+from review.config import Signature, load_config
 from review.errors import InputError
+from review.mqm import weight
 from review.schema import MQM_CATEGORIES, SEVERITIES
 
 
@@ -32,8 +33,22 @@ def test_defaults_and_signature():
     sig = cfg.signature()
     assert sig.startswith("mt-review:")
     assert "|checks:%d|" % len(catalogue()) in sig
-    assert cfg.weight("major", "Accuracy/Omission") == 5
-    assert cfg.weight("minor", "Fluency/Punctuation") == pytest.approx(0.1)
+    assert weight("major", "Accuracy/Omission", cfg.weights) == 5
+    assert weight("minor", "Fluency/Punctuation", cfg.weights) == pytest.approx(0.1)
+
+
+def test_signature_is_an_object_rendered_like_sacrebleus():
+    cfg = load_config()
+    sig = Signature.of(cfg)
+    assert sig.checks == len(catalogue()) and sig.cfg == cfg.digest()
+    text = cfg.signature()
+    assert text == sig.format() == str(sig)
+    assert list(sig.info()) == ["mt-review", "checks", "cfg", "polars", "sacrebleu", "langdetect"]
+    assert text == "|".join(f"{k}:{v}" for k, v in sig.info().items())
+    assert Signature.parse(text) == sig
+    for bad in ["mt-review:0.1.0|checks:43", "nrefs:1|case:mixed", text + "|extra", text.replace("|cfg:", "|cfg")]:
+        with pytest.raises(ValueError):
+            Signature.parse(bad)
 
 
 def test_overrides_change_signature(tmp_path):
@@ -41,7 +56,7 @@ def test_overrides_change_signature(tmp_path):
     path.write_text('[weights]\nmajor = 10\n[checks]\ndisabled = ["tatweel"]\n'
                     '[checks.length_short]\nseverity = "minor"\nmin_ratio = 0.3\n')
     cfg = load_config(path)
-    assert cfg.weight("major", "Accuracy/Omission") == 10
+    assert weight("major", "Accuracy/Omission", cfg.weights) == 10
     assert not cfg.enabled("tatweel")
     assert cfg.severity("length_short") == "minor"
     assert cfg.params("length_short")["min_ratio"] == 0.3
@@ -64,3 +79,20 @@ def test_bad_config_is_one_line_error(tmp_path, text, match):
         load_config(path)
     assert str(info.value).startswith(str(path))
     assert "\n" not in str(info.value)
+
+
+def test_check_parameters_come_from_the_catalogue_only():
+    """A check reads its parameters from the context (catalogue defaults merged with the
+    configuration): a default repeated in code would silently disagree with catalogue.toml."""
+    import ast
+    from pathlib import Path
+
+    checks = Path(__file__).resolve().parent.parent / "review" / "checks"
+    repeated = []
+    for path in checks.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+                    and len(node.args) == 2 and isinstance(node.args[0], ast.Constant)
+                    and any(node.args[0].value in spec.params for spec in catalogue().values())):
+                repeated.append(f"{path.name}:{node.lineno}")
+    assert repeated == []

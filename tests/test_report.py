@@ -12,9 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from review.config import load_config
 from review.corpus import Corpus
 from review.diff import DELETE, EQUAL, INSERT, diff_html, edit_stats, word_diff
 from review.export.report import report_data, write_report
+from review.score import score
 from review.schema import (
     CATEGORY, CHECK, DOC, FLAG_ID, FLAG_SCHEMA, FLAGGED, FORMAT, N_FLAGS, PENALTY, RISK, SEG, SEVERITY,
     SOURCE, SRC_LANG, TARGET, TGT_LANG,
@@ -115,6 +117,34 @@ def test_json_report_has_the_same_data(tmp_path, project):
     assert DELETE in ops and INSERT in ops
     assert [r["seg"] for r in d["effort"]["segments"]] == [1, 3]
     assert report_data(project, threshold=1000)["scorecard"][0]["pass"] is True
+
+
+def test_configured_weights_reach_flags_and_annotations(tmp_path):
+    """With `[weights] major = 10` a reviewer's major annotation adds 10 to the reviewed penalty,
+    as an automatic major flag does (it added the default 5 before: issue 8)."""
+    text = "[weights]\nmajor = 10\nminor_punctuation = 0.5\n"
+    (tmp_path / "review.toml").write_text(text, "utf-8")
+    config = load_config(tmp_path / "review.toml")
+    segs = pl.DataFrame({
+        DOC: ["memo", "memo"], SEG: [1, 2],
+        SOURCE: ["Revenue rose 12% in 2023.", "The board met on Monday."],
+        TARGET: ["ارتفعت الإيرادات 21% في 2023.", "اجتمع المجلس يوم الاثنين."],
+        SRC_LANG: ["en"] * 2, TGT_LANG: ["ar"] * 2,
+    })
+    corpus = Corpus(segs, pl.DataFrame({DOC: ["memo"], FORMAT: ["text"]}))
+    scored = score(corpus, config)
+    major = scored.flags.filter(pl.col(SEVERITY) == "major")
+    assert major.height and major["weight"].to_list() == [10.0] * major.height
+    p = Project.create(tmp_path / "w.review", corpus, scored, config_text=text)
+    try:
+        automatic = report_data(p)["scorecard"][0]["automatic_penalty"]
+        p.annotate("memo", 2, "Style/Awkward", "major", None, None, "stiff", "omar")
+        p.annotate("memo", 2, "Fluency/Punctuation", "minor", 0, 1, None, "omar")
+        card = report_data(p)["scorecard"][0]
+    finally:
+        p.close()
+    assert card["automatic_penalty"] == automatic
+    assert card["reviewed_penalty"] == pytest.approx(automatic + 10 + 0.5)
 
 
 # ---------------------------------------------------------------------- word diff

@@ -13,9 +13,10 @@ from sacrebleu.metrics import BLEU, CHRF
 from review.checks.base import catalogue
 from review.config import Config
 from review.export.scores import score_table, segment_records, to_bytes
+from review.mqm import DEFAULT_WEIGHTS
 from review.schema import (BEAD, BT, BT_CHRF, CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, FLAGGED,
                            MAX_SEVERITY, MESSAGE, METRIC_COLUMNS, N_FLAGS, PENALTY, RISK, SEG,
-                           SEGMENT_SCHEMA, SEVERITIES, SEVERITY, SEVERITY_WEIGHTS, SIDE, SOURCE,
+                           SEGMENT_SCHEMA, SEVERITIES, SEVERITY, SIDE, SOURCE,
                            START, TARGET, WEIGHT, conform)
 from review.score import (TAIL_MAJORS, add_scores, catalogue_frame, check_segment, meets,
                           metric_thresholds, score, summarize)
@@ -84,7 +85,7 @@ def test_metric_tail_raises_risk_and_flags_the_segment():
     df = with_metrics(THREE, [0.0, threshold - 1, threshold + 30])
     out = add_scores(df, flags_frame([]), cfg)
     risk = out[RISK].to_list()
-    major = SEVERITY_WEIGHTS["major"]
+    major = DEFAULT_WEIGHTS["major"]
     assert risk[0] == pytest.approx(TAIL_MAJORS * major + 0.1)  # metric 0: TAIL_MAJORS majors
     assert 0 < risk[1] < 1  # just under the threshold: a small push
     assert risk[2] < 0.1  # above: only the tie-breaker
@@ -118,13 +119,13 @@ def test_critical_flag_outranks_low_metric():
 @given(st.lists(st.tuples(st.integers(0, 2), st.sampled_from(SEVERITIES)), max_size=12))
 def test_risk_never_falls_when_a_flag_is_added(picks):
     keys = [("d", 1), ("d", 2), ("e", 1)]
-    rows = [flag(*keys[i], "stray_letter", sev, SEVERITY_WEIGHTS[sev]) for i, sev in picks]
+    rows = [flag(*keys[i], "stray_letter", sev, DEFAULT_WEIGHTS[sev]) for i, sev in picks]
     base = add_scores(with_metrics(THREE, [50.0, None, 20.0]), flags_frame(rows), Config())
     more = add_scores(with_metrics(THREE, [50.0, None, 20.0]),
                       flags_frame(rows + [flag("d", 2, "tatweel", "minor", 1.0)]), Config())
     assert (more[RISK] >= base[RISK]).all()
     assert more[RISK][1] == pytest.approx(base[RISK][1] + 1.0)
-    expected = [sum(SEVERITY_WEIGHTS[s] for i, s in picks if i == k) for k in range(3)]
+    expected = [sum(DEFAULT_WEIGHTS[s] for i, s in picks if i == k) for k in range(3)]
     assert base[PENALTY].to_list() == pytest.approx(expected)
     severe = [any(i == k and s in ("major", "critical") for i, s in picks) for k in range(3)]
     assert base[FLAGGED].to_list() == [severe[0], severe[1], True]  # e/1 has bt_chrf 20 < 35
@@ -188,7 +189,7 @@ def test_score_runs_checks_and_ranks_worst_first():
     worst = result.worst_first()
     assert worst[SEG].to_list() == [2]
     assert worst[MAX_SEVERITY][0] == "critical"
-    assert worst[PENALTY][0] == SEVERITY_WEIGHTS["critical"]
+    assert worst[PENALTY][0] == DEFAULT_WEIGHTS["critical"]
     assert meets(result.flags, "critical") and not meets(result.flags.head(0), "minor")
     assert result.signature == only("empty_target").signature()
 
@@ -312,7 +313,7 @@ def test_untranslated_target_is_one_critical_flag_not_a_dozen_leftovers():
     df = segments([{DOC: "d", SEG: 1, SOURCE: SENTENCE, TARGET: SENTENCE}])
     result = score(df, Config())
     assert result.flags[CHECK].to_list() == ["untranslated"]
-    assert result.segments[PENALTY][0] == SEVERITY_WEIGHTS["critical"]
+    assert result.segments[PENALTY][0] == DEFAULT_WEIGHTS["critical"]
 
 
 def test_suppress_keeps_other_sides_and_the_first_superseding_check():

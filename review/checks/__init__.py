@@ -8,6 +8,7 @@ from typing import Callable
 
 import polars as pl
 
+from review import mqm
 from review.checks.base import ROW, CheckContext, catalogue, hits, implementation
 from review.config import Config, load_config
 from review.schema import (CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, MESSAGE, SEG, SEVERITY, SIDE,
@@ -38,10 +39,8 @@ def prepare(segments: pl.DataFrame) -> pl.DataFrame:
 
 
 def weight_expr(config: Config) -> pl.Expr:
-    """MQM weight of each flag from its severity and category (see Config.weight)."""
-    by_severity = pl.col(SEVERITY).replace_strict(config.weights, return_dtype=pl.Float64)
-    return (pl.when((pl.col(SEVERITY) == "minor") & (pl.col(CATEGORY) == "Fluency/Punctuation"))
-            .then(pl.lit(config.minor_punctuation_weight)).otherwise(by_severity))
+    """MQM weight of each flag from its severity and category, with the configured weights."""
+    return mqm.weight_expr(pl.col(SEVERITY), pl.col(CATEGORY), config.weights)
 
 
 def selected_checks(config: Config, only: list[str] | None = None) -> list[str]:

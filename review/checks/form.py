@@ -44,8 +44,8 @@ def empty_target(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 
 @implements("untranslated")
 def untranslated(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    min_share = float(ctx.params.get("min_latin_share", 0.6))
-    min_letters = int(ctx.params.get("min_letters", 12))
+    min_share = float(ctx.params["min_latin_share"])
+    min_letters = int(ctx.params["min_letters"])
     frame = frame.select(ROW, SOURCE, TARGET, *([TGT_LANG] if TGT_LANG in frame.columns else []))
     english = mostly_latin(frame.filter(target_is_arabic(frame, ctx)), TARGET, min_share, min_letters)
     same = frame.filter((_stripped(SOURCE) == _stripped(TARGET)) & (_stripped(SOURCE) != ""))
@@ -93,8 +93,8 @@ def _length_message(kind: str) -> pl.Expr:
 @implements("length_short")
 def length_short(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     p = ctx.params
-    z, min_ratio = float(p.get("robust_z", 3.5)), float(p.get("min_ratio", 0.45))
-    lf = _length_frame(frame, int(p.get("min_source_chars", 25)))
+    z, min_ratio = float(p["robust_z"]), float(p["min_ratio"])
+    lf = _length_frame(frame, int(p["min_source_chars"]))
     found = lf.filter((pl.col("_ratio") < min_ratio)
                       | (pl.col("_stats") & (pl.col("_z") < -z) & (pl.col("_ratio") < Z_SHORT_RATIO)))
     return found.select(ROW, _length_message("much shorter").alias("message"), pl.lit("target").alias("side"))
@@ -103,8 +103,8 @@ def length_short(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 @implements("length_long")
 def length_long(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     p = ctx.params
-    z, max_ratio = float(p.get("robust_z", 3.5)), float(p.get("max_ratio", 2.2))
-    lf = _length_frame(frame, int(p.get("min_source_chars", 25)))
+    z, max_ratio = float(p["robust_z"]), float(p["max_ratio"])
+    lf = _length_frame(frame, int(p["min_source_chars"]))
     found = lf.filter((pl.col("_ratio") > max_ratio)
                       | (pl.col("_stats") & (pl.col("_z") > z) & (pl.col("_ratio") > Z_LONG_RATIO)))
     return found.select(ROW, _length_message("much longer").alias("message"), pl.lit("target").alias("side"))

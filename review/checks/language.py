@@ -14,7 +14,7 @@ import re
 
 import polars as pl
 
-from review.checks.base import ROW, CheckContext, implements, no_hits
+from review.checks.base import ROW, CheckContext, catalogue, implements, no_hits
 from review.checks.text import URL_OR_EMAIL_RE, quote_expr, target_is_arabic
 from review.normalize import AR_LETTER_RE, LATIN_LETTER_RE
 from review.schema import SOURCE, TARGET, TGT_LANG
@@ -25,8 +25,6 @@ NON_ARABIC_LETTERS = "پچژگڤڭۆۇۈۋێۏڕڵھےۓٹڈڑںۀ"
 # An Arabic-script target with at least this share of Arabic letters (of all letters) and none of
 # the letters above is taken as Arabic without asking langdetect.
 ARABIC_SHARE_DECIDES = 0.8
-# untranslated (form family) fires from this Latin share on; wrong_language leaves those rows alone.
-LATIN_SHARE_DECIDES = 0.6
 MIN_PROBABILITY = 0.8
 _NUMBER_RE = r"[0-9٠-٩۰-۹]+(?:[.,٫٬:/-][0-9٠-٩۰-۹]+)*%?٪?"
 _LATIN_TOKEN = re.compile(r"[A-Za-z][\w'’.-]*")
@@ -58,7 +56,7 @@ def mask_copied(target: str, source: str) -> str:
 
 @implements("wrong_language")
 def wrong_language(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    min_letters = int(ctx.params.get("min_letters", 20))
+    min_letters = int(ctx.params["min_letters"])
     masked = pl.col(TARGET).fill_null("").str.replace_all(URL_OR_EMAIL_RE, " ").str.replace_all(_NUMBER_RE, " ")
     f = frame.select(ROW, SOURCE, TARGET, *([TGT_LANG] if TGT_LANG in frame.columns else []),
                      target_is_arabic(frame, ctx).alias("_ar"), masked.alias("_m"))
@@ -70,7 +68,8 @@ def wrong_language(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     share_latin = pl.col("_l") / letters.clip(lower_bound=1)
     foreign_letters = pl.col("_m").str.contains(f"[{NON_ARABIC_LETTERS}]")
     decided = (pl.col("_ar") & (share_ar >= ARABIC_SHARE_DECIDES) & ~foreign_letters) | (
-        pl.col("_ar") & (share_latin >= LATIN_SHARE_DECIDES))
+        # untranslated (form family) fires from its Latin share on: wrong_language leaves those rows alone
+        pl.col("_ar") & (share_latin >= float(catalogue()["untranslated"].params["min_latin_share"])))
     todo = f.filter((letters >= min_letters) & ~decided)
     if todo.height == 0:
         return no_hits()

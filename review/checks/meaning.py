@@ -73,14 +73,14 @@ def _low_metric(frame: pl.DataFrame, text: str, metric: str, threshold: float, j
 
 @implements("bt_low_chrf")
 def bt_low_chrf(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    return _low_metric(frame, BT, BT_CHRF, float(ctx.params.get("threshold", 35.0)), BT, BT,
+    return _low_metric(frame, BT, BT_CHRF, float(ctx.params["threshold"]), BT, BT,
                        "The back-translation is far from the source (chrF {}; document median {}): '{}'.",
                        "bt")
 
 
 @implements("ref_low_chrf")
 def ref_low_chrf(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    return _low_metric(frame, REFERENCE, REF_CHRF, float(ctx.params.get("threshold", 30.0)), TARGET, REFERENCE,
+    return _low_metric(frame, REFERENCE, REF_CHRF, float(ctx.params["threshold"]), TARGET, REFERENCE,
                        "The target is far from the reference (chrF {}; document median {}); reference: '{}'.",
                        "target")
 

@@ -15,11 +15,13 @@ from typing import Any
 
 import polars as pl
 
+from review.config import parse_config
 from review.diff import edit_stats, word_diff
 from review.fileio import write_text
+from review.mqm import DEFAULT_WEIGHTS, weight
 from review.schema import (
-    CATEGORY, CHECK, CURRENT, DOC, MINOR_PUNCTUATION_WEIGHT, REV, REVIEWER, SEG, SEVERITIES,
-    SEVERITY, SEVERITY_WEIGHTS, SOURCE, SRC_LANG, STATUS, TARGET, TGT_LANG, VERDICT, VERDICTS, WEIGHT,
+    CATEGORY, CHECK, CURRENT, DOC, REV, REVIEWER, SEG, SEVERITIES,
+    SEVERITY, SOURCE, SRC_LANG, STATUS, TARGET, TGT_LANG, VERDICT, VERDICTS, WEIGHT,
 )
 
 # MQM penalty points per 1,000 source words above which a document fails (--threshold).
@@ -32,10 +34,10 @@ def is_rtl(lang: str | None) -> bool:
     return bool(lang) and lang.split("-")[0].lower() in RTL_LANGS
 
 
-def _annotation_weight(severity: str, category: str) -> float:
-    if severity == "minor" and category == "Fluency/Punctuation":
-        return MINOR_PUNCTUATION_WEIGHT
-    return SEVERITY_WEIGHTS[severity]
+def project_weights(project) -> dict[str, float]:
+    """The MQM weights the project is scored with: its stored configuration's, else the defaults."""
+    text = project.config_text
+    return parse_config(text, project.path).weights if text else dict(DEFAULT_WEIGHTS)
 
 
 def _round(x: float | None, k: int = 2) -> float | None:
@@ -58,7 +60,7 @@ def report_data(project, threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]
         "languages": {"source": langs[0] or "en", "target": langs[1] or "ar"},
         "threshold": threshold,
         "summary": _summary(project, segs, words, flags),
-        "scorecard": _scorecard(segs, words, flags, annotations, threshold),
+        "scorecard": _scorecard(segs, words, flags, annotations, threshold, project_weights(project)),
         "flags_by_category": _counts(flags, CATEGORY),
         "flags_by_severity": {s: int((flags[SEVERITY] == s).sum()) for s in SEVERITIES},
         "flags_by_check": _counts(flags, CHECK),
@@ -80,16 +82,17 @@ def _summary(project, segs, words, flags) -> dict[str, Any]:
     }
 
 
-def _scorecard(segs, words, flags, annotations, threshold) -> list[dict[str, Any]]:
+def _scorecard(segs, words, flags, annotations, threshold, weights) -> list[dict[str, Any]]:
     """Per document: the automatic penalty (all flags), and the reviewed penalty (flags not
-    judged false alarms, plus the reviewers' own annotations), both per 1,000 source words."""
+    judged false alarms, plus the reviewers' own annotations weighed with `weights`, like the
+    flags were when scored), both per 1,000 source words."""
     per_doc_words = dict(words.group_by(DOC).agg(pl.col("words").sum()).rows())
     auto = dict(flags.group_by(DOC).agg(pl.col(WEIGHT).sum()).rows())
     kept = dict(flags.filter(pl.col(VERDICT).fill_null("") != FALSE_ALARM)
                 .group_by(DOC).agg(pl.col(WEIGHT).sum()).rows())
     ann: dict[str, float] = {}
     for doc, sev, cat in annotations.select(DOC, SEVERITY, CATEGORY).rows():
-        ann[doc] = ann.get(doc, 0.0) + _annotation_weight(sev, cat)
+        ann[doc] = ann.get(doc, 0.0) + weight(sev, cat, weights)
     rows = []
     for doc, n in segs.group_by(DOC, maintain_order=True).len().rows():
         w = int(per_doc_words.get(doc, 0))
