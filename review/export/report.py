@@ -17,6 +17,7 @@ import polars as pl
 
 from review.diff import edit_stats, word_diff
 from review.export.atomic import write_text
+from review.export.report_html import render
 from review.schema import (
     CATEGORY, CHECK, CURRENT, DOC, MINOR_PUNCTUATION_WEIGHT, REV, REVIEWER, SEG, SEVERITIES,
     SEVERITY, SEVERITY_WEIGHTS, SOURCE, SRC_LANG, STATUS, TARGET, TGT_LANG, VERDICT, VERDICTS, WEIGHT,
@@ -25,11 +26,6 @@ from review.schema import (
 # MQM penalty points per 1,000 source words above which a document fails (--threshold).
 DEFAULT_THRESHOLD = 10.0
 CONFIRMED, FALSE_ALARM = VERDICTS
-RTL_LANGS = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "ckb", "ug", "sd"}
-
-
-def is_rtl(lang: str | None) -> bool:
-    return bool(lang) and lang.split("-")[0].lower() in RTL_LANGS
 
 
 def _annotation_weight(severity: str, category: str) -> float:
@@ -171,6 +167,4 @@ def write_report(project, out: str | Path, fmt: str = "html", threshold: float =
     if fmt == "json":
         write_text(out, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     else:
-        from review.export.report_html import render
-
         write_text(out, render(data))
