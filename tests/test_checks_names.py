@@ -104,7 +104,7 @@ def test_name_missing_for_a_name_the_document_renders_elsewhere():
 def test_demo_names():
     if not (DEMO / "en.txt").is_file():
         pytest.skip("demo source not written yet")
-    from review.pipeline import load_pair
+    from review.inputs import load_pair
 
     seg = load_pair(DEMO / "en.txt", DEMO / "ar.mt.txt").segments
     translated = {frag for _, _, frag in flagged(seg, "name_translated")}
@@ -214,7 +214,7 @@ def test_publications_kept_or_transliterated_and_descriptive_names_are_quiet():
 # --------------------------------------------------------------------------- one-row shortcut
 def _one_row_cases():
     from review.checks import prepare
-    from review.pipeline import load_pair
+    from review.inputs import load_pair
 
     demo = load_pair(DEMO / "en.txt", DEMO / "ar.mt.txt").segments
     edits = [lambda t: t, lambda t: t + " Elon Musk OpenAI", lambda t: "قال الحافة إن ماسك والمسك والأوبن إيه آي " + t,

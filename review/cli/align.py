@@ -22,7 +22,7 @@ from review.cli.output import emit, format_option, out_option
 @out_option
 def align(source, target, bt, ref, src_lang, tgt_lang, encoding, doc, fmt, out):
     """Split SOURCE and TARGET into sentences and align them (1-1, 1-2, 2-1, 2-2, 1-0, 0-1)."""
-    from review.pipeline import load_pair
+    from review.inputs import load_pair
 
     corpus = load_pair(source, target, bt=bt, ref=ref, src_lang=src_lang, tgt_lang=tgt_lang,
                        encoding=encoding, doc=doc)

@@ -32,7 +32,7 @@ def score(inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, 
     """Score INPUT... (a source and a target document, or pre-aligned files): flag the segments a
     reviewer should look at, each with its reasons, MQM category and severity, worst first."""
     from review.config import load_config
-    from review.pipeline import load_inputs
+    from review.inputs import load_inputs
     from review.score import meets
     from review.score import score as run_score
 
