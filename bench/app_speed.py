@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from review.config import load_config  # noqa: E402
 from review.corpus import Corpus  # noqa: E402
 from review.demo import demo_dir  # noqa: E402
-from review.pipeline import load_pair  # noqa: E402
+from review.inputs import load_pair  # noqa: E402
 from review.schema import (BT, REV, CATEGORY, CHECK, DOC, FLAG_SCHEMA, MESSAGE, METRIC_COLUMNS, SEG,  # noqa: E402
                            SEVERITY, SIDE, START, TARGET, END, WEIGHT)
 from review.score import Scored, add_scores, summarize  # noqa: E402

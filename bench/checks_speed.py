@@ -19,7 +19,7 @@ import polars as pl
 
 from review.checks import prepare, run_checks
 from review.checks.base import CheckContext, catalogue, implementation
-from review.checks.names import clear_memo
+from review.checks.names_table import clear_memo
 from review.config import load_config
 from review.schema import BEAD, DOC, SEG, SEGMENT_SCHEMA, SOURCE, SRC_LANG, TARGET, TGT_LANG, conform
 

@@ -137,7 +137,7 @@ def check_segment_speed(rounds: int = 3) -> None:
     import statistics
 
     from review.checks import by_family, label_hits, run_family, selected_checks, suppress
-    from review.pipeline import load_pair
+    from review.inputs import load_pair
     from review.score import _segment_table, add_metrics, check_segment, resolve_glossary
 
     demo = ROOT / "corpora" / "musk-letter"

@@ -8,9 +8,9 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 _API = {
-    "load_pair": "review.pipeline",
-    "load_file": "review.pipeline",
-    "load_inputs": "review.pipeline",
+    "load_pair": "review.inputs",
+    "load_file": "review.inputs",
+    "load_inputs": "review.inputs",
     "Corpus": "review.corpus",
 }
 

@@ -9,8 +9,8 @@ A bead joins 0-2 consecutive source sentences with 0-2 consecutive target senten
   heading and bullet markers must appear on both sides; Latin-script tokens left in a non-Latin
   target must appear in the source. Anchors are hashed into 64-bit masks so that a bead's cost is
   a few vectorised bit operations;
-- names: a bonus per capitalised source word whose consonant skeleton (Trump ~ ترامب: t-r-m-b)
-  appears among the target words' skeletons (matched sparsely near the diagonal);
+- names: a bonus per capitalised source word whose consonant skeleton (review.arabic; Trump ~ ترامب:
+  t-r-m-b) appears among the target words' skeletons (matched sparsely near the diagonal);
 - with a back-translation of the target (`tgt_bt`): the content-word overlap (Dice of hashed stem
   masks) of the bead's source and back-translation, a bonus above `lex_centre` and a charge below.
   This is what finds most sentences that exist on one side only;
@@ -34,6 +34,7 @@ from typing import Sequence
 import numpy as np
 import polars as pl
 
+from review.arabic import DIGIT_MAP, NON_ASCII_DIGIT_RE, name_skeletons, word_skeletons
 from review.schema import BEADS
 
 # Bead types in the order of the DP's candidate rows: (source count, target count).
@@ -70,10 +71,10 @@ DEFAULT_PARAMS = Params()
 
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"“”«»]+[^\s<>\"“”«».,;:!?،؛؟)\]]|"
                     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
-DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
+DIGITS = str.maketrans(DIGIT_MAP)
 THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 NUMBER_RE = re.compile(r"[0-9]+")
-NON_ASCII_DIGIT_RE = re.compile(r"[٠-٩۰-۹٫٬]")
+NON_ASCII_DIGIT = re.compile(NON_ASCII_DIGIT_RE)
 LATIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 NAME_RE = re.compile(r"\b[a-z]*[A-Z][A-Za-z0-9]*")  # a word with a capital: names, acronyms
 QUOTE_RE = re.compile(r"[\"“”«»]")
@@ -122,7 +123,7 @@ def _anchors(text: str, kind: str | None, latin_side: bool) -> tuple[int, int]:
         for url in URL_RE.findall(text):
             must |= _bit("u:" + url.lower().rstrip("/"))
         text = URL_RE.sub(" ", text)
-    digits = text.translate(DIGITS) if NON_ASCII_DIGIT_RE.search(text) else text
+    digits = text.translate(DIGITS) if NON_ASCII_DIGIT.search(text) else text
     if "," in digits:
         digits = THOUSANDS_RE.sub("", digits)
     for num in NUMBER_RE.findall(digits):
@@ -189,53 +190,6 @@ def lexical_masks(texts: Sequence[str | None]) -> np.ndarray:
 @functools.lru_cache(maxsize=1 << 16)
 def _lex_bit(stem: str) -> int:
     return zlib.crc32(stem.encode("utf-8")) % (64 * LEX_WORDS)
-
-
-# Consonant classes shared by English spelling and Arabic transliteration (Trump ~ ترامب: t r m b):
-# vowels, w and y (long vowels in Arabic) are dropped, similar consonants merged.
-_EN_DIGRAPHS = (("sh", "s"), ("ch", "s"), ("th", "t"), ("ph", "f"), ("kh", "k"), ("gh", "g"), ("ck", "k"),
-                ("x", "ks"))
-_EN_CLASS = str.maketrans("bptdkcqgjszfvmnlrh", "bbttkkkjjssffmnlrh", "aeiouwyx")
-_AR_CLASS = str.maketrans("بپتطدضثذظكقجغگسصزشفڤمنلرهحخ", "bbttttttkkkjjjssssffmnlrhhk", "اأإآٱءئؤوىيةع")
-_AR_PREFIXES = ("", "ال", "و", "ب", "ل", "ف", "وال", "بال", "لل", "فال")
-_REPEAT_RE = re.compile(r"(.)\1+")
-_EN_NAME_RE = re.compile(r"\b[A-Z][a-z]+[A-Za-z]*")
-_AR_WORD_RE = re.compile("[\u0621-\u064a]{3,}")
-_DROP_MARKS = str.maketrans("", "", "\u0640\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652")
-SKELETON_MIN = 3  # shorter skeletons match ordinary Arabic words by chance
-
-
-def name_skeletons(text: str) -> frozenset[str]:
-    """Consonant skeletons of the capitalised words of a Latin-script sentence."""
-    return frozenset(sk for word in _EN_NAME_RE.findall(text) if (sk := _en_skeleton(word)))
-
-
-@functools.lru_cache(maxsize=1 << 17)
-def _en_skeleton(word: str) -> str:
-    w = word.lower()
-    for a, b in _EN_DIGRAPHS:
-        w = w.replace(a, b)
-    skel = _REPEAT_RE.sub(r"\1", w.translate(_EN_CLASS))
-    return skel if len(skel) >= SKELETON_MIN else ""
-
-
-def word_skeletons(text: str) -> frozenset[str]:
-    """Consonant skeletons of the Arabic words of a sentence, with and without proclitics."""
-    out: set[str] = set()
-    for word in _AR_WORD_RE.findall(text.translate(_DROP_MARKS)):
-        out.update(_ar_skeletons(word))
-    return frozenset(out)
-
-
-@functools.lru_cache(maxsize=1 << 17)
-def _ar_skeletons(word: str) -> tuple[str, ...]:
-    out = set()
-    for pre in _AR_PREFIXES:
-        if word.startswith(pre) and len(word) - len(pre) >= 3:
-            skel = _REPEAT_RE.sub(r"\1", word[len(pre):].translate(_AR_CLASS))
-            if len(skel) >= SKELETON_MIN:
-                out.add(skel)
-    return tuple(out)
 
 
 def _name_hits(src: SideFeatures, tgt: SideFeatures, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

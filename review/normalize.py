@@ -1,8 +1,8 @@
 """Text normalisation for comparisons, defined once.
 
-Every table below is used twice: as a polars expression over a whole column (checks) and as a
-plain-string function (tests, single strings, glossary entries). Both are built from the same
-mapping or the same regex, so they cannot drift apart.
+Every table (data in review.arabic) is used twice: as a polars expression over a whole column
+(checks) and as a plain-string function (tests, single strings, glossary entries). Both are built
+from the same mapping or the same regex, so they cannot drift apart.
 
 Three levels, from cheap and span-safe to aggressive:
 
@@ -24,39 +24,9 @@ import re
 
 import polars as pl
 
+from review.arabic import CLITIC_CHAIN_RE, DIGIT_MAP, DROP_RE, LETTER_MAP
 from review.schema import SOURCE, TARGET
 
-# --------------------------------------------------------------------------- tables (data)
-_ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
-_PERSIAN = "۰۱۲۳۴۵۶۷۸۹"
-DIGIT_MAP: dict[str, str] = {
-    **{d: str(i) for i, d in enumerate(_ARABIC_INDIC)},
-    **{d: str(i) for i, d in enumerate(_PERSIAN)},
-    "٫": ".",  # Arabic decimal separator
-    "٬": ",",  # Arabic thousands separator
-    "٪": "%",  # Arabic percent sign
-}
-
-LETTER_MAP: dict[str, str] = {
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
-    "ة": "ه",
-    "ى": "ي",
-    "ی": "ي",  # Persian yeh
-    "ک": "ك",  # Persian keheh
-}
-
-TATWEEL = "\u0640"
-# Harakat, tanwin, shadda, sukun, superscript alef, Quranic annotation marks.
-DIACRITICS = "\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
-DROP_RE = f"[{TATWEEL}{DIACRITICS}]+"
-
-# Arabic letters without tatweel (U+0640) and without the diacritics that sit inside U+0621-U+065F.
-AR_LETTERS = "\u0621-\u063a\u0641-\u064a\u066e-\u066f\u0671-\u06d3\u06d5\u06ee-\u06ef\u06fa-\u06fc\u06ff"
-AR_LETTER_RE = f"[{AR_LETTERS}]"
-LATIN_LETTER_RE = "[A-Za-z]"
-
-# Greedy (to a fixed point) so that والكتاب, بالكتاب and الكتاب end on the same key.
-CLITIC_RE = f"(^|[^{AR_LETTERS}])(?:ال|[وفبكل])*([{AR_LETTERS}]{{3,}})"
 _CLITIC_REPL_POLARS = "${1}${2}"
 _CLITIC_REPL_PY = r"\g<1>\g<2>"
 
@@ -71,7 +41,7 @@ HELPER_COLUMNS = (SRC_DIGITS, TGT_DIGITS, SRC_NORM, TGT_NORM)
 _DIGIT_TABLE = str.maketrans(DIGIT_MAP)
 _NORM_TABLE = str.maketrans({**DIGIT_MAP, **LETTER_MAP})
 _DROP = re.compile(DROP_RE)
-_CLITIC = re.compile(CLITIC_RE)
+_CLITIC = re.compile(CLITIC_CHAIN_RE)
 
 
 def fold_digits(text: str) -> str:
@@ -110,7 +80,7 @@ def normalize_expr(expr: pl.Expr | str) -> pl.Expr:
 
 
 def strip_clitics_expr(expr: pl.Expr | str) -> pl.Expr:
-    return _col(expr).str.replace_all(CLITIC_RE, _CLITIC_REPL_POLARS)
+    return _col(expr).str.replace_all(CLITIC_CHAIN_RE, _CLITIC_REPL_POLARS)
 
 
 def match_key_expr(expr: pl.Expr | str) -> pl.Expr:

@@ -95,7 +95,7 @@ def test_low_confidence_quotes_the_confidence():
 def test_demo_has_three_broken_lines_and_four_boilerplate_lines():
     if not (DEMO / "en.txt").is_file():
         pytest.skip("demo source not written yet")
-    from review.pipeline import load_pair
+    from review.inputs import load_pair
 
     seg = load_pair(DEMO / "en.txt", DEMO / "ar.mt.txt", bt=DEMO / "ar.bt.txt").segments
     broken = flags(seg, "broken_line")

@@ -118,7 +118,7 @@ def test_inconsistent_source_flags_one_translation_for_two_sources():
 def test_demo_glossary_catches_translated_publication_names():
     if not (DEMO / "en.txt").is_file():
         pytest.skip("demo source not written yet")
-    from review.pipeline import load_pair
+    from review.inputs import load_pair
 
     seg = load_pair(DEMO / "en.txt", DEMO / "ar.mt.txt").segments
     found = {frag for _, _, frag in flagged(seg, "glossary", load_glossary(DEMO / "glossary.tsv"))}

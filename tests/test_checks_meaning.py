@@ -129,7 +129,7 @@ def test_polarity_look_alikes_do_not_fire(source, target):
 def test_demo_meaning_checks():
     if not (DEMO / "ar.bt.txt").is_file():
         pytest.skip("demo back-translation not written yet")
-    from review.pipeline import load_pair
+    from review.inputs import load_pair
 
     seg = load_pair(DEMO / "en.txt", DEMO / "ar.mt.txt", bt=DEMO / "ar.bt.txt").segments
     lost = {frag for _, _, _, frag in flagged(seg, "bt_missing")}
@@ -191,7 +191,7 @@ def test_bt_divergence_paraphrase_of_a_literal_back_translation_is_quiet():
 def test_demo_bt_divergence_catches_meaning_errors():
     if not (DEMO / "ar.bt.txt").is_file():
         pytest.skip("demo back-translation not written yet")
-    from review.pipeline import load_pair
+    from review.inputs import load_pair
 
     seg = load_pair(DEMO / "en.txt", DEMO / "ar.mt.txt", bt=DEMO / "ar.bt.txt").segments
     frags = {frag for _, _, _, frag in flagged(seg, "bt_divergence")}

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from review.checks import run_checks
-from review.checks.names import translit_skeleton
+from review.checks.names_translit import translit_skeleton
 from review.schema import SEGMENT_SCHEMA, conform
 
 DEMO = Path(__file__).resolve().parents[1] / "corpora" / "musk-letter"
@@ -104,7 +104,7 @@ def test_name_missing_for_a_name_the_document_renders_elsewhere():
 def test_demo_names():
     if not (DEMO / "en.txt").is_file():
         pytest.skip("demo source not written yet")
-    from review.pipeline import load_pair
+    from review.inputs import load_pair
 
     seg = load_pair(DEMO / "en.txt", DEMO / "ar.mt.txt").segments
     translated = {frag for _, _, frag in flagged(seg, "name_translated")}
@@ -133,8 +133,10 @@ def test_ntrex_stays_mostly_quiet():
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from review.checks import prepare  # noqa: E402
-from review.checks.names import (_ALEF, _CLITIC1, _CLITIC2, _machine, _parse, _proclitics,  # noqa: E402
-                                 _token_keys, _translit_regex, _word_keys, rendering_table)
+from review.arabic import ALEF_FORMS  # noqa: E402
+from review.checks.names_table import rendering_table  # noqa: E402
+from review.checks.names_translit import (_CLITIC1, _CLITIC2, _machine, _parse, _translit_regex,  # noqa: E402
+                                          proclitic_prefix, token_keys, word_keys)
 
 NAME_WORDS = ["Musk", "Altman", "Brockman", "Greg", "Elon", "Sam", "Anthropic", "Nadella", "Sutskever",
               "OpenAI", "Christopher", "Whitworth", "Xavier", "Wright", "Yusuf", "O'Brien", "Dan", "Baldwin",
@@ -149,7 +151,7 @@ def name_and_form(draw):
     lead, _, steps = _machine(word)
     form = draw(st.sampled_from(_CLITIC1)) + draw(st.sampled_from(_CLITIC2)) + draw(st.sampled_from(["", "ال"]))
     if lead is not None:
-        form += draw(st.sampled_from(_ALEF)) + "".join(draw(st.lists(st.sampled_from(sorted(lead)), max_size=2)))
+        form += draw(st.sampled_from(ALEF_FORMS)) + "".join(draw(st.lists(st.sampled_from(sorted(lead)), max_size=2)))
     for alts, optional, vowels in steps:
         if optional and draw(st.booleans()):
             continue
@@ -165,10 +167,10 @@ def name_and_form(draw):
 def test_matcher_agrees_with_the_transliteration_regex(pair):
     word, form = pair
     m = _translit_regex(word).fullmatch(form)
-    assert _proclitics(word, form) == (m.group(1) if m else None)
+    assert proclitic_prefix(word, form) == (m.group(1) if m else None)
     if m:  # every word the regex accepts shares a key with the name, so the join finds it
-        keys, exact = _word_keys(word)
-        token = pl.DataFrame({"w": [form]}).select(_token_keys(pl.col("w"), exact))["w"][0].to_list()
+        keys, exact = word_keys(word)
+        token = pl.DataFrame({"w": [form]}).select(token_keys(pl.col("w"), exact))["w"][0].to_list()
         assert set(token) & set(keys)
 
 
@@ -212,7 +214,7 @@ def test_publications_kept_or_transliterated_and_descriptive_names_are_quiet():
 # --------------------------------------------------------------------------- one-row shortcut
 def _one_row_cases():
     from review.checks import prepare
-    from review.pipeline import load_pair
+    from review.inputs import load_pair
 
     demo = load_pair(DEMO / "en.txt", DEMO / "ar.mt.txt").segments
     edits = [lambda t: t, lambda t: t + " Elon Musk OpenAI", lambda t: "قال الحافة إن ماسك والمسك والأوبن إيه آي " + t,
@@ -225,7 +227,7 @@ def _one_row_cases():
 
 @pytest.mark.skipif(not (DEMO / "en.txt").exists(), reason="demo source not written yet")
 def test_one_row_shortcut_gives_the_table_result():
-    from review.checks import names
+    from review.checks import names, names_table
     from review.checks.base import CheckContext, catalogue, hits
 
     shortcuts = flags = 0
@@ -236,7 +238,7 @@ def test_one_row_shortcut_gives_the_table_result():
             fast = hits(getattr(names, check)(frame, ctx))
             full = hits(table(frame))
             assert fast.equals(full), (check, frame["source"][0], frame["target"][0])
-            shortcuts += names._one_row_cannot_flag(frame, check)
+            shortcuts += names_table.one_row_cannot_flag(frame, check)
             flags += full.height
     assert shortcuts > 0 and flags > 0  # both the shortcut and real hits were exercised
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from review.cli import main
 from review.corpus import Corpus
-from review.pipeline import load_pair
+from review.inputs import load_pair
 from review.store import Project
 
 ROOT = Path(__file__).resolve().parents[1]

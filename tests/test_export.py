@@ -16,7 +16,7 @@ from review.errors import InputError
 from review.export.common import UNREVIEWED_MARK
 from review.export.project import EXPORT_FORMATS, export_bytes, export_project
 from review.load import load_file
-from review.pipeline import load_inputs, load_pair
+from review.inputs import load_inputs, load_pair
 from review.schema import (
     CURRENT, DOC, FORMAT, REV, SEG, SOURCE, SRC_LANG, STATUS, TARGET, TARGET_TEXT, TGT_END, TGT_LANG,
     TGT_START,

@@ -3,7 +3,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from review.normalize import (DIGIT_MAP, HELPER_COLUMNS, SRC_DIGITS, TGT_DIGITS, TGT_NORM,
+from review.arabic import DIGIT_MAP
+from review.normalize import (HELPER_COLUMNS, SRC_DIGITS, TGT_DIGITS, TGT_NORM,
                               add_normalized_columns, fold_digits, fold_digits_expr, match_key,
                               match_key_expr, normalize, normalize_expr, strip_clitics,
                               strip_clitics_expr)

@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 
 from review.config import load_config
-from review.pipeline import load_inputs
+from review.inputs import load_inputs
 from review.schema import (CHECK, DOC, END, SEG, SIDE, START, TARGET_TEXT, TGT_END, TGT_START)
 from review.score import score
 

@@ -342,7 +342,7 @@ def test_check_segment_flags_equal_scoring_the_corrected_row():
     terms of the source) change nothing: same flags as scoring that one corrected segment."""
     from pathlib import Path
 
-    from review.pipeline import load_pair
+    from review.inputs import load_pair
 
     demo = Path(__file__).parent.parent / "corpora" / "musk-letter"
     corpus = load_pair(str(demo / "en.txt"), str(demo / "ar.mt.txt"), bt=str(demo / "ar.bt.txt"))

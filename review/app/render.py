@@ -12,12 +12,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from review.arabic import SCRIPT_RANGES, is_rtl
 from review.schema import (CATEGORY, CHECK, COMMENT, END, MESSAGE, REV, REVIEWER, SEVERITIES, SEVERITY,
                            SEVERITY_RANK, SIDE, START, VERDICT)
 
 # Local fonts only (no network): Debian's fonts-noto-core ships the two Noto Arabic faces.
 ARABIC_FONTS = '"Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Segoe UI", "Tahoma", serif'
-RTL_LANGS = frozenset({"ar", "fa", "ur", "he", "yi", "ps", "ckb", "dv", "sd", "ug"})
 
 # A run of Latin letters or digits (names, numbers, URLs, e-mail addresses) that must keep its
 # own left-to-right order inside Arabic text (markup-like fragments such as `<b>x</b>` too); it
@@ -26,9 +26,7 @@ RTL_LANGS = frozenset({"ar", "fa", "ur", "he", "yi", "ps", "ckb", "dv", "sd", "u
 _LATIN = r"A-Za-z0-9\u00C0-\u024F"
 LATIN_RUN = re.compile(rf"[<(\[{{\"'#@$]?[{_LATIN}](?:[{_LATIN}\x20-\x7E]*[{_LATIN}/%)>\]}}\"'])?")
 # Arabic-script runs inside left-to-right text (Arabic names quoted in English).
-ARABIC_RUN = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]"
-                        r"(?:[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF ]*"
-                        r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF])?")
+ARABIC_RUN = re.compile(f"[{SCRIPT_RANGES}](?:[{SCRIPT_RANGES} ]*[{SCRIPT_RANGES}])?")
 
 CSS = f"""
 <style>
@@ -57,10 +55,6 @@ def edit_box_css(key: str) -> str:
     cls = ".st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
     return (f"<style>{cls} textarea {{ direction: rtl; text-align: right; "
             f"font-family: {ARABIC_FONTS}; font-size: 1.25rem; line-height: 1.8; }}</style>")
-
-
-def is_rtl(lang: str | None) -> bool:
-    return (lang or "").split("-")[0].lower() in RTL_LANGS
 
 
 @dataclass(frozen=True)

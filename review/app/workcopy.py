@@ -32,7 +32,7 @@ def build_demo(path: Path) -> Path:
         if path.exists():
             return path
         from review.config import load_config
-        from review.pipeline import load_pair
+        from review.inputs import load_pair
         from review.score import score
 
         corpus_dir = demo_dir()

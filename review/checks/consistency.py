@@ -14,11 +14,12 @@ from pathlib import Path
 
 import polars as pl
 
+from review.arabic import AR_LETTERS, CLITIC_LETTERS
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import find_spans
 from review.checks.text import quote_expr
 from review.errors import InputError
-from review.normalize import (AR_LETTERS, SRC_NORM, TGT_NORM, match_key, match_key_expr, normalize_expr,
+from review.normalize import (SRC_NORM, TGT_NORM, match_key, match_key_expr, normalize_expr,
                               strip_clitics_expr)
 from review.schema import BEAD, SEG, SOURCE, TARGET
 
@@ -139,7 +140,7 @@ def glossary(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 # Deleted from the coarse key: everything but letters and digits, and the letters a clitic or
 # the article is made of. segment_key only removes such characters, so two texts with equal keys
 # always have equal coarse keys: the coarse key is a cheap filter, segment_key decides.
-_COARSE_DROP = r"[[^\p{L}\p{N}]اولفبك]+"
+_COARSE_DROP = rf"[[^\p{{L}}\p{{N}}]{CLITIC_LETTERS}]+"
 _NORM_OF = {SOURCE: SRC_NORM, TARGET: TGT_NORM}
 
 

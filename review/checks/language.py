@@ -14,9 +14,9 @@ import re
 
 import polars as pl
 
+from review.arabic import AR_LETTER_RE, LATIN_LETTER_RE
 from review.checks.base import ROW, CheckContext, catalogue, implements, no_hits
 from review.checks.text import URL_OR_EMAIL_RE, quote_expr, target_is_arabic
-from review.normalize import AR_LETTER_RE, LATIN_LETTER_RE
 from review.schema import SOURCE, TARGET, TGT_LANG
 
 # Letters Arabic does not use but Persian, Urdu, Pashto, Kurdish do: their presence means the

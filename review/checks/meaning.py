@@ -12,6 +12,7 @@ from importlib import resources
 
 import polars as pl
 
+from review.arabic import BASIC_LETTERS
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import compare_items, find_spans
 from review.checks.text import quote_expr
@@ -456,10 +457,10 @@ AR_WEAK = (r"\b[وفبل]?(?:غير|بدون|دون|عدم|ما|إلا|الا|أ
            r"امتنع\w*|توقف\w*|تجنب\w*|[يت]?تعذر\w*|[يت]ستحيل|مستحيل\w*|استحال\w*|عجز\w*)\b")
 # Letters glued into one token this long: the target lost its spaces (a data defect that
 # tripled_letters and the form checks report); its negations cannot be read reliably.
-RUN_TOGETHER = r"[\u0621-\u064a]{20,}"
+RUN_TOGETHER = f"[{BASIC_LETTERS}]{{20,}}"
 # Transliterated names whose first syllable is written like a negation (La Bomba -> لا بومبا).
 EN_NAME_SYLLABLE = r"\b(?:La|Lah|Lam|Lim|Lum|Lan|Lin|Lun|Lyn|Lis|Lees)\s+[A-Z]"
-_ARABIC_LETTER = r"[\u0621-\u064a]"
+_ARABIC_LETTER = f"[{BASIC_LETTERS}]"
 
 
 def _negated(text: pl.Expr, strong: str, not_negation: str) -> pl.Expr:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import polars as pl
 
+from review.arabic import AR_LETTERS, BLOCK
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import compare_items, difference_hits, find_spans
 from review.checks.text import EMAIL_RE, HANDLE_RE, PLACEHOLDER_RE, URL_RE
-from review.normalize import AR_LETTERS, SRC_DIGITS, SRC_NORM, TGT_DIGITS, TGT_NORM, match_key, match_key_expr
+from review.normalize import SRC_DIGITS, SRC_NORM, TGT_DIGITS, TGT_NORM, match_key, match_key_expr
 from review.schema import SOURCE, TAG_PLACEHOLDER_RE, TARGET
 
 # ----------------------------------------------------------------------------- number words
@@ -91,7 +92,7 @@ _SCALED = f"[£$€]|[0-9][.,][0-9]|[0-9]\\s?(?i:{_SCALE_WORDS})"
 
 
 def _scale(match: pl.Expr) -> pl.Expr:
-    word = match.str.extract(r"[0-9]\s?([A-Za-z\u0600-\u06ff]+)", 1).str.to_lowercase()
+    word = match.str.extract(rf"[0-9]\s?([A-Za-z{BLOCK}]+)", 1).str.to_lowercase()
     return word.replace_strict({**_SCALE_BY_WORD, "m": 1e6, "k": 1e3}, default=1.0, return_dtype=pl.Float64)
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import polars as pl
 
+from review.arabic import AR_LETTERS
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import char_at, find_spans
 from review.checks.text import URL_OR_EMAIL_RE, arabic_only, hit_frame, not_bead
-from review.normalize import AR_LETTERS, normalize_expr
+from review.normalize import normalize_expr
 from review.schema import SOURCE, TARGET
 
 BRACKETS = {"(": ")", "[": "]", "{": "}"}

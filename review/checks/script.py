@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from review.arabic import AR_LETTERS, DIACRITICS, TATWEEL
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import find_spans
 from review.checks.text import AR_WORD, PLACEHOLDER_RE, TAG_RE, arabic_only, hit_frame, mostly_latin
-from review.normalize import AR_LETTERS, DIACRITICS, TATWEEL
 from review.schema import SOURCE, TARGET
 
 # ----------------------------------------------------------------------------- latin_leftover

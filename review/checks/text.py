@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import polars as pl
 
+from review.arabic import AR_LETTER_RE, AR_LETTERS, BLOCK, LATIN_LETTER_RE
 from review.checks.base import ROW, CheckContext, catalogue
-from review.normalize import AR_LETTER_RE, AR_LETTERS, LATIN_LETTER_RE
 from review.schema import BEAD, TAG_PLACEHOLDER_RE, TGT_LANG
 
 # Text that is copied, never translated: checks mask or skip it.
 # Arabic letters end a URL: MT often glues the next word to it.
-URL_RE = r"(?:https?://|www\.)[^\s<>\"“”«»\u0600-\u06ff]*[^\s<>\"“”«».,;:!?؟،؛)\]'’\u0600-\u06ff]"
+URL_RE = rf"(?:https?://|www\.)[^\s<>\"“”«»{BLOCK}]*[^\s<>\"“”«».,;:!?؟،؛)\]'’{BLOCK}]"
 EMAIL_RE = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 URL_OR_EMAIL_RE = f"{URL_RE}|{EMAIL_RE}"
 HANDLE_RE = r"@[A-Za-z0-9_]+"

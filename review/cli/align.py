@@ -27,7 +27,7 @@ from review.fileio import check_output
 def align(source, target, bt, ref, src_lang, tgt_lang, encoding, doc, fmt, out):
     """Split SOURCE and TARGET into sentences and align them (1-1, 1-2, 2-1, 2-2, 1-0, 0-1).
     Either may be `-` (standard input)."""
-    from review.pipeline import load_pair
+    from review.inputs import load_pair
 
     if out is not None:
         check_output(out)

@@ -31,7 +31,7 @@ def init(project, inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, en
     document, or pre-aligned files), scored and ready for the dashboard."""
     from review.config import load_config
     from review.errors import InputError
-    from review.pipeline import load_inputs
+    from review.inputs import load_inputs
     from review.score import score
     from review.store import Project
 

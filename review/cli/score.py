@@ -38,7 +38,7 @@ def score(inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, 
     An INPUT `-` is standard input: a pre-aligned file (format from --input-format or its
     content), or the target of a text pair when the other INPUT is a plain document."""
     from review.config import load_config
-    from review.pipeline import load_inputs
+    from review.inputs import load_inputs
     from review.score import meets
     from review.score import score as run_score
 

@@ -46,7 +46,7 @@ def stdin_inputs(inputs: list[str], as_text: bool = False):
 def pair_is_text(inputs: list[str], input_format: str | None) -> bool:
     """A text pair with `-` for one side: unambiguous when the other side is a plain document (by
     its extension) or --input-format text says so."""
-    from review.pipeline import is_plain_text
+    from review.inputs import is_plain_text
 
     if input_format is not None:
         return input_format == "text"

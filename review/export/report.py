@@ -17,6 +17,7 @@ import polars as pl
 
 from review.config import parse_config
 from review.diff import edit_stats, word_diff
+from review.export.report_html import render
 from review.fileio import write_text
 from review.mqm import DEFAULT_WEIGHTS, weight
 from review.schema import (
@@ -27,11 +28,6 @@ from review.schema import (
 # MQM penalty points per 1,000 source words above which a document fails (--threshold).
 DEFAULT_THRESHOLD = 10.0
 CONFIRMED, FALSE_ALARM = VERDICTS
-RTL_LANGS = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "ckb", "ug", "sd"}
-
-
-def is_rtl(lang: str | None) -> bool:
-    return bool(lang) and lang.split("-")[0].lower() in RTL_LANGS
 
 
 def project_weights(project) -> dict[str, float]:
@@ -174,6 +170,4 @@ def write_report(project, out: str | Path, fmt: str = "html", threshold: float =
     if fmt == "json":
         write_text(out, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     else:
-        from review.export.report_html import render
-
         write_text(out, render(data))

@@ -10,6 +10,7 @@ from html import escape
 from string import Template
 from typing import Any
 
+from review.arabic import is_rtl
 from review.diff import DELETE, INSERT
 
 PAGE = Template("""<!DOCTYPE html>
@@ -161,7 +162,7 @@ def _verdicts(d: dict) -> str:
 
 def _corrections(d: dict) -> str:
     src, tgt = d["languages"]["source"], d["languages"]["target"]
-    rtl = _is_rtl(tgt)
+    rtl = is_rtl(tgt)
     out = [f"<h2>Corrected segments ({len(d['corrections'])})</h2>"]
     if not d["corrections"]:
         out.append("<p class='muted'>No corrections yet.</p>")
@@ -171,17 +172,11 @@ def _corrections(d: dict) -> str:
     for r in d["corrections"]:
         direction = "rtl" if rtl else "ltr"
         out.append(f'<tr><td><bdi>{e(r["doc"])}</bdi>&nbsp;#{e(r["seg"])}<br><span class="muted">{e(r["status"])}</span></td>'
-                   + _text(r["source"], src, _is_rtl(src))
+                   + _text(r["source"], src, is_rtl(src))
                    + f'<td lang="{e(tgt)}" dir="{direction}">{_diff(r["diff"])}</td>'
                    f'<td><bdi>{e(r["reviewer"])}</bdi></td></tr>')
     out.append("</table>")
     return "\n".join(out)
-
-
-def _is_rtl(lang: str | None) -> bool:
-    from review.export.report import is_rtl
-
-    return is_rtl(lang)
 
 
 def render(d: dict) -> str:

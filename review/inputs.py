@@ -19,7 +19,7 @@ from review.schema import (
     SOURCE, SOURCE_PATH, SOURCE_TEXT, SRC_END, SRC_LANG, SRC_START, TARGET, TARGET_PATH, TARGET_TEXT,
     TGT_END, TGT_LANG, TGT_START,
 )
-from review.segment import Sentence, split_sentences
+from review.sentences import Sentence, split_sentences
 
 TEXT_FORMAT = "text"
 TEXT_EXTENSIONS = (".txt", ".text", ".md", "")

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from review.arabic import ARABIC_INDIC_DIGITS, BASIC_LETTERS
+
 HEADING_RE = re.compile(r"#{1,6}(?=\s|$)")
-BULLET_RE = re.compile(r"(?:[*\-+•▪◦]|\d{1,3}[.)]|[٠-٩]{1,3}[.)])(?=\s)")
+BULLET_RE = re.compile(rf"(?:[*\-+•▪◦]|\d{{1,3}}[.)]|[{ARABIC_INDIC_DIGITS}]{{1,3}}[.)])(?=\s)")
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 
 # A stop, then closing quotes/brackets, then whitespace: a candidate sentence end.
@@ -41,7 +43,7 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 # One Arabic letter plus a dot is an abbreviation (د. for doctor, أ. for professor).
-ARABIC_LETTER_RE = re.compile(r"[\u0621-\u064A]")
+ARABIC_LETTER_RE = re.compile(f"[{BASIC_LETTERS}]")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from review.segment import segment, split_sentences
+from review.sentences import segment, split_sentences
 
 
 def texts(doc: str) -> list[str]:

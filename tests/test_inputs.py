@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from review.cli import main
 from review.errors import InputError
-from review.pipeline import doc_id_for, load_inputs, load_pair
+from review.inputs import doc_id_for, load_inputs, load_pair
 from review.schema import (
     BEAD, BT, DOC, ENCODING, LOCATOR, LOW_CONF, ALIGN_CONF, REFERENCE, SEG, SOURCE, SOURCE_TEXT, SRC_END,
     SRC_START, TARGET, TARGET_TEXT, TGT_END, TGT_START,

@@ -1,0 +1,163 @@
+"""Arabic spelling as data, defined once: letters, digits, clitics, folding tables, name skeletons,
+right-to-left languages.
+
+Everything here is plain strings, tables and small pure functions; the column-wise use lives in
+review.normalize (folding), review.checks.names (transliterated names), review.align (name
+skeletons), review.sentences (abbreviations) and the renderers (text direction).
+
+Where two modules use slightly different sets today (a narrow and a wide letter range, three
+sets of marks), both are named here with the reason, so that a difference is a decision.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+# --------------------------------------------------------------------------- letters
+# Arabic letters without tatweel (U+0640) and without the diacritics that sit inside U+0621-U+065F,
+# with the Persian/Urdu/extended letters: what counts as an Arabic letter in the checks.
+AR_LETTERS = "\u0621-\u063a\u0641-\u064a\u066e-\u066f\u0671-\u06d3\u06d5\u06ee-\u06ef\u06fa-\u06fc\u06ff"
+AR_LETTER_RE = f"[{AR_LETTERS}]"
+LATIN_LETTER_RE = "[A-Za-z]"
+# The basic range hamza..yeh (U+0621-U+064A, tatweel included, extended letters not): the older,
+# narrower class that sentence splitting (one-letter abbreviations), the polarity check (is the
+# target Arabic, run-together words) and alignment (skeleton words) were tuned and measured with.
+# Widening it to AR_LETTERS changes their results (bench/align_eval.py, bench/polarity_precision.py).
+BASIC_LETTERS = "\u0621-\u064a"
+# Every Arabic-script code point (letters, marks, digits, punctuation, presentation forms): what a
+# renderer isolates as one right-to-left run inside left-to-right text.
+SCRIPT_RANGES = "\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF"
+# The Arabic block alone (U+0600-U+06FF): where a URL glued to Arabic text ends.
+BLOCK = "\u0600-\u06ff"
+
+ALEF = "ا"
+ALEF_FORMS = "اأإآٱ"  # alef, with hamza above/below, with madda, wasla
+TATWEEL = "\u0640"
+
+# --------------------------------------------------------------------------- marks
+# Three sets, from narrow to wide; each user was measured with its own:
+# - HARAKAT: tanwin, short vowels, shadda, sukun (U+064B-U+0652): alignment skeletons drop these;
+# - MARKS: HARAKAT plus the other combining marks up to U+065F and superscript alef (U+0670):
+#   the name transliteration check allows these anywhere in a name;
+# - DIACRITICS: MARKS plus the Quranic annotation marks: normalisation drops these.
+HARAKAT = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"
+MARKS = "\u064b-\u065f\u0670"
+QURANIC_MARKS = "\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+DIACRITICS = MARKS + QURANIC_MARKS
+DROP_RE = f"[{TATWEEL}{DIACRITICS}]+"  # what normalisation removes
+
+# --------------------------------------------------------------------------- digits
+ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+DIGIT_MAP: dict[str, str] = {
+    **{d: str(i) for i, d in enumerate(ARABIC_INDIC_DIGITS)},
+    **{d: str(i) for i, d in enumerate(PERSIAN_DIGITS)},
+    "٫": ".",  # Arabic decimal separator
+    "٬": ",",  # Arabic thousands separator
+    "٪": "%",  # Arabic percent sign
+}
+NON_ASCII_DIGIT_RE = f"[{''.join(DIGIT_MAP)}]"  # any character DIGIT_MAP folds
+
+# --------------------------------------------------------------------------- folding tables
+LETTER_MAP: dict[str, str] = {
+    **{a: ALEF for a in ALEF_FORMS[1:]},  # أ إ آ ٱ -> ا
+    "ة": "ه",  # ta marbuta
+    "ى": "ي",  # alef maqsura
+    "ی": "ي",  # Persian yeh
+    "ک": "ك",  # Persian keheh
+}
+
+# --------------------------------------------------------------------------- clitics
+# Proclitics glued to the front of a word: a conjunction (و and, ف so), then a preposition
+# (ب with, ل for, ك like) or لل (li + al contracted: للمكسيك), then the article ال.
+CONJUNCTIONS = ("و", "ف")
+PREPOSITIONS = ("ب", "ل", "ك")
+ARTICLE = "ال"
+LI_AL = "لل"
+PROCLITIC_LETTERS = "".join(CONJUNCTIONS + PREPOSITIONS)  # وفبلك
+# The letters any proclitic or the article is made of (و ف ب ل ك ا).
+CLITIC_LETTERS = "".join(dict.fromkeys(PROCLITIC_LETTERS + ARTICLE))
+# Two readings of the same grammar, on purpose:
+# - CLITIC_CHAIN_RE (matching keys, review.normalize): any chain of proclitics and articles, greedy,
+#   as long as a 3-letter stem remains, so والكتاب, بالكتاب and الكتاب end on the same key;
+# - PROCLITIC_RE (names): the strict order, at most one conjunction then at most one preposition or
+#   لل, in the order a regex engine tries them (review.checks.name_translit needs group 1 exact).
+CLITIC_CHAIN_RE = f"(^|[^{AR_LETTERS}])(?:{ARTICLE}|[{PROCLITIC_LETTERS}])*([{AR_LETTERS}]{{3,}})"
+PROCLITIC_RE = f"(?:[{''.join(CONJUNCTIONS)}]?(?:[{''.join(PREPOSITIONS)}]|ل?ل)?)"
+
+# --------------------------------------------------------------------------- name transliteration
+# English consonant letters (longest first) and the Arabic letters that write them in
+# transliterations, as regexes; a trailing ? marks a consonant Arabic may leave out.
+EN_CONSONANTS: list[tuple[str, str]] = [
+    ("sch", "ش"), ("tch", "(?:تش|ش)"), ("sh", "ش"), ("ch", "(?:تش|ش|ك)"), ("th", "[ثتذ]"), ("ph", "ف"),
+    ("ck", "[كق]"), ("gh", "[غج]?"), ("kh", "خ"), ("qu", "[كق]و?"), ("wh", "و"), ("ng", "ن[غجك]?"),
+    ("x", "[كق][سز]"), ("b", "[بپ]"), ("p", "[بپ]"), ("c", "[كسقص]"), ("d", "[دض]"), ("f", "ف"),
+    ("g", "[جغكق]"), ("h", "[هح]?"), ("j", "ج"), ("k", "[كق]"), ("l", "ل"), ("m", "م"), ("n", "ن"),
+    ("q", "[قك]"), ("r", "ر"), ("s", "[سصزث]"), ("t", "[تط]"), ("v", "[فڤ]"), ("w", "و?"), ("y", "ي?"),
+    ("z", "[زس]"),
+]
+# Arabic letters that write each English vowel letter in transliterations (Musk -> ماسك,
+# Greg -> جريج, Brockman -> بروكمان); a slot without vowels takes none.
+EN_VOWEL_LETTERS = {"a": "اىيه", "e": "يا", "i": "يى", "o": "وا", "u": "واي", "y": "يى"}
+GLIDES = "ئؤء"  # hamza seats a vowel slot may hold
+
+# --------------------------------------------------------------------------- name skeletons
+# A coarser key than the transliteration table above, on purpose: alignment compares every
+# capitalised source word with every target word near the diagonal, so it needs one cheap
+# many-to-one key per word (Trump ~ ترامب: t r m b): vowels, w and y (long vowels in Arabic)
+# dropped, similar consonants merged into one Latin class letter.
+_EN_DIGRAPHS = (("sh", "s"), ("ch", "s"), ("th", "t"), ("ph", "f"), ("kh", "k"), ("gh", "g"), ("ck", "k"),
+                ("x", "ks"))
+_EN_CLASS = str.maketrans("bptdkcqgjszfvmnlrh", "bbttkkkjjssffmnlrh", "aeiouwyx")
+_AR_CLASS = str.maketrans("بپتطدضثذظكقجغگسصزشفڤمنلرهحخ", "bbttttttkkkjjjssssffmnlrhhk", "اأإآٱءئؤوىيةع")
+# The prefixes a skeleton is also taken without: the frequent ones only (no ك, no كال), the list
+# bench/align_eval.py measured.
+SKELETON_PREFIXES = ("", ARTICLE, "و", "ب", "ل", "ف", "و" + ARTICLE, "ب" + ARTICLE, LI_AL, "ف" + ARTICLE)
+_REPEAT_RE = re.compile(r"(.)\1+")
+_EN_NAME_RE = re.compile(r"\b[A-Z][a-z]+[A-Za-z]*")
+_AR_WORD_RE = re.compile(f"[{BASIC_LETTERS}]{{3,}}")
+_DROP_MARKS = str.maketrans("", "", TATWEEL + HARAKAT)
+SKELETON_MIN = 3  # shorter skeletons match ordinary Arabic words by chance
+
+
+def name_skeletons(text: str) -> frozenset[str]:
+    """Consonant skeletons of the capitalised words of a Latin-script sentence."""
+    return frozenset(sk for word in _EN_NAME_RE.findall(text) if (sk := _en_skeleton(word)))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _en_skeleton(word: str) -> str:
+    w = word.lower()
+    for a, b in _EN_DIGRAPHS:
+        w = w.replace(a, b)
+    skel = _REPEAT_RE.sub(r"\1", w.translate(_EN_CLASS))
+    return skel if len(skel) >= SKELETON_MIN else ""
+
+
+def word_skeletons(text: str) -> frozenset[str]:
+    """Consonant skeletons of the Arabic words of a sentence, with and without proclitics."""
+    out: set[str] = set()
+    for word in _AR_WORD_RE.findall(text.translate(_DROP_MARKS)):
+        out.update(_ar_skeletons(word))
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _ar_skeletons(word: str) -> tuple[str, ...]:
+    out = set()
+    for pre in SKELETON_PREFIXES:
+        if word.startswith(pre) and len(word) - len(pre) >= 3:
+            skel = _REPEAT_RE.sub(r"\1", word[len(pre):].translate(_AR_CLASS))
+            if len(skel) >= SKELETON_MIN:
+                out.add(skel)
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- text direction
+RTL_LANGS = frozenset({"ar", "fa", "ur", "he", "yi", "ps", "ckb", "dv", "sd", "ug"})
+
+
+def is_rtl(lang: str | None) -> bool:
+    """Whether a language tag (ar, ar-EG, he, ...) names a right-to-left language."""
+    return (lang or "").split("-")[0].lower() in RTL_LANGS
