@@ -10,6 +10,7 @@ newline). A search also has a time budget (REGEX_BUDGET_S): past it, it stops wi
 
 from __future__ import annotations
 
+import concurrent.futures
 import time
 
 import polars as pl
@@ -27,7 +28,7 @@ SEARCH_SIDES = ("both", "source", "target")
 SEARCH_COLUMNS = {"source": [SOURCE], "target": [TARGET, CURRENT], "both": [SOURCE, TARGET, CURRENT]}
 MIN_INDEXED = 3  # the trigram index finds substrings of at least this many characters
 REGEX_BUDGET_S = 5.0  # a regular expression search stops after this long
-CHUNK_ROWS = 20_000  # texts matched per step: the budget is checked between steps
+_WORKERS = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="regex-search")
 _TOP_LEVEL = {c.split("/")[0] for c in MQM_CATEGORIES}
 
 
@@ -64,22 +65,31 @@ def check_pattern(pattern: str) -> None:
         raise InputError(None, f"invalid regular expression {pattern!r}: {why}{hint}") from None
 
 
+def _too_slow(pattern: str) -> SearchTooSlow:
+    return SearchTooSlow(None, f"the search for {pattern!r} took longer than {REGEX_BUDGET_S:g} s and was "
+                               "stopped: make the pattern more specific")
+
+
 def matching(texts: pl.DataFrame, pattern: str, columns: list[str], deadline: float) -> pl.Series:
     """The `rowid` of the rows of `texts` where any of `columns` matches `pattern`.
 
-    Step by step, so that a search past `deadline` (time.monotonic()) stops with SearchTooSlow
-    within one step. polars releases the GIL meanwhile: other threads keep running."""
+    Run on one of a few worker threads, in one polars call (which releases the GIL: other
+    sessions go on); past `deadline` (time.monotonic()) the caller gets SearchTooSlow while the
+    worker finishes its linear-time pass and its result is dropped. A polars call cannot be
+    interrupted, and splitting it into steps would compile the pattern once per step (slow for
+    large patterns); the small pool bounds what abandoned searches can take."""
     columns = [c for c in columns if c in texts.columns]
     if not columns or texts.height == 0:
         return pl.Series("rowid", [], dtype=pl.Int64)
+    if time.monotonic() >= deadline:
+        raise _too_slow(pattern)
     test = pl.any_horizontal(pl.col(c).str.contains(pattern) for c in columns)
-    found = []
-    for start in range(0, texts.height, CHUNK_ROWS):
-        if time.monotonic() > deadline:
-            raise SearchTooSlow(None, f"the search for {pattern!r} took longer than {REGEX_BUDGET_S:g} s "
-                                      "and was stopped: make the pattern more specific")
-        found.append(texts.slice(start, CHUNK_ROWS).filter(test)["rowid"])
-    return pl.concat(found)
+    job = _WORKERS.submit(lambda: texts.filter(test)["rowid"])
+    try:
+        return job.result(timeout=max(0.0, deadline - time.monotonic()))
+    except concurrent.futures.TimeoutError:
+        job.cancel()  # if it has not started yet
+        raise _too_slow(pattern) from None
 
 
 class _Unsupported(Exception):
