@@ -42,6 +42,7 @@ __all__ = ["Project", "SEARCH_SIDES"]
 TO_REVIEW, CORRECTED, APPROVED = STATUSES
 _SEG_COLS = ", ".join(f"s.{q(c)}" for c in STORED_SEGMENT_SCHEMA)
 _FLAG_COLS = [c for c in FLAG_SCHEMA if c not in (DOC, SEG)]
+_FEW_ROWS = 5_000  # candidates of a regex search read from the file; more: from the cached texts
 _TEXTS_SCHEMA = {"rowid": pl.Int64(), SOURCE: pl.String(), TARGET: pl.String(), CURRENT: pl.String()}
 
 
@@ -310,15 +311,29 @@ class Project:
         `search`: a substring (case ignored) or with `regex` a regular expression (see
         review.store.search: linear-time engine, time budget; a refused or too slow pattern
         raises InputError) on `search_side`."""
-        rowids = None
         if search and regex:
             require(search_side, SEARCH_SIDES, "search side")
-            # Matched outside the lock: another session's queries go on meanwhile.
-            rowids = self._regex_hits(search, search_side)
         where, params = query.queue_filter(flagged_only, checks, categories, severities, statuses, docs,
-                                           None if regex else search, search_side, hide_approved, rowids)
+                                           None if regex else search, search_side, hide_approved)
         cond = " AND ".join(where) or "1"
         order = f"s.{q(RISK)} DESC, s.{q(DOC)}, s.{q(SEG)}"
+        offset, limit = max(0, int(offset)), max(0, int(limit))
+        if search and regex:
+            # Matched outside the lock (another session's queries go on meanwhile); the other
+            # filters run in SQL. The ordered result is kept while nothing changes: paging is free.
+            hits = self._regex_hits(search, search_side)
+
+            def ordered() -> list[int]:
+                if not hits:
+                    return []
+                return [r[0] for r in self._conn.execute(
+                    f"SELECT s.rowid FROM segments s WHERE {cond} ORDER BY {order}", params) if r[0] in hits]
+            ids = self._cached("regex_matches", ordered, arg=(search, search_side, cond, tuple(params), id(hits)))
+            with self._lock:
+                rows = self._conn.execute(
+                    f"SELECT {_SEG_COLS} FROM segments s WHERE s.rowid IN (SELECT value FROM json_each(?)) "
+                    f"ORDER BY {order}", (json.dumps(ids[offset:offset + limit]),)).fetchall()
+            return _frame(rows, STORED_SEGMENT_SCHEMA), len(ids)
         with self._lock:
             total = self._conn.execute(f"SELECT COUNT(*) FROM segments s WHERE {cond}", params).fetchone()[0]
             # Pick the page's rows on the narrow keys first (index-only when possible), then read
@@ -326,12 +341,12 @@ class Project:
             rows = self._conn.execute(
                 f"SELECT {_SEG_COLS} FROM segments s WHERE s.rowid IN ("
                 f"SELECT s.rowid FROM segments s WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?) "
-                f"ORDER BY {order}", [*params, int(limit), int(offset)]).fetchall()
+                f"ORDER BY {order}", [*params, limit, offset]).fetchall()
         return _frame(rows, STORED_SEGMENT_SCHEMA), total
 
-    def _regex_hits(self, pattern: str, side: str) -> str:
-        """The rowids (a JSON list) of the segments whose text on `side` matches `pattern`; kept
-        while the project does not change, so that paging through the results is cheap."""
+    def _regex_hits(self, pattern: str, side: str) -> frozenset[int]:
+        """The rowids of the segments whose text on `side` matches `pattern` (kept while the
+        project does not change)."""
         query.check_pattern(pattern)
         version = self._version()
         with self._lock:
@@ -340,21 +355,30 @@ class Project:
                 return hit[1]
         deadline = time.monotonic() + query.REGEX_BUDGET_S
         cols = query.SEARCH_COLUMNS[side]
+        mt_cols = [c for c in cols if c != CURRENT]
         literals = query.required_literals(pattern)
+        candidates = None
         if literals:
             # Only the rows holding one of the literals (the index finds them) can match.
+            candidates = [r[0] for r in self._rows(
+                f"SELECT rowid FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH ?",
+                (query.index_query(literals, cols),))]
+        if candidates is not None and len(candidates) <= _FEW_ROWS:
+            # Few: their text is read from the file (no need for every segment's text).
             texts = _frame(self._rows(
                 f"SELECT s.rowid, s.{q(SOURCE)}, s.{q(TARGET)}, "
                 f"CASE WHEN s.{q(REV)} > 0 THEN s.{q(CURRENT)} END FROM segments s "
-                f"WHERE s.rowid IN (SELECT rowid FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH ?)",
-                (query.index_query(literals, cols),)), _TEXTS_SCHEMA)
+                f"WHERE s.rowid IN (SELECT value FROM json_each(?))", (json.dumps(candidates),)), _TEXTS_SCHEMA)
             found = query.matching(texts, pattern, cols, deadline)
         else:
-            found = query.matching(self._texts(), pattern, [c for c in cols if c != CURRENT], deadline)
+            mt, corrected = self._texts(), self._corrections_text()
+            if candidates is not None:
+                mt = mt.filter(pl.col("rowid").is_in(candidates))
+                corrected = corrected.filter(pl.col("rowid").is_in(candidates))
+            found = query.matching(mt, pattern, mt_cols, deadline)
             if CURRENT in cols:
-                found = pl.concat([found, query.matching(self._corrections_text(), pattern, [CURRENT],
-                                                         deadline)])
-        hits = json.dumps(found.unique().sort().to_list())
+                found = pl.concat([found, query.matching(corrected, pattern, [CURRENT], deadline)])
+        hits = frozenset(found.to_list())
         with self._lock:
             self._cache["regex_hits"] = ((version, pattern, side), hits)
         return hits

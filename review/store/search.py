@@ -302,9 +302,9 @@ def _in_clause(where: list[str], params: list, column: str, values, allowed=None
 
 
 def queue_filter(flagged_only, checks, categories, severities, statuses, docs, search,
-                 search_side, hide_approved, rowids: str | None = None) -> tuple[list[str], list]:
-    """WHERE terms and parameters of a queue over `segments s`. `search`: plain text;
-    `rowids`: a JSON list of the rowids a regular expression search kept."""
+                 search_side, hide_approved) -> tuple[list[str], list]:
+    """WHERE terms and parameters of a queue over `segments s` (`search`: plain text; a regular
+    expression is matched by the caller, see `matching`)."""
     where: list[str] = []
     params: list = []
     if flagged_only:
@@ -337,7 +337,4 @@ def queue_filter(flagged_only, checks, categories, severities, statuses, docs, s
         term, term_params = text_filter(search, search_side)
         where.append(term)
         params += term_params
-    if rowids is not None:
-        where.append("s.rowid IN (SELECT value FROM json_each(?))")
-        params.append(rowids)
     return where, params
