@@ -15,7 +15,6 @@ import sqlite3
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -26,28 +25,27 @@ from review.errors import ConflictError, InputError
 from review.export.atomic import file_mode
 from review.schema import (
     ANNOTATION_ID, CHECK, CURRENT, DOC, DOCUMENT_SCHEMA, END, FLAG_ID, FLAG_SCHEMA,
-    FLAGGED, FROM_CORRECTION, MQM_CATEGORIES, N_FLAGS, PENALTY, REV, REVIEWER, RISK,
+    FLAGGED, FROM_CORRECTION, MQM_CATEGORIES, N_FLAGS, REV, REVIEWER, RISK,
     SEG, SEGMENT_SCHEMA, SEVERITIES, SIDE, SOURCE, START, STATUS, STATUSES, TARGET, UPDATED,
-    VERDICT, VERDICTS, conform,
+    VERDICT, VERDICTS,
 )
 from review.store import search as query
 from review.store.search import SEARCH_SIDES, require
 from review.store.tables import (
-    ANNOTATION_SCHEMA, APPLICATION_ID, RECHECKED, REVISION_SCHEMA, SCHEMA_VERSION, SCORE_SCHEMA,
+    ANNOTATION_SCHEMA, APPLICATION_ID, RECHECKED, REVISION_SCHEMA, SCHEMA_VERSION,
     STORED_FLAG_SCHEMA, STORED_SEGMENT_SCHEMA, TEXT_INDEX, VERDICT_SCHEMA, migrate, q,
 )
+from review.store.writes import (
+    as_bytes, fill, glossary_items, insert_flags, replace_correction_flags, update_scores, write_meta,
+)
+from review.store.writes import now as timestamp
 
 __all__ = ["Project", "SEARCH_SIDES"]
 
 TO_REVIEW, CORRECTED, APPROVED = STATUSES
 _SEG_COLS = ", ".join(f"s.{q(c)}" for c in STORED_SEGMENT_SCHEMA)
-_FLAG_COLS = [c for c in FLAG_SCHEMA if c not in (DOC, SEG)]
 _FEW_ROWS = 5_000  # candidates of a regex search read from the file; more: from the cached texts
 _TEXTS_SCHEMA = {"rowid": pl.Int64(), SOURCE: pl.String(), TARGET: pl.String(), CURRENT: pl.String()}
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _frame(rows: list[tuple], schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -61,14 +59,6 @@ def _frame(rows: list[tuple], schema: dict[str, pl.DataType]) -> pl.DataFrame:
             s = pl.Series(name, values, dtype=dtype, strict=False)
         series.append(s)
     return pl.DataFrame(series)
-
-
-def _sql_value(v: Any) -> Any:
-    return int(v) if isinstance(v, bool) else v
-
-
-def _placeholders(n: int) -> str:
-    return ", ".join("?" * n)
 
 
 def _require_reviewer(reviewer: str) -> str:
@@ -146,7 +136,7 @@ class Project:
                 conn.execute("PRAGMA synchronous = OFF")
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 migrate(conn)
-                _fill(conn, corpus, scored, config_text, _glossary_items(glossary))
+                fill(conn, corpus, scored, config_text, glossary_items(glossary))
                 conn.execute("PRAGMA journal_mode = WAL")
             finally:
                 conn.close()
@@ -236,7 +226,7 @@ class Project:
         content = self._meta("glossary")
         if content is None:
             return None
-        return self._meta("glossary_name") or "glossary.tsv", _as_bytes(content)
+        return self._meta("glossary_name") or "glossary.tsv", as_bytes(content)
 
     def summary(self) -> dict:
         text = self._meta("summary")
@@ -470,7 +460,7 @@ class Project:
         reviewer = _require_reviewer(reviewer)
         if not isinstance(text, str):
             raise InputError(None, "the correction must be text")
-        now = _now()
+        now = timestamp()
         with self._write() as c:
             rev, current, by = self._state(c, doc, seg)
             if rev != base_rev:
@@ -515,13 +505,13 @@ class Project:
         with self._write() as c:
             if self._state(c, doc, seg)[0] != rev:
                 return False
-            _replace_correction_flags(c, doc, seg, flags)
+            replace_correction_flags(c, doc, seg, flags)
         return True
 
     def approve(self, doc: str, seg: int, reviewer: str, base_rev: int) -> None:
         """Approve the text of revision `base_rev` (ConflictError if it is no longer the latest)."""
         reviewer = _require_reviewer(reviewer)
-        now = _now()
+        now = timestamp()
         with self._write() as c:
             rev, current, by = self._state(c, doc, seg)
             if rev != base_rev:
@@ -535,7 +525,7 @@ class Project:
         reviewer = _require_reviewer(reviewer)
         with self._write() as c:
             self._state(c, doc, seg)
-            self._set_status(c, doc, seg, status, reviewer, _now())
+            self._set_status(c, doc, seg, status, reviewer, timestamp())
 
     @staticmethod
     def _set_status(c, doc, seg, status, reviewer, now) -> None:
@@ -546,7 +536,7 @@ class Project:
     def approve_unflagged(self, reviewer: str) -> int:
         """Approve every segment still to review that has no flag at all. Returns how many."""
         reviewer = _require_reviewer(reviewer)
-        now = _now()
+        now = timestamp()
         cond = (f"{q(STATUS)} = '{TO_REVIEW}' AND COALESCE({q(FLAGGED)}, 0) = 0 "
                 f"AND COALESCE({q(N_FLAGS)}, 0) = 0 AND {RECHECKED} = 0")
         with self._write() as c:
@@ -568,7 +558,7 @@ class Project:
                     start is not None and not 0 <= start <= end <= len(current)):
                 raise InputError(None, f"span [{start}, {end}) is not inside the text of {doc} #{seg}")
             cur = c.execute("INSERT INTO annotations VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            (doc, seg, rev, category, severity, start, end, comment, reviewer, _now()))
+                            (doc, seg, rev, category, severity, start, end, comment, reviewer, timestamp()))
             return cur.lastrowid
 
     def delete_annotation(self, annotation_id: int) -> None:
@@ -591,7 +581,7 @@ class Project:
                           f"AND {q(SIDE)} = ? AND {q(START)} = ? AND {q(END)} = ?", row)
             else:
                 c.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          (*row, verdict, reviewer, _now()))
+                          (*row, verdict, reviewer, timestamp()))
 
     # ------------------------------------------------------------------ scoring
     def corpus(self) -> Corpus:
@@ -607,14 +597,14 @@ class Project:
         segment saved again meanwhile keeps the flags of its newer text. `config_text` and
         `glossary` (name, bytes), when given, replace the ones kept for the next runs."""
         with self._write() as c:
-            _update_scores(c, scored.segments)
+            update_scores(c, scored.segments)
             c.execute(f"DELETE FROM flags WHERE {q(FROM_CORRECTION)} = 0")
-            _insert_flags(c, scored.flags, from_correction=False)
+            insert_flags(c, scored.flags, from_correction=False)
             for (doc, seg, rev), flags in (rechecked or {}).items():
                 if self._state(c, doc, seg)[0] == rev:
-                    _replace_correction_flags(c, doc, seg, flags)
-            _write_meta(c, scored, config_text)
-            c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", _glossary_items(glossary))
+                    replace_correction_flags(c, doc, seg, flags)
+            write_meta(c, scored, config_text)
+            c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", glossary_items(glossary))
 
 
 # ---------------------------------------------------------------------- helpers used above
@@ -633,119 +623,3 @@ def _verdict_join(f: str, v: str) -> str:
     return (f"{v}.{q(DOC)} = {f}.{q(DOC)} AND {v}.{q(SEG)} = {f}.{q(SEG)} AND {v}.{q(CHECK)} = {f}.{q(CHECK)} "
             f"AND {v}.{q(SIDE)} = COALESCE({f}.{q(SIDE)}, '') AND {v}.{q(START)} = COALESCE({f}.{q(START)}, -1) "
             f"AND {v}.{q(END)} = COALESCE({f}.{q(END)}, -1)")
-
-
-def _insert_flags(c: sqlite3.Connection, flags: pl.DataFrame, from_correction: bool) -> None:
-    if flags is None or flags.height == 0:
-        return
-    cols = [DOC, SEG, *_FLAG_COLS]
-    rows = conform(flags, FLAG_SCHEMA).select(cols).iter_rows()
-    names = ", ".join(q(x) for x in [*cols, FROM_CORRECTION])
-    c.executemany(f"INSERT INTO flags ({names}) VALUES ({_placeholders(len(cols) + 1)})",
-                  ((*r, int(from_correction)) for r in rows))
-
-
-def _replace_correction_flags(c: sqlite3.Connection, doc: str, seg: int, flags: pl.DataFrame) -> None:
-    c.execute(f"DELETE FROM flags WHERE {q(DOC)} = ? AND {q(SEG)} = ? AND {q(FROM_CORRECTION)} = 1", (doc, seg))
-    _insert_flags(c, flags, from_correction=True)
-    c.execute(f"UPDATE segments SET {RECHECKED} = 1 WHERE {q(DOC)} = ? AND {q(SEG)} = ?", (doc, seg))
-
-
-def _score_frame(segments: pl.DataFrame) -> pl.DataFrame:
-    """The score columns of `segments`, defaults where the scorer left them out."""
-    defaults = {RISK: 0.0, PENALTY: 0.0, FLAGGED: False, N_FLAGS: 0}
-    exprs = []
-    for name, dtype in SCORE_SCHEMA.items():
-        if name in segments.columns:
-            exprs.append(pl.col(name).cast(dtype))
-        else:
-            exprs.append(pl.lit(defaults.get(name), dtype=dtype).alias(name))
-    return segments.select(pl.col(DOC), pl.col(SEG), *exprs)
-
-
-def _update_scores(c: sqlite3.Connection, segments: pl.DataFrame) -> None:
-    scores = _score_frame(segments)
-    sets = ", ".join(f"{q(n)} = ?" for n in SCORE_SCHEMA)
-    c.executemany(f"UPDATE segments SET {sets} WHERE {q(DOC)} = ? AND {q(SEG)} = ?",
-                  ((*(_sql_value(v) for v in r[2:]), r[0], r[1]) for r in scores.iter_rows()))
-
-
-def _write_meta(c: sqlite3.Connection, scored: Any, config_text: str | None) -> None:
-    items = {}
-    if scored is not None:
-        items["signature"] = getattr(scored, "signature", None)
-        items["summary"] = json.dumps(getattr(scored, "summary", {}) or {}, ensure_ascii=False, default=str)
-    if config_text is not None:
-        items["config"] = config_text
-    items["scored_at"] = _now() if scored is not None else None
-    c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", items.items())
-    if scored is not None:
-        c.execute("DELETE FROM metrics")
-        c.executemany("INSERT INTO metrics VALUES (?, ?, ?)", _corpus_metrics(items["summary"]))
-
-
-def _corpus_metrics(summary_json: str) -> list[tuple]:
-    """Corpus metric scores of the summary as (name, score, sacrebleu signature) rows.
-
-    review.score puts them under corpus.metrics as {pair: {metric: score, metric_signature: ...}},
-    e.g. "target_vs_reference.chrf"."""
-    summary = json.loads(summary_json)
-    metrics = (summary.get("corpus") or {}).get("metrics") or {}
-    rows = []
-    for pair, scores in metrics.items() if isinstance(metrics, dict) else ():
-        if not isinstance(scores, dict):
-            continue
-        for name, value in scores.items():
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                rows.append((f"{pair}.{name}", float(value), scores.get(f"{name}_signature")))
-    return rows
-
-
-def _as_bytes(v: Any) -> bytes:
-    return v if isinstance(v, bytes) else str(v).encode("utf-8")
-
-
-def _glossary_items(glossary: tuple[str, bytes] | None) -> list[tuple[str, Any]]:
-    if glossary is None:
-        return []
-    name, content = glossary
-    return [("glossary_name", name), ("glossary", content)]
-
-
-def _fill(c: sqlite3.Connection, corpus: Corpus, scored: Any, config_text: str | None,
-          extra_meta: list[tuple[str, Any]] = ()) -> None:
-    segments = scored.segments if scored is not None else corpus.segments
-    segments = conform(segments, SEGMENT_SCHEMA)
-    documents = conform(corpus.documents, DOCUMENT_SCHEMA)
-    known = set(documents[DOC].to_list())
-    missing = [d for d in segments[DOC].unique(maintain_order=True).to_list() if d not in known]
-    if missing:
-        documents = pl.concat([documents, conform(pl.DataFrame({DOC: missing}), DOCUMENT_SCHEMA)])
-    # SQLite has no booleans; casting here keeps the per-value Python work out of the insert.
-    with_scores = pl.concat([segments.select(list(SEGMENT_SCHEMA)),
-                             _score_frame(segments).drop(DOC, SEG)], how="horizontal").with_columns(
-        pl.col(TARGET).fill_null("").alias(CURRENT))
-    with_scores = with_scores.with_columns(pl.col(c).cast(pl.Int64) for c, t in with_scores.schema.items()
-                                           if t == pl.Boolean)
-    documents = documents.with_columns(pl.col(c).cast(pl.Int64) for c, t in documents.schema.items()
-                                       if t == pl.Boolean)
-    c.execute("BEGIN")
-    try:
-        c.executemany(f"INSERT INTO documents VALUES ({_placeholders(len(DOCUMENT_SCHEMA))})",
-                      documents.iter_rows())
-        cols = [*SEGMENT_SCHEMA, *SCORE_SCHEMA, CURRENT]
-        names = ", ".join(q(x) for x in cols)
-        c.executemany(f"INSERT INTO segments ({names}) VALUES ({_placeholders(len(cols))})",
-                      with_scores.select(cols).iter_rows())
-        if scored is not None:
-            _insert_flags(c, scored.flags, from_correction=False)
-        c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                      [("created", _now()), ("program", "mt-review"), *extra_meta])
-        _write_meta(c, scored, config_text)
-        c.execute("COMMIT")
-    except sqlite3.IntegrityError as e:
-        c.execute("ROLLBACK")
-        raise InputError(None, f"the corpus cannot be stored: {e} (duplicate document/segment ids?)") from None
-    except BaseException:
-        c.execute("ROLLBACK")
-        raise
