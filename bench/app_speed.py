@@ -24,6 +24,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from review import workflow  # noqa: E402
 from review.config import load_config  # noqa: E402
 from review.corpus import Corpus  # noqa: E402
 from review.demo import demo_dir  # noqa: E402
@@ -102,7 +103,8 @@ def store_timings(path: Path) -> dict[str, float]:
     def save(recheck: bool, i=[0]):
         doc, seg = rows[DOC][i[0] % 20], int(rows[SEG][i[0] % 20])
         rev = revs[(doc, seg)]
-        revs[(doc, seg)] = p.save(doc, seg, f"تصحيح رقم {i[0]}", "bench", rev, recheck=recheck)
+        save_ = workflow.save_correction if recheck else (lambda p, *a: p.save(*a))
+        revs[(doc, seg)] = save_(p, doc, seg, f"تصحيح رقم {i[0]}", "bench", rev)
         i[0] += 1
     out["save: commit only (recheck=False)"] = timed(lambda: save(False), repeat=10)
     out["save: commit + checks re-run"] = timed(lambda: save(True), repeat=10)

@@ -93,3 +93,14 @@ def test_errors_are_one_line_and_write_nothing(tmp_path, demo_project):
         r = CliRunner().invoke(main, cmd)
         assert r.exit_code == 2 and "not a review project" in r.output, cmd
     assert sorted(x.name for x in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_rescore_with_unreadable_settings_is_one_line_and_changes_nothing(demo_project, tmp_path):
+    copy = tmp_path / "copy.review"
+    copy.write_bytes(demo_project.read_bytes())
+    before = copy.read_bytes()
+    for option in ("--config", "--glossary"):
+        r = CliRunner().invoke(main, ["rescore", str(copy), option, str(tmp_path / "missing")])
+        assert r.exit_code == 2 and "cannot read" in r.output and "Traceback" not in r.output, r.output
+        assert len(r.output.strip().splitlines()) == 1
+    assert copy.read_bytes() == before

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import sqlite3
-from dataclasses import dataclass, field
 
 import polars as pl
 import pytest
@@ -12,60 +11,12 @@ import pytest
 from review.corpus import Corpus
 from review.errors import ConflictError, InputError
 from review.schema import (
-    CATEGORY, CHECK, CURRENT, DOC, END, FLAG_ID, FLAG_SCHEMA, FLAGGED, FORMAT, FROM_CORRECTION,
-    MAX_SEVERITY, N_FLAGS, PENALTY, REV, REVIEWER, RISK, SEG, SEVERITY, SOURCE, START, STATUS, TARGET,
-    VERDICT,
+    CHECK, CURRENT, DOC, FLAG_ID, FLAGGED, FROM_CORRECTION, N_FLAGS, REV, REVIEWER, RISK, SEG, SOURCE,
+    STATUS, TARGET, VERDICT,
 )
 from review.store import SCHEMA_VERSION, STORED_SEGMENT_SCHEMA, Project
 from review.store.tables import APPLICATION_ID, MIGRATIONS, migrate
-
-
-@dataclass
-class Scored:
-    """The shape review.score.score returns, built by hand for these tests."""
-    segments: pl.DataFrame
-    flags: pl.DataFrame
-    summary: dict = field(default_factory=dict)
-    signature: str = "test-signature"
-
-
-def _flags(rows: list[tuple]) -> pl.DataFrame:
-    # (doc, seg, check, category, severity, start, end, weight)
-    return pl.DataFrame(
-        [{DOC: d, SEG: s, CHECK: c, CATEGORY: cat, SEVERITY: sev, "message": f"{c} here",
-          "side": "target", START: a, END: b, "weight": w} for d, s, c, cat, sev, a, b, w in rows],
-        schema=FLAG_SCHEMA)
-
-
-FLAG_ROWS = [
-    ("a", 2, "numbers", "Accuracy/Mistranslation", "major", 0, 4, 5.0),
-    ("a", 2, "punct", "Fluency/Punctuation", "minor", 7, 8, 0.1),
-    ("a", 3, "untranslated", "Non-translation", "critical", None, None, 25.0),
-    ("b", 1, "numbers", "Accuracy/Mistranslation", "major", 3, 5, 5.0),
-]
-
-
-def make_corpus() -> Corpus:
-    segs = pl.DataFrame({
-        DOC: ["a", "a", "a", "a", "b", "b"],
-        SEG: [1, 2, 3, 4, 1, 2],
-        SOURCE: ["One.", "In 2024 we grew.", "Hello there, my good old friend.", "Fine.", "Call 911 now.", "<b>bold</b>"],
-        TARGET: ["واحد.", "في 2025 نمونا.", "Hello there, my good old friend.", "حسنا.", "اتصل بـ 991 الآن.",
-                 "<img src=x onerror=alert(1)>"],
-    })
-    docs = pl.DataFrame({DOC: ["a", "b"], FORMAT: ["text", "text"]})
-    return Corpus(segments=segs, documents=docs)
-
-
-def make_scored(corpus: Corpus, flag_rows=FLAG_ROWS) -> Scored:
-    flags = _flags(flag_rows)
-    per_seg = flags.group_by(DOC, SEG).agg(pl.col("weight").sum().alias(PENALTY), pl.len().alias(N_FLAGS),
-                                           (pl.col(SEVERITY) != "minor").any().alias(FLAGGED))
-    segs = corpus.segments.join(per_seg, on=[DOC, SEG], how="left").with_columns(
-        pl.col(PENALTY).fill_null(0.0), pl.col(N_FLAGS).fill_null(0).cast(pl.Int64),
-        pl.col(FLAGGED).fill_null(False), pl.col(PENALTY).fill_null(0.0).alias(RISK),
-        pl.lit(None, dtype=pl.String).alias(MAX_SEVERITY))
-    return Scored(segs, flags, summary={"segments": segs.height, "corpus": {"metrics": {"bt_vs_source": {"chrf": 50.0, "chrf_signature": "x"}}}})
+from store_corpus import FLAG_ROWS, make_corpus, make_scored
 
 
 @pytest.fixture
@@ -338,16 +289,38 @@ def test_verdicts_set_clear_and_survive_rescore(project):
     assert project.segment("b", 1)[FLAGGED] is False
 
 
-def test_saved_correction_keeps_mt_flags_on_record(project):
+def test_saved_correction_keeps_mt_flags_until_its_own_are_stored(project):
     project.save("a", 2, "في 2024 نمونا.", "amal", 0)
     mt = project.flags("a", 2, which="mt")
     assert mt.height == 2 and not mt[FROM_CORRECTION].any()
+    assert project.flags("a", 2).equals(mt)  # not re-checked: the MT's flags stand
+    assert project.latest("a", 2) == (1, "في 2024 نمونا.")
+    assert project.corrections() == [("a", 2, 1, "في 2024 نمونا.")]
+    mine = make_scored(make_corpus(), [("a", 2, "punct", "Fluency/Punctuation", "minor", 1, 2, 0.1)]).flags
+    assert project.store_correction_flags("a", 2, 1, mine)
     current = project.flags("a", 2)
-    if project._check_correction("a", 2, "x") is None:
-        assert current.equals(mt)  # checks not installed: the MT's flags remain the current ones
-    else:
-        assert current.height == 0 or current[FROM_CORRECTION].all()
-        assert project.segment("a", 2)[CURRENT] == "في 2024 نمونا."
+    assert current[CHECK].to_list() == ["punct"] and current[FROM_CORRECTION].all()
+    assert project.flags("a", 2, which="mt").equals(mt)
+    # Flags of a revision that is no longer the latest are not stored.
+    project.save("a", 2, "في عام 2024 نمونا.", "amal", 1)
+    assert not project.store_correction_flags("a", 2, 1, mine)
+    assert project.flags("a", 2).equals(mt)
+
+
+def test_replace_scores_keeps_the_flags_of_the_revision_checked(project):
+    project.save("a", 1, "واحد!", "amal", 0)
+    project.save("a", 4, "حسنا!", "amal", 0)
+    project.save("a", 4, "حسنا جدا!", "amal", 1)
+    checked = make_scored(make_corpus(), [("a", 1, "punct", "Fluency/Punctuation", "minor", 4, 5, 0.1),
+                                          ("a", 4, "punct", "Fluency/Punctuation", "minor", 4, 5, 0.1)]).flags
+    project.replace_scores(make_scored(make_corpus()), config_text="[weights]\nmajor = 6\n",
+                           glossary=("terms.tsv", "Musk\tماسك\n".encode()),
+                           rechecked={("a", 1, 1): checked.filter(pl.col(SEG) == 1),
+                                      ("a", 4, 1): checked.filter(pl.col(SEG) == 4)})  # a#4 is at rev 2
+    assert project.flags("a", 1)[FROM_CORRECTION].to_list() == [True]
+    assert project.flags("a", 4).height == 0 and project.flags("a", 4, which="all").height == 0
+    assert project.config_text == "[weights]\nmajor = 6\n"
+    assert project.glossary == ("terms.tsv", "Musk\tماسك\n".encode())
 
 
 def test_one_project_shared_by_threads(project):
@@ -373,32 +346,6 @@ def test_one_project_shared_by_threads(project):
         t.join()
     assert errors == []
     assert project.segments().filter(pl.col(DOC) == "a")[REV].to_list() == [5, 5, 5, 5]
-
-
-def test_recheck_runs_the_checks_on_the_correction(project):
-    before = project.flags("a", 3)  # English left as is: a critical "untranslated" flag
-    assert before[CHECK].to_list() == ["untranslated"]
-    project.save("a", 3, "Hello there, my good old friend.", "amal", 0, recheck=False)
-    assert project.flags("a", 3).equals(before)  # not re-checked yet: the MT's flags stand
-    flags = project.recheck("a", 3)
-    current = project.flags("a", 3)
-    assert current[FROM_CORRECTION].all() and current.height == flags.height
-    assert "untranslated" in current[CHECK].to_list()  # the real check still finds it
-    project.save("a", 3, "مرحبا.", "amal", 1)
-    assert "untranslated" not in project.flags("a", 3)[CHECK].to_list()
-    assert project.flags("a", 3, which="mt")[CHECK].to_list() == ["untranslated"]
-    assert project.recheck("a", 1) is None  # nothing corrected there
-
-
-def test_a_failing_check_never_loses_the_correction(tmp_path):
-    corpus = make_corpus()
-    p = Project.create(tmp_path / "bad.review", corpus, make_scored(corpus),
-                       config_text="[checks]\ndisabled = ['no_such_check']\n")
-    with pytest.warns(RuntimeWarning, match="checks failed"):
-        assert p.save("a", 2, "في 2024 نمونا.", "amal", 0) == 1
-    assert p.segment("a", 2)[CURRENT] == "في 2024 نمونا."
-    assert not p.flags("a", 2)[FROM_CORRECTION].any()
-    p.close()
 
 
 # ---------------------------------------------------------------------- text search and its index
@@ -430,12 +377,12 @@ def test_upgrade_from_version_2_indexes_the_text_and_keeps_it_in_step(tmp_path):
     assert found("مجلس الإدارة", "target") == [2]  # the correction is searched too
     assert found("مجلس الإدارة", "source") == []
     assert found(r"\bMusk\b", regex=True) == [1] and found(r"\bmusk\b", regex=True) == []
-    p.save("d", 1, "كتب الملياردير.", "amal", 0, recheck=False)
+    p.save("d", 1, "كتب الملياردير.", "amal", 0)
     assert found("الملياردير") == [1]
     assert found("(?i)الملياردير", "target", regex=True) == [1]  # no literal for the index: polars
     assert found("(?i)الملياردير", "source", regex=True) == []
     assert found("ماسك", "target") == [1]  # still in the MT
-    p.save("d", 2, "اجتمع المجلس.", "amal", 1, recheck=False)
+    p.save("d", 2, "اجتمع المجلس.", "amal", 1)
     assert found("الإدارة") == []  # the old correction left the index
     p.close()
 
@@ -464,18 +411,6 @@ def test_plain_search_is_a_substring_ignoring_case(project, text):
                       if any(text.lower() in (r[c] or "").lower() for c in (SOURCE, TARGET, CURRENT)))
     page, total = project.queue(flagged_only=False, search=text, limit=100)
     assert sorted(page.select(DOC, SEG).rows()) == expected and total == len(expected)
-
-
-def test_required_literals_of_a_pattern():
-    from review.store.project import _required_literals
-
-    assert _required_literals(r"\bMusk\b") == ["Musk"]
-    assert _required_literals(r"Altman|ألتمان") == ["Altman", "ألتمان"]
-    assert _required_literals(r"(Sam|Samuel) Altman") == [" Altman"]
-    assert _required_literals(r"\d+ dollars?") == [" dollar"]
-    assert _required_literals(r"ab|cde") is None  # one branch too short for the index
-    assert _required_literals(r"\d{3}") is None
-    assert _required_literals(r"(?i)musk") is None
 
 
 def test_narrow_reads_histogram_and_document_ids(project):

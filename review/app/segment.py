@@ -11,6 +11,7 @@ import html
 import polars as pl
 import streamlit as st
 
+from review import workflow
 from review.app import nav, queue, state
 from review.app.render import annotation_html, edit_box_css, flag_html, is_rtl, segment_html, spans_from_flags
 from review.errors import ConflictError, InputError
@@ -61,7 +62,7 @@ def _save(doc: str, seg: int, text: str | None = None, base: int | None = None) 
         state.flash("info", "Nothing changed: use “Approve as is” to accept this text.")
         return
     try:
-        rev = project.save(doc, seg, text, who, base)
+        rev = workflow.save_correction(project, doc, seg, text, who, base)
     except ConflictError as e:
         _conflict(doc, seg, e, mine=text)
         return

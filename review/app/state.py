@@ -8,9 +8,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from review.app.workcopy import build_demo, demo_project_path
+from review.app.workcopy import demo_project_path
 from review.errors import InputError
 from review.store import Project
+from review.workflow import build_demo
 
 PROJECT_ENV = "MT_REVIEW_PROJECT"
 REVIEWER = "reviewer"  # session key (and URL query parameter) of the reviewer's name

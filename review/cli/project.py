@@ -29,28 +29,25 @@ def _progress():
 def init(project, inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, input_format, force):
     """Create the review project PROJECT (one SQLite file) from INPUT... (a source and a target
     document, or pre-aligned files), scored and ready for the dashboard."""
-    from review.config import load_config
+    from review import workflow
     from review.errors import InputError
     from review.inputs import load_inputs
-    from review.score import score
-    from review.store import Project
 
     if Path(project).exists() and not force:
         raise InputError(project, "project already exists (use --force to replace it)")
-    config = load_config(config_path, glossary=glossary)
-    config_text = Path(config_path).read_text(encoding="utf-8") if config_path else None
+    settings = workflow.settings(config_path, glossary)
     corpus = load_inputs(list(inputs), bt=bt, ref=ref, src_lang=src_lang, tgt_lang=tgt_lang,
                          encoding=encoding, input_format=input_format)
     click.echo(f"loaded {corpus.segments.height} segments in {corpus.documents.height} document(s); "
                "scoring ...", err=True)
     with _progress() as bar:
-        scored = score(corpus, config, progress=bar.update if bar.enabled else None)
-    p = Project.create(project, corpus, scored, overwrite=force, config_text=config_text,
-                       glossary_path=config.glossary)
+        p = workflow.create_project(project, corpus, settings, overwrite=force,
+                                    progress=bar.update if bar.enabled else None)
     progress = p.progress()
+    signature = p.signature
     p.close()
     click.echo(f"created {project}: {progress['total']} segments, {progress['flagged']} flagged")
-    click.echo(f"signature: {scored.signature}")
+    click.echo(f"signature: {signature}")
 
 
 @click.command("rescore")
@@ -62,11 +59,12 @@ def init(project, inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, en
 def rescore(project, config_path, glossary):
     """Re-run the checks and metrics on PROJECT's machine translation. Corrections, statuses,
     annotations and verdicts are kept."""
+    from review import workflow
     from review.store import Project
 
     p = Project.open(project)
     with _progress() as bar:
-        p.rescore(config=config_path, glossary=glossary, progress=bar.update if bar.enabled else None)
+        workflow.rescore(p, config_path, glossary, progress=bar.update if bar.enabled else None)
     progress = p.progress()
     signature = p.signature
     p.close()

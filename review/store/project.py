@@ -11,12 +11,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import sqlite3
 import tempfile
 import threading
-import warnings
-from datetime import datetime, timezone
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,25 +24,28 @@ from review.corpus import Corpus
 from review.errors import ConflictError, InputError
 from review.fileio import file_mode
 from review.schema import (
-    ANNOTATION_ID, CATEGORY, CHECK, CURRENT, DOC, DOCUMENT_SCHEMA, END, FLAG_ID, FLAG_SCHEMA,
-    FLAGGED, FROM_CORRECTION, MQM_CATEGORIES, N_FLAGS, PENALTY, REV, REVIEWER, RISK,
-    SEG, SEGMENT_SCHEMA, SEVERITIES, SEVERITY, SIDE, SOURCE, START, STATUS, STATUSES, TARGET, UPDATED,
-    VERDICT, VERDICTS, conform,
+    ANNOTATION_ID, CHECK, CURRENT, DOC, DOCUMENT_SCHEMA, END, FLAG_ID, FLAG_SCHEMA,
+    FLAGGED, FROM_CORRECTION, MQM_CATEGORIES, N_FLAGS, REV, REVIEWER, RISK,
+    SEG, SEGMENT_SCHEMA, SEVERITIES, SIDE, SOURCE, START, STATUS, STATUSES, TARGET, UPDATED,
+    VERDICT, VERDICTS,
 )
+from review.store import search as query
+from review.store.search import SEARCH_SIDES, require
 from review.store.tables import (
-    ANNOTATION_SCHEMA, APPLICATION_ID, RECHECKED, REVISION_SCHEMA, SCHEMA_VERSION, SCORE_SCHEMA,
+    ANNOTATION_SCHEMA, APPLICATION_ID, RECHECKED, REVISION_SCHEMA, SCHEMA_VERSION,
     STORED_FLAG_SCHEMA, STORED_SEGMENT_SCHEMA, TEXT_INDEX, VERDICT_SCHEMA, migrate, q,
 )
+from review.store.writes import (
+    as_bytes, fill, glossary_items, insert_flags, replace_correction_flags, update_scores, write_meta,
+)
+from review.store.writes import now as timestamp
+
+__all__ = ["Project", "SEARCH_SIDES"]
 
 TO_REVIEW, CORRECTED, APPROVED = STATUSES
-SEARCH_SIDES = ("both", "source", "target")
 _SEG_COLS = ", ".join(f"s.{q(c)}" for c in STORED_SEGMENT_SCHEMA)
-_FLAG_COLS = [c for c in FLAG_SCHEMA if c not in (DOC, SEG)]
-_TOP_LEVEL = {c.split("/")[0] for c in MQM_CATEGORIES}
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+_FEW_ROWS = 5_000  # candidates of a regex search read from the file; more: from the cached texts
+_TEXTS_SCHEMA = {"rowid": pl.Int64(), SOURCE: pl.String(), TARGET: pl.String(), CURRENT: pl.String()}
 
 
 def _frame(rows: list[tuple], schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -58,19 +59,6 @@ def _frame(rows: list[tuple], schema: dict[str, pl.DataType]) -> pl.DataFrame:
             s = pl.Series(name, values, dtype=dtype, strict=False)
         series.append(s)
     return pl.DataFrame(series)
-
-
-def _sql_value(v: Any) -> Any:
-    return int(v) if isinstance(v, bool) else v
-
-
-def _placeholders(n: int) -> str:
-    return ", ".join("?" * n)
-
-
-def _require(value: str | None, allowed: tuple[str, ...], what: str) -> None:
-    if value not in allowed:
-        raise InputError(None, f"unknown {what} {value!r}; choose one of {', '.join(allowed)}")
 
 
 def _require_reviewer(reviewer: str) -> str:
@@ -88,7 +76,6 @@ class Project:
         self._conn = conn
         # Streamlit runs sessions in threads: they share this connection one call at a time.
         self._lock = threading.RLock()
-        self._config_cache: tuple[Any, Any] | None = None
         self._writes = 0  # our own commits; PRAGMA data_version counts the other connections'
         self._cache: dict[str, tuple[tuple, Any]] = {}
         self._text_frame: pl.DataFrame | None = None  # see _texts()
@@ -100,7 +87,6 @@ class Project:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 10000")
         conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL mode; a save stays cheap
-        conn.create_function("regexp", 2, _regexp, deterministic=True)
         return conn
 
     @classmethod
@@ -127,12 +113,14 @@ class Project:
 
     @classmethod
     def create(cls, path: str | Path, corpus: Corpus, scored: Any = None, overwrite: bool = False,
-               *, config_text: str | None = None, glossary_path: str | Path | None = None) -> "Project":
+               *, config_text: str | None = None, glossary: tuple[str, bytes] | None = None) -> "Project":
         """Write a new project file. It is built beside `path` and renamed into place at the end,
         so a failure leaves nothing behind (and an existing project untouched).
 
-        `config_text` (TOML) and the glossary file are kept inside the project, so that a rescore
-        and the checks re-run on corrections use the same settings wherever the project moves."""
+        `scored`: the result of a scoring run (segments with score columns, flags, summary,
+        signature; see review.score.Scored). `config_text` (TOML) and the glossary file (its name
+        and bytes) are kept inside the project, so that a rescore and the checks re-run on
+        corrections use the same settings wherever the project moves."""
         target = Path(path)
         if target.exists() and not overwrite:
             raise InputError(target, "project already exists (use --force to replace it)")
@@ -148,7 +136,7 @@ class Project:
                 conn.execute("PRAGMA synchronous = OFF")
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 migrate(conn)
-                _fill(conn, corpus, scored, config_text, _glossary_items(glossary_path))
+                fill(conn, corpus, scored, config_text, glossary_items(glossary))
                 conn.execute("PRAGMA journal_mode = WAL")
             finally:
                 conn.close()
@@ -194,7 +182,7 @@ class Project:
         """`build()` once per state of the file (and `arg`): reused until any connection commits
         a change. One entry per name: a new `arg` replaces the previous one."""
         with self._lock:
-            key = (self._conn.execute("PRAGMA data_version").fetchone()[0], self._writes, arg)
+            key = (*self._version(), arg)
             hit = self._cache.get(name)
             if hit is not None and hit[0] == key:
                 return hit[1]
@@ -206,9 +194,14 @@ class Project:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
 
-    def _meta(self, key: str) -> str | None:
+    def _meta(self, key: str) -> Any:
         rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
         return rows[0][0] if rows else None
+
+    def _version(self) -> tuple[int, int]:
+        """Changes whenever any connection commits to the file."""
+        with self._lock:
+            return self._conn.execute("PRAGMA data_version").fetchone()[0], self._writes
 
     def _state(self, c: sqlite3.Connection, doc: str, seg: int) -> tuple[int, str, str | None]:
         row = c.execute(f"SELECT {q(REV)}, {q(CURRENT)}, {q(REVIEWER)} FROM segments "
@@ -224,7 +217,16 @@ class Project:
 
     @property
     def config_text(self) -> str | None:
+        """The TOML configuration kept for rescoring (None: the defaults)."""
         return self._meta("config")
+
+    @property
+    def glossary(self) -> tuple[str, bytes] | None:
+        """The glossary file kept in the project: (file name, content), or None."""
+        content = self._meta("glossary")
+        if content is None:
+            return None
+        return self._meta("glossary_name") or "glossary.tsv", as_bytes(content)
 
     def summary(self) -> dict:
         text = self._meta("summary")
@@ -294,50 +296,82 @@ class Project:
               statuses=None, docs=None, search: str | None = None, regex: bool = False,
               search_side: str = "both", hide_approved: bool = False, offset: int = 0,
               limit: int = 50) -> tuple[pl.DataFrame, int]:
-        """One page of segments, worst first (risk, then document order), and the total count."""
-        vectorised = bool(search and regex and _polars_regex(search) and not _required_literals(search))
-        where, params = _queue_filter(flagged_only, checks, categories, severities, statuses, docs,
-                                      None if vectorised else search, regex, search_side, hide_approved)
+        """One page of segments, worst first (risk, then document order), and the total count.
+
+        `search`: a substring (case ignored) or with `regex` a regular expression (see
+        review.store.search: linear-time engine, time budget; a refused or too slow pattern
+        raises InputError) on `search_side`."""
+        if search and regex:
+            require(search_side, SEARCH_SIDES, "search side")
+        where, params = query.queue_filter(flagged_only, checks, categories, severities, statuses, docs,
+                                           None if regex else search, search_side, hide_approved)
         cond = " AND ".join(where) or "1"
         order = f"s.{q(RISK)} DESC, s.{q(DOC)}, s.{q(SEG)}"
-        with self._lock:
-            if vectorised:
-                # A pattern the index cannot narrow: polars tests every text at once (~10x
-                # faster than a Python call per row); the other filters run in SQL. The result
-                # is kept while nothing changes, so that paging is free.
-                def matching() -> list[int]:
-                    hits = self._regex_rowids(search, search_side)
-                    return [r[0] for r in self._conn.execute(
-                        f"SELECT s.rowid FROM segments s WHERE {cond} ORDER BY {order}", params) if r[0] in hits]
-                ids = self._cached("regex_matches", matching, arg=(search, search_side, cond, tuple(params)))
-                page = ids[max(0, int(offset)):max(0, int(offset)) + max(0, int(limit))]
+        offset, limit = max(0, int(offset)), max(0, int(limit))
+        if search and regex:
+            # Matched outside the lock (another session's queries go on meanwhile); the other
+            # filters run in SQL. The ordered result is kept while nothing changes: paging is free.
+            hits = self._regex_hits(search, search_side)
+
+            def ordered() -> list[int]:
+                if not hits:
+                    return []
+                return [r[0] for r in self._conn.execute(
+                    f"SELECT s.rowid FROM segments s WHERE {cond} ORDER BY {order}", params) if r[0] in hits]
+            ids = self._cached("regex_matches", ordered, arg=(search, search_side, cond, tuple(params), id(hits)))
+            with self._lock:
                 rows = self._conn.execute(
                     f"SELECT {_SEG_COLS} FROM segments s WHERE s.rowid IN (SELECT value FROM json_each(?)) "
-                    f"ORDER BY {order}", (json.dumps(page),)).fetchall()
-                return _frame(rows, STORED_SEGMENT_SCHEMA), len(ids)
+                    f"ORDER BY {order}", (json.dumps(ids[offset:offset + limit]),)).fetchall()
+            return _frame(rows, STORED_SEGMENT_SCHEMA), len(ids)
+        with self._lock:
             total = self._conn.execute(f"SELECT COUNT(*) FROM segments s WHERE {cond}", params).fetchone()[0]
             # Pick the page's rows on the narrow keys first (index-only when possible), then read
             # just those rows: sorting whole rows with their text is what makes a page slow.
             rows = self._conn.execute(
                 f"SELECT {_SEG_COLS} FROM segments s WHERE s.rowid IN ("
                 f"SELECT s.rowid FROM segments s WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?) "
-                f"ORDER BY {order}", [*params, int(limit), int(offset)]).fetchall()
+                f"ORDER BY {order}", [*params, limit, offset]).fetchall()
         return _frame(rows, STORED_SEGMENT_SCHEMA), total
 
-    def _regex_rowids(self, pattern: str, side: str) -> set[int]:
-        """Rowids of the segments whose text on `side` matches `pattern` (polars regex)."""
-        texts = self._texts()
-        corrected = self._cached("corrected_texts", lambda: pl.DataFrame(
-            self._rows(f"SELECT rowid, {q(CURRENT)} FROM segments WHERE {q(REV)} > 0"),
-            schema={"rowid": pl.Int64(), CURRENT: pl.String()}, orient="row"))
-        hits = pl.Series("rowid", [], dtype=pl.Int64)
-        cols = _SEARCH_COLUMNS[side]
-        if SOURCE in cols or TARGET in cols:
-            test = [c for c in (SOURCE, TARGET) if c in cols]
-            hits = texts.filter(pl.any_horizontal(pl.col(c).str.contains(pattern) for c in test))["rowid"]
-        if CURRENT in cols and corrected.height:
-            hits = pl.concat([hits, corrected.filter(pl.col(CURRENT).str.contains(pattern))["rowid"]])
-        return set(hits.to_list())
+    def _regex_hits(self, pattern: str, side: str) -> frozenset[int]:
+        """The rowids of the segments whose text on `side` matches `pattern` (kept while the
+        project does not change)."""
+        query.check_pattern(pattern)
+        version = self._version()
+        with self._lock:
+            hit = self._cache.get("regex_hits")
+            if hit is not None and hit[0] == (version, pattern, side):
+                return hit[1]
+        deadline = time.monotonic() + query.REGEX_BUDGET_S
+        cols = query.SEARCH_COLUMNS[side]
+        mt_cols = [c for c in cols if c != CURRENT]
+        literals = query.required_literals(pattern)
+        candidates = None
+        if literals:
+            # Only the rows holding one of the literals (the index finds them) can match.
+            candidates = [r[0] for r in self._rows(
+                f"SELECT rowid FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH ?",
+                (query.index_query(literals, cols),))]
+        if candidates is not None and len(candidates) <= _FEW_ROWS:
+            # Few: their text is read from the file (no need for every segment's text).
+            texts = _frame(self._rows(
+                f"SELECT s.rowid, s.{q(SOURCE)}, s.{q(TARGET)}, "
+                f"CASE WHEN s.{q(REV)} > 0 THEN s.{q(CURRENT)} END FROM segments s "
+                f"WHERE s.rowid IN (SELECT value FROM json_each(?))", (json.dumps(candidates),)), _TEXTS_SCHEMA)
+            found = query.matching(texts, pattern, cols, deadline)
+        else:
+            mt, corrected = self._texts(), self._corrections_text()
+            if candidates is not None:
+                mt = mt.filter(pl.col("rowid").is_in(candidates))
+                corrected = corrected.filter(pl.col("rowid").is_in(candidates))
+            found = query.matching(mt, pattern, mt_cols, deadline)
+            if CURRENT in cols:
+                found = pl.concat([found, query.matching(corrected, pattern, [CURRENT], deadline)])
+        hits = frozenset(found.to_list())
+        with self._lock:
+            self._cache["regex_hits"] = ((version, pattern, side), hits)
+        return hits
 
     def _texts(self) -> pl.DataFrame:
         """(rowid, source, target) of every segment, read once: the MT and source never change."""
@@ -347,6 +381,12 @@ class Project:
                     self._rows(f"SELECT rowid, {q(SOURCE)}, {q(TARGET)} FROM segments"),
                     schema={"rowid": pl.Int64(), SOURCE: pl.String(), TARGET: pl.String()}, orient="row")
             return self._text_frame
+
+    def _corrections_text(self) -> pl.DataFrame:
+        """(rowid, current) of the corrected segments (read again after any change)."""
+        return self._cached("corrected_texts", lambda: pl.DataFrame(
+            self._rows(f"SELECT rowid, {q(CURRENT)} FROM segments WHERE {q(REV)} > 0"),
+            schema={"rowid": pl.Int64(), CURRENT: pl.String()}, orient="row"))
 
     def flags(self, doc: str | None = None, seg: int | None = None, *, which: str = "current") -> pl.DataFrame:
         """Flags with FLAG_ID and the reviewers' VERDICT.
@@ -411,17 +451,16 @@ class Project:
 
     # ------------------------------------------------------------------ the review record
     def save(self, doc: str, seg: int, text: str, reviewer: str, base_rev: int,
-             note: str | None = None, *, recheck: bool = True) -> int:
+             note: str | None = None) -> int:
         """Append a revision made on `base_rev`; returns its number. Refused (ConflictError) when
         the segment's latest revision is no longer `base_rev`.
 
-        The revision is committed first; then (unless `recheck=False`) the checks run on the new
-        text and their flags become the segment's current flags (see `recheck`). A failure of the
-        checks never undoes a saved correction: it is reported as a warning."""
+        Until its flags are stored (store_correction_flags; review.workflow.save_correction does
+        both), the segment shows the flags of its MT."""
         reviewer = _require_reviewer(reviewer)
         if not isinstance(text, str):
             raise InputError(None, "the correction must be text")
-        now = _now()
+        now = timestamp()
         with self._write() as c:
             rev, current, by = self._state(c, doc, seg)
             if rev != base_rev:
@@ -439,41 +478,40 @@ class Project:
             c.execute("INSERT INTO status_log VALUES (?, ?, ?, ?, ?)", (doc, seg, CORRECTED, reviewer, now))
             c.execute(f"DELETE FROM flags WHERE {q(DOC)} = ? AND {q(SEG)} = ? AND {q(FROM_CORRECTION)} = 1",
                       (doc, seg))
-        if recheck:
-            try:
-                self.recheck(doc, seg)
-            except Exception as e:  # noqa: BLE001 (the correction is saved; the flags are stale)
-                warnings.warn(f"{doc} #{seg}: saved, but the checks failed on the correction: {e}",
-                              RuntimeWarning, stacklevel=2)
         return new
 
-    def recheck(self, doc: str, seg: int) -> pl.DataFrame | None:
-        """Run the checks on the segment's latest correction and store their flags as its current
-        flags (FROM_CORRECTION). Returns them, or None when there is no correction or the checks
-        are not installed. If another save lands meanwhile, its own recheck wins."""
-        rows = self._rows(f"SELECT {q(REV)}, {q(CURRENT)} FROM segments WHERE {q(DOC)} = ? AND {q(SEG)} = ?",
-                          (doc, seg))
+    def latest(self, doc: str, seg: int) -> tuple[int, str]:
+        """(revision number, text) of the segment's latest revision (0 and the MT: none yet)."""
+        with self._lock:
+            rev, text, _ = self._state(self._conn, doc, seg)
+        return rev, text
+
+    def corrections(self) -> list[tuple[str, int, int, str]]:
+        """(doc, seg, revision, text) of every corrected segment's latest revision."""
+        return self._rows(f"SELECT {q(DOC)}, {q(SEG)}, {q(REV)}, {q(CURRENT)} FROM segments "
+                          f"WHERE {q(REV)} > 0 ORDER BY rowid")
+
+    def loaded_segment(self, doc: str, seg: int) -> pl.DataFrame:
+        """The segment as it was loaded (SEGMENT_SCHEMA, one row): what the checks read."""
+        cols = ", ".join(q(c) for c in SEGMENT_SCHEMA)
+        rows = self._rows(f"SELECT {cols} FROM segments WHERE {q(DOC)} = ? AND {q(SEG)} = ?", (doc, seg))
         if not rows:
             raise InputError(self.path, f"no segment {doc} #{seg}")
-        rev, text = rows[0]
-        if rev == 0:
-            return None
-        flags = self._check_correction(doc, seg, text)
-        if flags is None:
-            return None
+        return _frame(rows, SEGMENT_SCHEMA)
+
+    def store_correction_flags(self, doc: str, seg: int, rev: int, flags: pl.DataFrame) -> bool:
+        """Make `flags` (FLAG_SCHEMA, found on revision `rev`'s text) the segment's current flags.
+        Not stored (False) when a later revision has landed meanwhile: its own flags win."""
         with self._write() as c:
             if self._state(c, doc, seg)[0] != rev:
-                return flags
-            c.execute(f"DELETE FROM flags WHERE {q(DOC)} = ? AND {q(SEG)} = ? AND {q(FROM_CORRECTION)} = 1",
-                      (doc, seg))
-            _insert_flags(c, flags, from_correction=True)
-            c.execute(f"UPDATE segments SET {RECHECKED} = 1 WHERE {q(DOC)} = ? AND {q(SEG)} = ?", (doc, seg))
-        return flags
+                return False
+            replace_correction_flags(c, doc, seg, flags)
+        return True
 
     def approve(self, doc: str, seg: int, reviewer: str, base_rev: int) -> None:
         """Approve the text of revision `base_rev` (ConflictError if it is no longer the latest)."""
         reviewer = _require_reviewer(reviewer)
-        now = _now()
+        now = timestamp()
         with self._write() as c:
             rev, current, by = self._state(c, doc, seg)
             if rev != base_rev:
@@ -483,11 +521,11 @@ class Project:
             self._set_status(c, doc, seg, APPROVED, reviewer, now)
 
     def set_status(self, doc: str, seg: int, status: str, reviewer: str) -> None:
-        _require(status, STATUSES, "status")
+        require(status, STATUSES, "status")
         reviewer = _require_reviewer(reviewer)
         with self._write() as c:
             self._state(c, doc, seg)
-            self._set_status(c, doc, seg, status, reviewer, _now())
+            self._set_status(c, doc, seg, status, reviewer, timestamp())
 
     @staticmethod
     def _set_status(c, doc, seg, status, reviewer, now) -> None:
@@ -498,7 +536,7 @@ class Project:
     def approve_unflagged(self, reviewer: str) -> int:
         """Approve every segment still to review that has no flag at all. Returns how many."""
         reviewer = _require_reviewer(reviewer)
-        now = _now()
+        now = timestamp()
         cond = (f"{q(STATUS)} = '{TO_REVIEW}' AND COALESCE({q(FLAGGED)}, 0) = 0 "
                 f"AND COALESCE({q(N_FLAGS)}, 0) = 0 AND {RECHECKED} = 0")
         with self._write() as c:
@@ -511,8 +549,8 @@ class Project:
     def annotate(self, doc: str, seg: int, category: str, severity: str, start: int | None,
                  end: int | None, comment: str | None, reviewer: str) -> int:
         """A reviewer's MQM annotation on the segment's current text; returns its id."""
-        _require(category, MQM_CATEGORIES, "MQM category")
-        _require(severity, SEVERITIES, "severity")
+        require(category, MQM_CATEGORIES, "MQM category")
+        require(severity, SEVERITIES, "severity")
         reviewer = _require_reviewer(reviewer)
         with self._write() as c:
             rev, current, _ = self._state(c, doc, seg)
@@ -520,7 +558,7 @@ class Project:
                     start is not None and not 0 <= start <= end <= len(current)):
                 raise InputError(None, f"span [{start}, {end}) is not inside the text of {doc} #{seg}")
             cur = c.execute("INSERT INTO annotations VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            (doc, seg, rev, category, severity, start, end, comment, reviewer, _now()))
+                            (doc, seg, rev, category, severity, start, end, comment, reviewer, timestamp()))
             return cur.lastrowid
 
     def delete_annotation(self, annotation_id: int) -> None:
@@ -530,7 +568,7 @@ class Project:
     def set_verdict(self, flag_id: int, verdict: str | None, reviewer: str) -> None:
         """Confirm an automatic flag or mark it a false alarm; None withdraws the verdict."""
         if verdict is not None:
-            _require(verdict, VERDICTS, "verdict")
+            require(verdict, VERDICTS, "verdict")
         reviewer = _require_reviewer(reviewer)
         with self._write() as c:
             row = c.execute(f"SELECT {q(DOC)}, {q(SEG)}, {q(CHECK)}, COALESCE({q(SIDE)}, ''), "
@@ -543,122 +581,30 @@ class Project:
                           f"AND {q(SIDE)} = ? AND {q(START)} = ? AND {q(END)} = ?", row)
             else:
                 c.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          (*row, verdict, reviewer, _now()))
+                          (*row, verdict, reviewer, timestamp()))
 
     # ------------------------------------------------------------------ scoring
-    @contextlib.contextmanager
-    def _scoring_config(self, config: Any = None, glossary: Any = None):
-        """The review.config.Config to score with: the one given, a TOML path, or the project's
-        stored TOML; with the stored glossary written to a temporary file for the duration (the
-        signature hashes the glossary's bytes, so it matches the original run)."""
-        from review.config import Config, load_config
-
-        with tempfile.TemporaryDirectory(prefix="mt-review-") as d:
-            if glossary is None and self._meta_raw("glossary") is not None:
-                glossary = Path(d) / (self._meta("glossary_name") or "glossary.tsv")
-                glossary.write_bytes(_as_bytes(self._meta_raw("glossary")))
-            if isinstance(config, Config):
-                if glossary is not None and not isinstance(glossary, pl.DataFrame):
-                    config.glossary = str(glossary)
-                yield config, glossary
-                return
-            if config is None and self.config_text:
-                config = Path(d) / "config.toml"
-                config.write_text(self.config_text, encoding="utf-8")
-            path_glossary = None if isinstance(glossary, pl.DataFrame) else glossary
-            yield load_config(config, glossary=path_glossary), glossary
-
-    def _correction_checker(self):
-        """(config, glossary frame) for check_segment, loaded once per stored configuration."""
-        key = (self.config_text, self._meta_raw("glossary"))
-        if self._config_cache is None or self._config_cache[0] != key:
-            from review.score import resolve_glossary
-
-            with self._scoring_config() as (cfg, _):
-                frame = resolve_glossary(None, cfg)
-            self._config_cache = (key, (cfg, frame))
-        return self._config_cache[1]
-
-    def _meta_raw(self, key: str) -> Any:
-        return self._meta(key)
-
-    def _check_correction(self, doc: str, seg: int, text: str) -> pl.DataFrame | None:
-        """Flags of the corrected text, or None when the checks are not installed (a correction is
-        never lost because the checks cannot run)."""
-        try:
-            from review.score import check_segment
-
-            cfg, glossary = self._correction_checker()
-            flags = check_segment(self._ingest_row(doc, seg), text, config=cfg, glossary=glossary)
-        except ImportError:
-            return None
-        return conform(flags, FLAG_SCHEMA).with_columns(pl.lit(doc).alias(DOC), pl.lit(seg).alias(SEG))
-
-    def _ingest_row(self, doc: str, seg: int) -> pl.DataFrame:
-        cols = ", ".join(q(c) for c in SEGMENT_SCHEMA)
-        rows = self._rows(f"SELECT {cols} FROM segments WHERE {q(DOC)} = ? AND {q(SEG)} = ?", (doc, seg))
-        if not rows:
-            raise InputError(self.path, f"no segment {doc} #{seg}")
-        return _frame(rows, SEGMENT_SCHEMA)
-
     def corpus(self) -> Corpus:
         """The corpus as loaded (the MT, not the corrections)."""
         return Corpus(segments=self.segments().select(list(SEGMENT_SCHEMA)), documents=self.documents())
 
-    def rescore(self, config: Any = None, glossary: Any = None, progress=None) -> None:
-        """Re-run the checks and metrics on the MT (review.score.score); corrections, statuses and
-        verdicts are kept (a verdict stays with a flag that is raised again at the same place).
-
-        `config`: a review.config.Config, a TOML path (then kept in the project for the next
-        runs), or None for the project's stored configuration. `glossary`: a path (kept in the
-        project too) or None for the stored one."""
-        from review.score import resolve_glossary, score
-
-        config_text = None
-        if isinstance(config, (str, os.PathLike)):
-            try:
-                config_text = Path(config).read_text(encoding="utf-8")
-            except OSError as e:
-                raise InputError(config, f"cannot read configuration: {e}") from None
-        glossary_meta = _glossary_items(glossary) if isinstance(glossary, (str, os.PathLike)) else []
-        with self._scoring_config(config, glossary) as (cfg, gl):
-            scored = score(self.corpus(), config=cfg, glossary=gl, progress=progress)
-            frame = gl if isinstance(gl, pl.DataFrame) else resolve_glossary(None, cfg)
-            self.replace_scores(scored, config=cfg, glossary=frame, config_text=config_text,
-                                extra_meta=glossary_meta)
-
-    def replace_scores(self, scored: Any, config: Any = None, glossary: Any = None,
-                       config_text: str | None = None, extra_meta: list = ()) -> None:
+    def replace_scores(self, scored: Any, *, rechecked: dict[tuple[str, int, int], pl.DataFrame] | None = None,
+                       config_text: str | None = None, glossary: tuple[str, bytes] | None = None) -> None:
         """Store the result of a scoring run of this project's corpus (segments' score columns,
-        flags, summary, signature), and re-check the corrected segments' current text."""
-        rechecks = {}
-        try:
-            from review.score import check_segment
+        flags, summary, signature), in one transaction. Verdicts stay with the problems they judge.
 
-            cfg, glossary = (config, glossary) if config is not None else self._correction_checker()
-            for doc, seg, rev, text in self._rows(f"SELECT {q(DOC)}, {q(SEG)}, {q(REV)}, {q(CURRENT)} "
-                                                  f"FROM segments WHERE {q(REV)} > 0"):
-                flags = check_segment(self._ingest_row(doc, seg), text, config=cfg, glossary=glossary)
-                rechecks[(doc, seg, rev)] = conform(flags, FLAG_SCHEMA).with_columns(
-                    pl.lit(doc).alias(DOC), pl.lit(seg).alias(SEG))
-        except ImportError:  # checks not installed: corrections keep the flags they have
-            rechecks = {}
+        `rechecked`: {(doc, seg, rev): flags} of corrections checked with the same settings; a
+        segment saved again meanwhile keeps the flags of its newer text. `config_text` and
+        `glossary` (name, bytes), when given, replace the ones kept for the next runs."""
         with self._write() as c:
-            _update_scores(c, scored.segments)
+            update_scores(c, scored.segments)
             c.execute(f"DELETE FROM flags WHERE {q(FROM_CORRECTION)} = 0")
-            _insert_flags(c, scored.flags, from_correction=False)
-            for (doc, seg, rev), flags in rechecks.items():
-                # A save that landed while we scored has re-checked its own text: keep that.
-                if c.execute(f"SELECT {q(REV)} FROM segments WHERE {q(DOC)} = ? AND {q(SEG)} = ?",
-                             (doc, seg)).fetchone()[0] != rev:
-                    continue
-                c.execute(f"DELETE FROM flags WHERE {q(DOC)} = ? AND {q(SEG)} = ? AND {q(FROM_CORRECTION)} = 1",
-                          (doc, seg))
-                _insert_flags(c, flags, from_correction=True)
-                c.execute(f"UPDATE segments SET {RECHECKED} = 1 WHERE {q(DOC)} = ? AND {q(SEG)} = ?", (doc, seg))
-            _write_meta(c, scored, config_text)
-            c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(extra_meta))
-        self._config_cache = None
+            insert_flags(c, scored.flags, from_correction=False)
+            for (doc, seg, rev), flags in (rechecked or {}).items():
+                if self._state(c, doc, seg)[0] == rev:
+                    replace_correction_flags(c, doc, seg, flags)
+            write_meta(c, scored, config_text)
+            c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", glossary_items(glossary))
 
 
 # ---------------------------------------------------------------------- helpers used above
@@ -677,283 +623,3 @@ def _verdict_join(f: str, v: str) -> str:
     return (f"{v}.{q(DOC)} = {f}.{q(DOC)} AND {v}.{q(SEG)} = {f}.{q(SEG)} AND {v}.{q(CHECK)} = {f}.{q(CHECK)} "
             f"AND {v}.{q(SIDE)} = COALESCE({f}.{q(SIDE)}, '') AND {v}.{q(START)} = COALESCE({f}.{q(START)}, -1) "
             f"AND {v}.{q(END)} = COALESCE({f}.{q(END)}, -1)")
-
-
-_REGEX_CACHE: dict[str, re.Pattern] = {}
-# Which columns a search on each side looks at (the target side: the MT and its correction).
-_SEARCH_COLUMNS = {"source": [SOURCE], "target": [TARGET, CURRENT], "both": [SOURCE, TARGET, CURRENT]}
-MIN_INDEXED = 3  # the trigram index finds substrings of at least this many characters
-
-
-def _regexp(pattern: str, text: str | None) -> bool:
-    if text is None:
-        return False
-    rx = _REGEX_CACHE.get(pattern)
-    if rx is None:
-        if len(_REGEX_CACHE) > 256:  # a reviewer typing a pattern adds one per keystroke
-            _REGEX_CACHE.clear()
-        rx = _REGEX_CACHE[pattern] = re.compile(pattern)
-    return rx.search(text) is not None
-
-
-def _polars_regex(pattern: str) -> bool:
-    """Whether polars (Rust's regex) reads `pattern` as Python's `re` does: not when Rust
-    rejects it (look-around, back-references) nor for the few constructs the two read
-    differently (nested sets such as [[:alpha:]], set operators, `$` before a final newline)."""
-    if any(x in pattern for x in ("[[", "&&", "--", "~~", "$")):
-        return False
-    try:
-        pl.Series([""]).str.contains(pattern)
-    except Exception:  # noqa: BLE001 (polars raises ComputeError for what Rust cannot compile)
-        return False
-    return True
-
-
-def _fts_phrase(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _text_index_match(literals: list[str], cols: list[str]) -> str:
-    """An FTS5 query: any of `literals` in any of `cols` (trigram: substrings, case ignored)."""
-    return "{" + " ".join(cols) + "} : (" + " OR ".join(_fts_phrase(t) for t in literals) + ")"
-
-
-def _required_literals(pattern: str) -> list[str] | None:
-    """Strings of which every match of `pattern` contains one (each at least MIN_INDEXED long),
-    or None when the pattern has no such set. `\bMusk\b` -> ["Musk"]; `Altman|ألتمان` -> both.
-
-    A prefilter only: the trigram index ignores case, so it keeps a superset of the matching rows,
-    and the regular expression then decides. Patterns that ignore case themselves are left alone
-    (Python's case folding is not SQLite's)."""
-    from re import _parser
-
-    try:
-        parsed = _parser.parse(pattern)
-    except (re.error, RecursionError):
-        return None
-    if parsed.state.flags & re.IGNORECASE:
-        return None
-
-    def of(items) -> list[str] | None:
-        items = list(items)
-        if len(items) == 1:
-            op, arg = items[0]
-            if op is _parser.BRANCH:
-                found = [of(alt) for alt in arg[1]]
-                return None if any(f is None for f in found) else [x for f in found for x in f]
-            if op is _parser.SUBPATTERN and not arg[1] and not arg[2]:  # a group without flags
-                return of(arg[3])
-        best, run = "", ""
-        for op, arg in items:
-            if op is _parser.LITERAL:
-                run += chr(arg)
-                best = max(best, run, key=len)
-            elif op is not _parser.AT:  # \b, ^, $ are zero-width: the run goes on across them
-                run = ""
-        return [best] if len(best) >= MIN_INDEXED else None
-
-    return of(parsed)
-
-
-def _search_filter(search: str, regex: bool, side: str) -> tuple[str, list]:
-    """The WHERE term of a text search on one side.
-
-    Plain text: a substring, case ignored, found through the trigram index (texts shorter than
-    MIN_INDEXED: LIKE over the rows, ASCII case ignored). A regular expression (case as
-    written): Python's `re` on the rows the other filters leave, after the index has ruled out
-    the rows without the pattern's required literals when it has any."""
-    cols = _SEARCH_COLUMNS[side]
-    if not regex:
-        if len(search) >= MIN_INDEXED:
-            return (f"s.rowid IN (SELECT rowid FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH ?)",
-                    [_text_index_match([search], cols)])
-        like = "%" + re.sub(r"([\\%_])", r"\\\1", search) + "%"
-        parts = [f"s.{q(c)} LIKE ? ESCAPE '\\'" for c in cols]
-        return "(" + " OR ".join(parts) + ")", [like] * len(cols)
-    try:
-        re.compile(search)
-    except re.error as e:
-        raise InputError(None, f"invalid regular expression {search!r}: {e}") from None
-    parts = []
-    for c in cols:
-        call = f"regexp(?, s.{q(c)})"
-        if c == CURRENT and TARGET in cols:  # an uncorrected segment's current text is its MT
-            call = f"(s.{q(CURRENT)} IS NOT s.{q(TARGET)} AND {call})"
-        parts.append(call)
-    term = "(" + " OR ".join(parts) + ")"
-    params: list = [search] * len(cols)
-    literals = _required_literals(search)
-    if literals:
-        term = f"s.rowid IN (SELECT rowid FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH ?) AND {term}"
-        params = [_text_index_match(literals, cols), *params]
-    return "(" + term + ")", params
-
-
-def _as_list(values) -> list:
-    if values is None:
-        return []
-    if isinstance(values, str):
-        return [values]
-    return list(values)
-
-
-def _in_clause(where: list[str], params: list, column: str, values, allowed=None,
-               label: str = "") -> None:
-    """Add `column IN (?, ...)` for the given values (validated against `allowed`), if any."""
-    values = _as_list(values)
-    if allowed is not None:
-        for value in values:
-            _require(value, allowed, label)
-    if values:
-        where.append(f"{column} IN ({_placeholders(len(values))})")
-        params += values
-
-
-def _queue_filter(flagged_only, checks, categories, severities, statuses, docs, search, regex,
-                  search_side, hide_approved) -> tuple[list[str], list]:
-    where: list[str] = []
-    params: list = []
-    if flagged_only:
-        where.append(f"s.{q(FLAGGED)} = 1")
-    _in_clause(where, params, f"s.{q(STATUS)}", statuses, STATUSES, "status")
-    if hide_approved:
-        where.append(f"s.{q(STATUS)} != '{APPROVED}'")
-    _in_clause(where, params, f"s.{q(DOC)}", docs)
-
-    flag_where: list[str] = []
-    _in_clause(flag_where, params, f"f.{q(CHECK)}", checks)
-    categories = _as_list(categories)
-    if categories:
-        # A top-level dimension ("Accuracy") selects all its subcategories.
-        parts = []
-        for cat in categories:
-            if cat not in MQM_CATEGORIES and cat not in _TOP_LEVEL:
-                _require(cat, MQM_CATEGORIES, "MQM category")
-            parts.append(f"(f.{q(CATEGORY)} = ? OR substr(f.{q(CATEGORY)}, 1, ?) = ?)")
-            params += [cat, len(cat) + 1, cat + "/"]
-        flag_where.append("(" + " OR ".join(parts) + ")")
-    _in_clause(flag_where, params, f"f.{q(SEVERITY)}", severities, SEVERITIES, "severity")
-    if flag_where:
-        # An uncorrelated IN (...) is built once; a correlated EXISTS would run per segment.
-        where.append(f"(s.{q(DOC)}, s.{q(SEG)}, s.{RECHECKED}) IN (SELECT f.{q(DOC)}, f.{q(SEG)}, "
-                     f"f.{q(FROM_CORRECTION)} FROM flags f WHERE {' AND '.join(flag_where)})")
-
-    if search:
-        _require(search_side, SEARCH_SIDES, "search side")
-        where_search, search_params = _search_filter(search, regex, search_side)
-        where.append(where_search)
-        params += search_params
-    return where, params
-
-
-def _insert_flags(c: sqlite3.Connection, flags: pl.DataFrame, from_correction: bool) -> None:
-    if flags is None or flags.height == 0:
-        return
-    cols = [DOC, SEG, *_FLAG_COLS]
-    rows = conform(flags, FLAG_SCHEMA).select(cols).iter_rows()
-    names = ", ".join(q(x) for x in [*cols, FROM_CORRECTION])
-    c.executemany(f"INSERT INTO flags ({names}) VALUES ({_placeholders(len(cols) + 1)})",
-                  ((*r, int(from_correction)) for r in rows))
-
-
-def _score_frame(segments: pl.DataFrame) -> pl.DataFrame:
-    """The score columns of `segments`, defaults where the scorer left them out."""
-    defaults = {RISK: 0.0, PENALTY: 0.0, FLAGGED: False, N_FLAGS: 0}
-    exprs = []
-    for name, dtype in SCORE_SCHEMA.items():
-        if name in segments.columns:
-            exprs.append(pl.col(name).cast(dtype))
-        else:
-            exprs.append(pl.lit(defaults.get(name), dtype=dtype).alias(name))
-    return segments.select(pl.col(DOC), pl.col(SEG), *exprs)
-
-
-def _update_scores(c: sqlite3.Connection, segments: pl.DataFrame) -> None:
-    scores = _score_frame(segments)
-    sets = ", ".join(f"{q(n)} = ?" for n in SCORE_SCHEMA)
-    c.executemany(f"UPDATE segments SET {sets} WHERE {q(DOC)} = ? AND {q(SEG)} = ?",
-                  ((*(_sql_value(v) for v in r[2:]), r[0], r[1]) for r in scores.iter_rows()))
-
-
-def _write_meta(c: sqlite3.Connection, scored: Any, config_text: str | None) -> None:
-    items = {}
-    if scored is not None:
-        items["signature"] = getattr(scored, "signature", None)
-        items["summary"] = json.dumps(getattr(scored, "summary", {}) or {}, ensure_ascii=False, default=str)
-    if config_text is not None:
-        items["config"] = config_text
-    items["scored_at"] = _now() if scored is not None else None
-    c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", items.items())
-    if scored is not None:
-        c.execute("DELETE FROM metrics")
-        c.executemany("INSERT INTO metrics VALUES (?, ?, ?)", _corpus_metrics(items["summary"]))
-
-
-def _corpus_metrics(summary_json: str) -> list[tuple]:
-    """Corpus metric scores of the summary as (name, score, sacrebleu signature) rows.
-
-    review.score puts them under corpus.metrics as {pair: {metric: score, metric_signature: ...}},
-    e.g. "target_vs_reference.chrf"."""
-    summary = json.loads(summary_json)
-    metrics = (summary.get("corpus") or {}).get("metrics") or {}
-    rows = []
-    for pair, scores in metrics.items() if isinstance(metrics, dict) else ():
-        if not isinstance(scores, dict):
-            continue
-        for name, value in scores.items():
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                rows.append((f"{pair}.{name}", float(value), scores.get(f"{name}_signature")))
-    return rows
-
-
-def _as_bytes(v: Any) -> bytes:
-    return v if isinstance(v, bytes) else str(v).encode("utf-8")
-
-
-def _glossary_items(path: str | Path | None) -> list[tuple[str, Any]]:
-    if path is None:
-        return []
-    p = Path(path)
-    try:
-        return [("glossary_name", p.name), ("glossary", p.read_bytes())]
-    except OSError as e:
-        raise InputError(p, f"cannot read glossary: {e}") from None
-
-
-def _fill(c: sqlite3.Connection, corpus: Corpus, scored: Any, config_text: str | None,
-          extra_meta: list[tuple[str, Any]] = ()) -> None:
-    segments = scored.segments if scored is not None else corpus.segments
-    segments = conform(segments, SEGMENT_SCHEMA)
-    documents = conform(corpus.documents, DOCUMENT_SCHEMA)
-    known = set(documents[DOC].to_list())
-    missing = [d for d in segments[DOC].unique(maintain_order=True).to_list() if d not in known]
-    if missing:
-        documents = pl.concat([documents, conform(pl.DataFrame({DOC: missing}), DOCUMENT_SCHEMA)])
-    # SQLite has no booleans; casting here keeps the per-value Python work out of the insert.
-    with_scores = pl.concat([segments.select(list(SEGMENT_SCHEMA)),
-                             _score_frame(segments).drop(DOC, SEG)], how="horizontal").with_columns(
-        pl.col(TARGET).fill_null("").alias(CURRENT))
-    with_scores = with_scores.with_columns(pl.col(c).cast(pl.Int64) for c, t in with_scores.schema.items()
-                                           if t == pl.Boolean)
-    documents = documents.with_columns(pl.col(c).cast(pl.Int64) for c, t in documents.schema.items()
-                                       if t == pl.Boolean)
-    c.execute("BEGIN")
-    try:
-        c.executemany(f"INSERT INTO documents VALUES ({_placeholders(len(DOCUMENT_SCHEMA))})",
-                      documents.iter_rows())
-        cols = [*SEGMENT_SCHEMA, *SCORE_SCHEMA, CURRENT]
-        names = ", ".join(q(x) for x in cols)
-        c.executemany(f"INSERT INTO segments ({names}) VALUES ({_placeholders(len(cols))})",
-                      with_scores.select(cols).iter_rows())
-        if scored is not None:
-            _insert_flags(c, scored.flags, from_correction=False)
-        c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                      [("created", _now()), ("program", "mt-review"), *extra_meta])
-        _write_meta(c, scored, config_text)
-        c.execute("COMMIT")
-    except sqlite3.IntegrityError as e:
-        c.execute("ROLLBACK")
-        raise InputError(None, f"the corpus cannot be stored: {e} (duplicate document/segment ids?)") from None
-    except BaseException:
-        c.execute("ROLLBACK")
-        raise

@@ -1,0 +1,121 @@
+"""review.workflow: create a project, rescore it, re-check corrections, build the demo."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from review import workflow
+from review.errors import ConflictError, InputError
+from review.schema import CHECK, CURRENT, FROM_CORRECTION, REV, SEG, SEVERITY
+from review.store import Project
+from store_corpus import make_corpus, make_scored
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    corpus = make_corpus()
+    p = Project.create(tmp_path / "p.review", corpus, make_scored(corpus))
+    yield p
+    p.close()
+
+
+def test_recheck_runs_the_checks_on_the_correction(project):
+    before = project.flags("a", 3)  # English left as is: a critical "untranslated" flag
+    assert before[CHECK].to_list() == ["untranslated"]
+    project.save("a", 3, "Hello there, my good old friend.", "amal", 0)
+    assert project.flags("a", 3).equals(before)  # not re-checked yet: the MT's flags stand
+    flags = workflow.recheck(project, "a", 3)
+    current = project.flags("a", 3)
+    assert current[FROM_CORRECTION].all() and current.height == flags.height
+    assert "untranslated" in current[CHECK].to_list()  # the real check still finds it
+    assert workflow.save_correction(project, "a", 3, "مرحبا.", "amal", 1) == 2
+    assert "untranslated" not in project.flags("a", 3)[CHECK].to_list()
+    assert project.flags("a", 3, which="mt")[CHECK].to_list() == ["untranslated"]
+    assert workflow.recheck(project, "a", 1) is None  # nothing corrected there
+    with pytest.raises(ConflictError):
+        workflow.save_correction(project, "a", 3, "أهلا.", "omar", 1)
+    assert project.segment("a", 3)[CURRENT] == "مرحبا."
+
+
+def test_a_failing_check_never_loses_the_correction(tmp_path):
+    corpus = make_corpus()
+    p = Project.create(tmp_path / "bad.review", corpus, make_scored(corpus),
+                       config_text="[checks]\ndisabled = ['no_such_check']\n")
+    with pytest.warns(RuntimeWarning, match="checks failed"):
+        assert workflow.save_correction(p, "a", 2, "في 2024 نمونا.", "amal", 0) == 1
+    assert p.segment("a", 2)[CURRENT] == "في 2024 نمونا."
+    assert not p.flags("a", 2)[FROM_CORRECTION].any()
+    p.close()
+
+
+def test_create_keeps_the_settings_and_rescore_reuses_them(tmp_path):
+    config = tmp_path / "strict.toml"
+    config.write_text('[checks.untranslated]\nseverity = "minor"\n', encoding="utf-8")
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("friend\tصديق\n", encoding="utf-8")
+    path = tmp_path / "w.review"
+    p = workflow.create_project(path, make_corpus(), workflow.settings(config, glossary))
+    assert p.config_text == config.read_text(encoding="utf-8")
+    assert p.glossary == ("terms.tsv", glossary.read_bytes())
+    signature = p.signature
+    assert signature and p.segments().height == 6
+    untranslated = p.flags("a", 3).filter(pl.col(CHECK) == "untranslated")
+    assert untranslated[SEVERITY].to_list() == ["minor"]
+    with pytest.raises(InputError, match="already exists"):
+        workflow.create_project(path, make_corpus())
+
+    # The files are gone: the copies kept in the project serve the rescore, same signature.
+    config.unlink()
+    glossary.unlink()
+    workflow.save_correction(p, "a", 3, "Hello there, my good old friend.", "amal", 0)
+    corrected = p.flags("a", 3)
+    assert corrected[FROM_CORRECTION].all()
+    scored = workflow.rescore(p)
+    assert scored.signature == signature == p.signature
+    assert p.segment("a", 3)[REV] == 1  # the correction is kept ...
+    assert p.flags("a", 3).drop("flag_id").equals(corrected.drop("flag_id"))  # ... and re-checked
+    p.close()
+
+
+def test_rescore_with_a_new_configuration_keeps_it(tmp_path, project):
+    workflow.save_correction(project, "a", 3, "Hello there, my good old friend.", "amal", 0)
+    config = tmp_path / "minor.toml"
+    config.write_text('[checks.untranslated]\nseverity = "minor"\n', encoding="utf-8")
+    workflow.rescore(project, config)
+    assert project.config_text == config.read_text(encoding="utf-8")
+    for which in ("mt", "current"):
+        flags = project.flags("a", 3, which=which).filter(pl.col(CHECK) == "untranslated")
+        assert flags[SEVERITY].to_list() == ["minor"], which
+    with pytest.raises(InputError, match="cannot read configuration"):
+        workflow.rescore(project, tmp_path / "missing.toml")
+    with pytest.raises(InputError, match="cannot read glossary"):
+        workflow.rescore(project, glossary=tmp_path / "missing.tsv")
+
+
+def test_build_demo_builds_once(tmp_path):
+    path = tmp_path / "demo.sqlite"
+    assert workflow.build_demo(path) == path
+    p = Project.open(path)
+    assert p.segments().height > 50 and p.glossary is not None and p.signature
+    p.close()
+    stamp = path.stat().st_mtime_ns
+    assert workflow.build_demo(path) == path and path.stat().st_mtime_ns == stamp
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["demo.sqlite"]
+
+
+def test_recheck_stores_nothing_for_a_stale_revision(project, monkeypatch):
+    """A save landing while the checks run on the previous one wins (its own re-check follows)."""
+    project.save("a", 2, "في 2024 نمونا.", "amal", 0)
+    real = workflow._correction_flags
+
+    def meanwhile(p, doc, seg, text, config, glossary):
+        flags = real(p, doc, seg, text, config, glossary)
+        p.save(doc, seg, "في عام 2024 نمونا.", "omar", 1)
+        return flags
+
+    monkeypatch.setattr(workflow, "_correction_flags", meanwhile)
+    workflow.recheck(project, "a", 2)
+    assert project.segment("a", 2)[REV] == 2
+    assert not project.flags("a", 2)[FROM_CORRECTION].any()
+    assert project.flags("a", 2, which="all").filter(pl.col(SEG) == 2)[FROM_CORRECTION].sum() == 0
