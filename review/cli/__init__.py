@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 
 import click
 
@@ -46,13 +47,22 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx):
-        from review.errors import InputError
+        from review.errors import InputError, InputWarning
 
-        try:
-            return super().invoke(ctx)
-        except InputError as e:
-            click.echo(f"error: {e}", err=True)
-            ctx.exit(2)
+        def show(message, category, *args, **kwargs):  # input warnings: one line on stderr
+            if issubclass(category, InputWarning):
+                click.echo(f"warning: {message}", err=True)
+            else:
+                shown(message, category, *args, **kwargs)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", InputWarning)
+            shown, warnings.showwarning = warnings.showwarning, show
+            try:
+                return super().invoke(ctx)
+            except InputError as e:
+                click.echo(f"error: {e}", err=True)
+                ctx.exit(2)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
