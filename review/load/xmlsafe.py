@@ -21,6 +21,11 @@ from defusedxml.ElementTree import DefusedXMLParser
 from review.errors import InputError
 from review.load.encoding import Decoded, decode, read_bytes
 
+# Deepest element nesting we read. Real XLIFF/TMX is under 20 deep (xliff/file/body/group*/
+# trans-unit/source/inline tags); the loaders walk the tree recursively, so a file nested
+# thousands deep would otherwise end in a RecursionError.
+MAX_XML_DEPTH = 200
+
 _DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
@@ -44,13 +49,38 @@ def read_xml_text(path: str | Path, encoding: str | None = None) -> Decoded:
     return decoded
 
 
+class _TooDeep(Exception):
+    pass
+
+
+class _DepthLimitedBuilder(ET.TreeBuilder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+
+    def start(self, tag, attrs):
+        self.depth += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise _TooDeep()
+        return super().start(tag, attrs)
+
+    def end(self, tag):
+        self.depth -= 1
+        return super().end(tag)
+
+
 def parse(text: str, path: str | Path) -> ET.Element:
-    """Parse XML text into an ElementTree element. Raises InputError on malformed or unsafe XML."""
-    parser = DefusedXMLParser(target=ET.TreeBuilder(), forbid_dtd=False, forbid_entities=True,
+    """Parse XML text into an ElementTree element. Raises InputError on malformed or unsafe XML,
+    and on elements nested deeper than MAX_XML_DEPTH."""
+    parser = DefusedXMLParser(target=_DepthLimitedBuilder(), forbid_dtd=False, forbid_entities=True,
                               forbid_external=True)
     try:
         parser.feed(text)
         return parser.close()
+    except _TooDeep:
+        line = parser.parser.CurrentLineNumber
+        col = parser.parser.CurrentColumnNumber + 1
+        raise InputError(path, f"elements nested more than {MAX_XML_DEPTH} deep; refused", line, col) from None
     except ET.ParseError as e:
         line, col = e.position
         reason = str(e).split(":")[0]
