@@ -119,3 +119,12 @@ def test_extra_columns_without_header_warn(tmp_path):
     with pytest.warns(InputWarning, match=r"extra\.tsv:2: no header line, so columns 3-4 not read"):
         s = load_file(p).segments
     assert s[TARGET].to_list() == ["واحد", "اثنان"]
+
+
+@pytest.mark.parametrize("shift", range(4))
+def test_format_sniffing_never_cuts_a_character(tmp_path, shift):
+    # The sniffer reads the first 8 KB; an Arabic letter across that boundary is not a bad byte.
+    p = tmp_path / "pairs.dat"
+    rows = "".join(f"One {i}\tواحد {i} مرحبا\n" for i in range(800))
+    p.write_bytes(("source\ttarget\n" + "x" * shift + rows).encode("utf-8"))
+    assert load_file(p).segments.height == 800
