@@ -128,3 +128,32 @@ def test_format_sniffing_never_cuts_a_character(tmp_path, shift):
     rows = "".join(f"One {i}\tواحد {i} مرحبا\n" for i in range(800))
     p.write_bytes(("source\ttarget\n" + "x" * shift + rows).encode("utf-8"))
     assert load_file(p).segments.height == 800
+
+
+# ---------------------------------------------------------------- CSV written by any command
+
+FORMULAS = ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tx", "\uff1dcmd", "\uff0b1",
+            "\uff0d1", "\uff20A1", "plain", "'=already quoted"]
+
+
+def test_load_csv_output_is_defused_and_reads_back(tmp_path):
+    import codecs
+
+    from click.testing import CliRunner
+
+    from review.cli import main
+
+    src = tmp_path / "cells.jsonl"
+    src.write_text("".join(pl.DataFrame({"source": FORMULAS, "target": ["ب"] * len(FORMULAS)})
+                           .write_ndjson()), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    r = CliRunner().invoke(main, ["load", str(src), "--format", "csv", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    data = out.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8)
+    cells = pl.read_csv(data[3:])[SOURCE].to_list()
+    assert all(c.startswith("'") for c in cells[:9]) and cells[9] == "plain"
+    assert cells[10] == "''=already quoted"
+    assert load_file(out).segments[SOURCE].to_list() == FORMULAS  # the defusing is undone
+    r = CliRunner().invoke(main, ["load", str(src), "--format", "csv"])
+    assert r.stdout_bytes.startswith(codecs.BOM_UTF8) and "'\uff1dcmd" in r.stdout

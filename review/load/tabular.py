@@ -43,8 +43,9 @@ ROLE_NAMES: dict[str, tuple[str, ...]] = {
 
 # Spreadsheet-bound CSV (UTF-8 with a BOM, as ours and Excel's are) defuses formula cells with a
 # leading apostrophe: '=SUM(..). Reading such a file back, that apostrophe is not part of the text.
-# Without a BOM the file is taken literally.
-_DEFUSED_CELL = re.compile(r"^'(?=[=+\-@\t\r])")
+# Without a BOM the file is taken literally. (The characters are those of
+# review.export.tabular.FORMULA_STARTS, full-width forms included.)
+_DEFUSED_CELL = re.compile("^'(?='*[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20])")
 
 
 def _find(columns: list[str], wanted: str) -> str | None:
