@@ -103,6 +103,29 @@ def _legacy_problem(text: str) -> tuple[int | None, str] | None:
     return None
 
 
+def declared_encoding(data: bytes, declared: str, path, line: int | None = 1) -> str:
+    """The encoding a file declares for itself (XML declaration, PO charset), checked.
+
+    A declared encoding is obeyed, except a single-byte legacy one over bytes that are valid
+    UTF-8 with multi-byte characters in them: that file was re-saved as UTF-8 and kept its old
+    declaration, and obeying it would garble every non-ASCII character.
+    """
+    try:
+        name = codecs.lookup(declared).name  # "windows-1256" -> "cp1256"
+    except LookupError:
+        raise InputError(path, f"unknown encoding {declared!r} declared in the file", line) from None
+    if name in ("utf-8", "utf-16", "utf-16-le", "utf-16-be"):
+        return name
+    try:
+        utf8 = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return name
+    if any(ord(ch) > 0x7F for ch in utf8):
+        raise InputError(path, f"declares {declared} but is UTF-8 text; fix the declaration, or "
+                         f"name the encoding with --encoding", line)
+    return name
+
+
 def _forced(encoding: str, path) -> str:
     enc = encoding.lower().replace("_", "-")
     if enc in ("utf8", "utf-8-sig"):

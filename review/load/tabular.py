@@ -282,6 +282,7 @@ def _unique(columns: list[str]) -> list[str]:
 # Deepest JSON nesting we read (objects and arrays). A segment row is an object of strings; the
 # limit keeps Python's recursive JSON reader and writer far from a RecursionError.
 MAX_JSON_DEPTH = 100
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 
 # Roles whose cells must be text (or null); ids and document names may also be numbers or
@@ -327,7 +328,12 @@ def _json_loads(text: str, path, first_line: int = 1):
 
 
 def _as_text(value, role: str, column: str, path, where: str) -> str | None:
-    if value is None or isinstance(value, str):
+    if value is None:
+        return value
+    if isinstance(value, str):
+        if _SURROGATE.search(value):  # "\\ud800" escapes decode to what no file can hold
+            raise InputError(path, f"column {column!r} ({role}) holds a lone surrogate "
+                             f"(\\u{ord(_SURROGATE.search(value).group()):04x}), not text", where=where)
         return value
     kind = {bool: "a boolean", int: "a number", float: "a number", list: "a list",
             dict: "an object"}.get(type(value), type(value).__name__)

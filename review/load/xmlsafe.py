@@ -19,7 +19,7 @@ from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, Ext
 from defusedxml.ElementTree import DefusedXMLParser
 
 from review.errors import InputError
-from review.load.encoding import Decoded, decode, read_bytes
+from review.load.encoding import Decoded, decode, declared_encoding, read_bytes
 
 # Deepest element nesting we read. Real XLIFF/TMX is under 20 deep (xliff/file/body/group*/
 # trans-unit/source/inline tags); the loaders walk the tree recursively, so a file nested
@@ -36,13 +36,9 @@ def read_xml_text(path: str | Path, encoding: str | None = None) -> Decoded:
         m = _DECLARED_ENCODING.match(data.lstrip()[:200])
         if m:
             declared = m.group(1).decode("ascii").lower()
-            # UTF-8 is what our own guess tries first; UTF-16 without a BOM cannot carry an
-            # ASCII declaration, so only single-byte legacy encodings need honouring here.
-            if declared not in ("utf-8", "utf8", "utf-16", "utf16"):
-                try:
-                    encoding = codecs.lookup(declared).name  # "windows-1256" -> "cp1256"
-                except LookupError:
-                    raise InputError(path, f"unknown encoding {declared!r} in the XML declaration", 1) from None
+            # UTF-16 without a BOM cannot carry an ASCII declaration: our guess refuses it.
+            if declared not in ("utf-16", "utf16"):
+                encoding = declared_encoding(data, declared, path)
     decoded = decode(data, path, encoding)
     if not decoded.text.strip():
         raise InputError(path, "file is empty")
