@@ -157,3 +157,26 @@ def test_load_csv_output_is_defused_and_reads_back(tmp_path):
     assert load_file(out).segments[SOURCE].to_list() == FORMULAS  # the defusing is undone
     r = CliRunner().invoke(main, ["load", str(src), "--format", "csv"])
     assert r.stdout_bytes.startswith(codecs.BOM_UTF8) and "'\uff1dcmd" in r.stdout
+
+
+# ---------------------------------------------------------------- declared encodings, PO limits
+
+def test_declared_legacy_encoding_over_utf8_bytes_is_refused(tmp_path):
+    p = tmp_path / "a.tmx"
+    p.write_text('<?xml version="1.0" encoding="windows-1256"?>\n<tmx version="1.4"><header srclang="en"/>'
+                 '<body><tu><tuv xml:lang="en"><seg>a</seg></tuv><tuv xml:lang="ar"><seg>ب</seg></tuv></tu>'
+                 "</body></tmx>", encoding="utf-8")
+    with pytest.raises(InputError, match=r"a\.tmx:1: declares windows-1256 but is UTF-8 text"):
+        load_file(p)
+    p.write_bytes(p.read_bytes().decode("utf-8").encode("cp1256"))
+    assert load_file(p).segments[TARGET].to_list() == ["ب"]
+    p.write_bytes(p.read_bytes().replace(b"windows-1256", b"UTF-8"))
+    with pytest.raises(InputError, match="cannot decode as utf-8"):  # the declaration is obeyed
+        load_file(p)
+
+
+def test_po_with_absurd_plural_count_is_refused(tmp_path):
+    p = tmp_path / "a.po"
+    p.write_text('msgid "a"\nmsgid_plural "as"\nmsgstr[99999999999] "b"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"a\.po:1: msgstr\[99999999999\]: more than 20 plural forms"):
+        load_file(p)
