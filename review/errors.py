@@ -26,6 +26,11 @@ class InputError(Exception):
         return f"{place}: {self.message}"
 
 
+class InputWarning(UserWarning):
+    """Input read, but in a way the user should know of (a legacy encoding, an ignored column).
+    The CLI prints it as one line on stderr."""
+
+
 class ConflictError(Exception):
     """A save over a revision that changed since it was opened (see review.store)."""
 

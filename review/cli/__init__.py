@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import warnings
 
 import click
 
@@ -49,18 +50,27 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx):
-        from review.errors import InputError
+        from review.errors import InputError, InputWarning
 
-        try:
-            return super().invoke(ctx)
-        except InputError as e:
-            click.echo(f"error: {e}", err=True)
-            ctx.exit(2)
-        except BrokenPipeError:
-            # The reader of our output left (`review score - --format jsonl | head`): stop quietly,
-            # as `cat` would. Later flushes of stdout go nowhere instead of raising again.
-            _silence_stdout()
-            ctx.exit(SIGPIPE_EXIT)
+        def show(message, category, *args, **kwargs):  # input warnings: one line on stderr
+            if issubclass(category, InputWarning):
+                click.echo(f"warning: {message}", err=True)
+            else:
+                shown(message, category, *args, **kwargs)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", InputWarning)
+            shown, warnings.showwarning = warnings.showwarning, show
+            try:
+                return super().invoke(ctx)
+            except InputError as e:
+                click.echo(f"error: {e}", err=True)
+                ctx.exit(2)
+            except BrokenPipeError:
+                # The reader of our output left (`review score - --format jsonl | head`): stop
+                # quietly, as `cat` would. Later flushes of stdout go nowhere instead of raising.
+                _silence_stdout()
+                ctx.exit(SIGPIPE_EXIT)
 
 
 SIGPIPE_EXIT = 128 + 13  # what a shell reports for a command ended by SIGPIPE

@@ -34,7 +34,7 @@ def export_bytes(project, fmt: str, approved_only: bool = False,
     name = Path(project.path).stem
     segments = project.segments()
     if fmt in ("csv", "jsonl", "parquet"):
-        data = frame_to_bytes(segments, fmt, spreadsheet=(fmt == "csv"))
+        data = frame_to_bytes(segments, fmt)
         return data, name + EXTENSIONS[fmt], MIME[fmt]
     documents = project.documents()
     if fmt == "text":

@@ -7,10 +7,11 @@ nothing, and raises InputError (one line: file, position, what is wrong) on bad 
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 from review.corpus import Corpus
-from review.errors import InputError
+from review.errors import InputError, InputWarning
 from review.load.encoding import decode, read_bytes
 
 # Formats a user may name (--input-format); "xliff" covers 1.2 and 2.x (told apart by content).
@@ -40,7 +41,13 @@ def detect_format(path: str | Path, data: bytes | None = None) -> str:
         raise InputError(path, "file is empty")
     if data.startswith(b"PAR1"):
         return "parquet"
-    head = decode(data[:8192], path).text
+    cut = min(len(data), 8192)
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    while not utf16 and 8188 < cut < len(data) and 0x80 <= data[cut] < 0xC0:
+        cut -= 1  # not in the middle of a UTF-8 character
+    with warnings.catch_warnings():  # the loader reports the encoding, once
+        warnings.simplefilter("ignore", InputWarning)
+        head = decode(data[:cut], path).text
     stripped = head.lstrip()
     if stripped.startswith("<"):
         for m in _XML_ROOT.finditer(stripped):

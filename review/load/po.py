@@ -17,9 +17,14 @@ from pathlib import Path
 
 from review.corpus import Corpus
 from review.errors import InputError
-from review.load.encoding import check_line_lengths, decode, read_bytes
+from review.load.encoding import check_line_lengths, declared_encoding, decode, read_bytes
 from review.load.rows import DEFAULT_SRC_LANG, add_row, build, new_rows
 from review.schema import DOC, LOCATOR, NOTE, SOURCE, SRC_LANG, STATE, TARGET, TGT_LANG
+
+
+# Languages have at most 6 plural forms (Arabic); a file claiming thousands is damaged, and
+# would make us emit a row per form.
+MAX_PLURAL_FORMS = 20
 
 
 @dataclass
@@ -167,25 +172,26 @@ def plural_sources(plural_forms: str | None, nplurals: int) -> tuple[bool, ...]:
     return tuple(first_n.get(k, 2) == 1 for k in range(nplurals))
 
 
-def _encoding_from_header(data: bytes) -> str | None:
+def _encoding_from_header(data: bytes, path) -> str | None:
     m = re.search(rb"charset=([A-Za-z0-9._-]+)", data[:4096])
     if not m:
         return None
     name = m.group(1).decode("ascii").lower()
-    if name in ("charset", "utf-8", "utf8"):
+    if name == "charset":  # the template's placeholder
         return None
     try:
         codecs.lookup(name)
     except LookupError:
         return None
-    return name
+    line = data.count(b"\n", 0, m.start()) + 1
+    return declared_encoding(data, name, path, line)
 
 
 def load_po(path: str | Path, src_lang: str | None = None, tgt_lang: str | None = None,
             encoding: str | None = None, doc: str | None = None) -> Corpus:
     data = read_bytes(path)
     if not encoding and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = _encoding_from_header(data)
+        encoding = _encoding_from_header(data, path)
     decoded = decode(data, path, encoding)
     if not decoded.text.strip():
         raise InputError(path, "file is empty")
@@ -198,6 +204,9 @@ def load_po(path: str | Path, src_lang: str | None = None, tgt_lang: str | None 
     plural_header = _header_field(head, "Plural-Forms")
     m = re.search(r"nplurals\s*=\s*(\d+)", plural_header or "")
     header_nplurals = int(m.group(1)) if m else 2
+    if header_nplurals > MAX_PLURAL_FORMS:
+        raise InputError(path, f"Plural-Forms says nplurals={header_nplurals}; more than {MAX_PLURAL_FORMS} "
+                         "plural forms is not a language", header.line if header else None)
     doc_id = doc or Path(path).stem
     rows = new_rows()
     number = 0
@@ -215,6 +224,9 @@ def load_po(path: str | Path, src_lang: str | None = None, tgt_lang: str | None 
                                        LOCATOR: f"entry {number}"})
             continue
         nplurals = max(header_nplurals, (max(e.msgstr) + 1) if e.msgstr else 0)
+        if nplurals > MAX_PLURAL_FORMS:
+            raise InputError(path, f"msgstr[{max(e.msgstr)}]: more than {MAX_PLURAL_FORMS} plural forms",
+                             e.line)
         singular = plural_sources(plural_header, nplurals)
         for k in range(nplurals):
             add_row(rows, **common, **{SOURCE: e.msgid if singular[k] else e.msgid_plural,

@@ -11,12 +11,13 @@ import csv
 import io
 import json
 import re
+import warnings
 from pathlib import Path
 
 import polars as pl
 
 from review.corpus import Corpus
-from review.errors import InputError
+from review.errors import InputError, InputWarning
 from review.load.encoding import MAX_LINE_CHARS, read_bytes, read_text
 from review.load.rows import DEFAULT_SRC_LANG, DEFAULT_TGT_LANG, ROW_COLUMNS, build
 from review.schema import (
@@ -42,8 +43,9 @@ ROLE_NAMES: dict[str, tuple[str, ...]] = {
 
 # Spreadsheet-bound CSV (UTF-8 with a BOM, as ours and Excel's are) defuses formula cells with a
 # leading apostrophe: '=SUM(..). Reading such a file back, that apostrophe is not part of the text.
-# Without a BOM the file is taken literally.
-_DEFUSED_CELL = re.compile(r"^'(?=[=+\-@\t\r])")
+# Without a BOM the file is taken literally. (The characters are those of
+# review.export.tabular.FORMULA_STARTS, full-width forms included.)
+_DEFUSED_CELL = re.compile("^'(?='*[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20])")
 
 
 def _find(columns: list[str], wanted: str) -> str | None:
@@ -89,12 +91,18 @@ def resolve_columns(columns: list[str], flags: dict[str, str | None], path: str 
                 roles[role] = found
     taken = set(roles.values())
     free = [c for c in columns if c not in taken]
+    guessed = []
     for role in (SOURCE, TARGET):
         if role not in roles:
             if not free:
                 raise InputError(path, f"cannot tell which column is the {role}: the file has "
                                  f"{len(columns)} column(s) ({', '.join(columns)}); use --{role}-col")
             roles[role] = free.pop(0)
+            guessed.append(role)
+    if guessed and not positional:  # a named column read by position: the user must know
+        said = ", ".join(f"{roles[r]!r} as the {r}" for r in guessed)
+        warnings.warn(InputWarning(f"{path}: no column named {' or '.join(guessed)}; reading {said} "
+                                   f"(name them with --source-col/--target-col)"), stacklevel=2)
     return roles
 
 
@@ -220,6 +228,7 @@ def load_delimited(path: str | Path, fmt: str, src_lang=None, tgt_lang=None, enc
         columns = [str(k) for k in range(1, width + 1)]
         body = records
     roles = resolve_columns(columns, flags, path, src_lang, tgt_lang, positional=not header)
+    _check_widths(body, columns, roles, header, fmt, path)
     data: dict[str, list] = {c: [] for c in columns}
     for _, fields in body:
         for k, c in enumerate(columns):
@@ -229,6 +238,34 @@ def load_delimited(path: str | Path, fmt: str, src_lang=None, tgt_lang=None, enc
     locators = [f"line {n}" for n, _ in body]
     rows = _rows_frame(data, roles, locators, doc or Path(path).stem, src_lang, tgt_lang)
     return build(rows, path, fmt, decoded.encoding, decoded.bom)
+
+
+def _check_widths(body: list[tuple[int, list[str]]], columns: list[str], roles: dict[str, str],
+                  header: bool, fmt: str, path) -> None:
+    """A row too short to hold its source and target is an error (a line break inside a
+    segment, usually); a short row missing only optional cells, and columns nobody reads in a
+    file without a header, are warnings: never silent."""
+    need = max(columns.index(roles[SOURCE]), columns.index(roles[TARGET])) + 1
+    short = next(((n, f) for n, f in body if len(f) < need), None)
+    if short is not None:
+        n, fields = short
+        raise InputError(path, f"{len(fields)} field(s), but the source and target are in columns "
+                         f"{columns.index(roles[SOURCE]) + 1} and {columns.index(roles[TARGET]) + 1} "
+                         f"(a line break inside a segment?)", n)
+    used = max(columns.index(c) for c in roles.values()) + 1
+    short = next(((n, f) for n, f in body if len(f) < used), None)
+    if short is not None:
+        count = sum(1 for _, f in body if len(f) < used)
+        warnings.warn(InputWarning(f"{path}:{short[0]}: {len(short[1])} field(s) where the file has "
+                                   f"{len(columns)} columns; missing cells read as empty ({count} row(s))"),
+                      stacklevel=3)
+    unused = [k + 1 for k, c in enumerate(columns) if c not in roles.values()]
+    if not header and unused:
+        first = next(n for n, f in body if len(f) >= unused[0])
+        cols = f"column {unused[0]}" if len(unused) == 1 else f"columns {unused[0]}-{unused[-1]}"
+        warnings.warn(InputWarning(f"{path}:{first}: no header line, so {cols} not read (add a header "
+                                   f"naming them, or pick them with --ref-col/--bt-col/--id-col)"),
+                      stacklevel=3)
 
 
 def _unique(columns: list[str]) -> list[str]:
@@ -242,10 +279,69 @@ def _unique(columns: list[str]) -> list[str]:
 
 # ----------------------------------------------------------------------------- JSONL
 
-def _as_text(value) -> str | None:
-    if value is None or isinstance(value, str):
+# Deepest JSON nesting we read (objects and arrays). A segment row is an object of strings; the
+# limit keeps Python's recursive JSON reader and writer far from a RecursionError.
+MAX_JSON_DEPTH = 100
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+
+# Roles whose cells must be text (or null); ids and document names may also be numbers or
+# booleans; tags may be a JSON object (kept as JSON text).
+TEXT_ROLES = (SOURCE, TARGET, REFERENCE, BT, NOTE, STATE, SRC_LANG, TGT_LANG)
+
+
+def _json_depth_problem(text: str) -> tuple[int, int] | None:
+    """(line, column) where `text` nests deeper than MAX_JSON_DEPTH, or None. Cheap unless the
+    text has that many brackets at all."""
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return None
+    depth, k, n = 0, 0, len(text)
+    while k < n:
+        ch = text[k]
+        if ch == '"':
+            m = _JSON_STRING.match(text, k)
+            k = m.end() if m else n
+            continue
+        if ch in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                line = text.count("\n", 0, k) + 1
+                return line, k - (text.rfind("\n", 0, k) + 1) + 1
+        elif ch in "]}":
+            depth -= 1
+        k += 1
+    return None
+
+
+def _json_loads(text: str, path, first_line: int = 1):
+    where = _json_depth_problem(text)
+    if where is not None:
+        line, col = where
+        raise InputError(path, f"JSON nested more than {MAX_JSON_DEPTH} deep; refused",
+                         first_line + line - 1, col)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(path, f"not JSON: {e.msg}", first_line + e.lineno - 1, e.colno) from None
+    except RecursionError:  # only if the Python stack is already deep: still one line
+        raise InputError(path, "JSON nested too deep to read", first_line) from None
+
+
+def _as_text(value, role: str, column: str, path, where: str) -> str | None:
+    if value is None:
         return value
-    return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        if _SURROGATE.search(value):  # "\\ud800" escapes decode to what no file can hold
+            raise InputError(path, f"column {column!r} ({role}) holds a lone surrogate "
+                             f"(\\u{ord(_SURROGATE.search(value).group()):04x}), not text", where=where)
+        return value
+    kind = {bool: "a boolean", int: "a number", float: "a number", list: "a list",
+            dict: "an object"}.get(type(value), type(value).__name__)
+    if role == TAGS and isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    if role in (ID, DOC) and isinstance(value, (bool, int, float)):
+        return json.dumps(value)
+    raise InputError(path, f"column {column!r} ({role}) holds {kind}, not text", where=where)
 
 
 def load_jsonl(path: str | Path, src_lang=None, tgt_lang=None, encoding=None,
@@ -260,10 +356,7 @@ def load_jsonl(path: str | Path, src_lang=None, tgt_lang=None, encoding=None,
     for n, line in enumerate(decoded.text.split("\n"), 1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(path, f"not JSON: {e.msg}", n, e.colno) from None
+        obj = _json_loads(line, path, n)
         if not isinstance(obj, dict):
             raise InputError(path, f"expected a JSON object per line, got {type(obj).__name__}", n)
         objects.append(obj)
@@ -273,10 +366,7 @@ def load_jsonl(path: str | Path, src_lang=None, tgt_lang=None, encoding=None,
 
 def _json_array(text: str, path) -> tuple[list[dict], list[str]]:
     """A .json file holding one array of objects (what many scripts write instead of JSONL)."""
-    try:
-        items = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(path, f"not JSON: {e.msg}", e.lineno, e.colno) from None
+    items = _json_loads(text, path)
     if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
         raise InputError(path, "expected a JSON array of objects (or one JSON object per line)")
     return items, [f"item {k}" for k in range(1, len(items) + 1)]
@@ -286,7 +376,11 @@ def _json_corpus(objects: list[dict], locators: list[str], path, decoded, flags,
                  doc) -> Corpus:
     columns = list(dict.fromkeys(k for obj in objects for k in obj))
     roles = resolve_columns(columns, flags, path, src_lang, tgt_lang, positional=False)
-    data = {c: [_as_text(obj.get(c)) for obj in objects] for c in dict.fromkeys(roles.values())}
+    data: dict[str, list] = {}
+    for role, c in roles.items():
+        if c not in data:
+            data[c] = [_as_text(obj.get(c), role, c, path, where)
+                       for obj, where in zip(objects, locators)]
     rows = _rows_frame(data, roles, locators, doc or Path(path).stem, src_lang, tgt_lang)
     return build(rows, path, "jsonl", decoded.encoding, decoded.bom)
 
@@ -305,9 +399,12 @@ def load_parquet(path: str | Path, src_lang=None, tgt_lang=None, encoding=None,
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise InputError(path, f"not a readable Parquet file: {first}") from None
     roles = resolve_columns(df.columns, flags, path, src_lang, tgt_lang, positional=False)
-    nested = [c for c in set(roles.values()) if df.schema[c].is_nested()]
-    if nested:
-        raise InputError(path, f"column {nested[0]!r} holds {df.schema[nested[0]]}, not text")
+    for role, c in roles.items():
+        dtype = df.schema[c]
+        text_like = dtype in (pl.String, pl.Null) or isinstance(dtype, (pl.Categorical, pl.Enum))
+        number_ok = role in (ID, DOC) and (dtype.is_numeric() or dtype == pl.Boolean)
+        if not (text_like or number_ok):
+            raise InputError(path, f"column {c!r} ({role}) holds {dtype}, not text")
     locator = pl.format("row {}", pl.int_range(1, pl.len() + 1))
     rows = _select_roles(df, roles, locator, doc or Path(path).stem, src_lang, tgt_lang)
     return build(rows, path, "parquet", None, False)

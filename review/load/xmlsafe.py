@@ -19,7 +19,12 @@ from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, Ext
 from defusedxml.ElementTree import DefusedXMLParser
 
 from review.errors import InputError
-from review.load.encoding import Decoded, decode, read_bytes
+from review.load.encoding import Decoded, decode, declared_encoding, read_bytes
+
+# Deepest element nesting we read. Real XLIFF/TMX is under 20 deep (xliff/file/body/group*/
+# trans-unit/source/inline tags); the loaders walk the tree recursively, so a file nested
+# thousands deep would otherwise end in a RecursionError.
+MAX_XML_DEPTH = 200
 
 _DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
@@ -31,26 +36,47 @@ def read_xml_text(path: str | Path, encoding: str | None = None) -> Decoded:
         m = _DECLARED_ENCODING.match(data.lstrip()[:200])
         if m:
             declared = m.group(1).decode("ascii").lower()
-            # UTF-8 is what our own guess tries first; UTF-16 without a BOM cannot carry an
-            # ASCII declaration, so only single-byte legacy encodings need honouring here.
-            if declared not in ("utf-8", "utf8", "utf-16", "utf16"):
-                try:
-                    encoding = codecs.lookup(declared).name  # "windows-1256" -> "cp1256"
-                except LookupError:
-                    raise InputError(path, f"unknown encoding {declared!r} in the XML declaration", 1) from None
+            # UTF-16 without a BOM cannot carry an ASCII declaration: our guess refuses it.
+            if declared not in ("utf-16", "utf16"):
+                encoding = declared_encoding(data, declared, path)
     decoded = decode(data, path, encoding)
     if not decoded.text.strip():
         raise InputError(path, "file is empty")
     return decoded
 
 
+class _TooDeep(Exception):
+    pass
+
+
+class _DepthLimitedBuilder(ET.TreeBuilder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+
+    def start(self, tag, attrs):
+        self.depth += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise _TooDeep()
+        return super().start(tag, attrs)
+
+    def end(self, tag):
+        self.depth -= 1
+        return super().end(tag)
+
+
 def parse(text: str, path: str | Path) -> ET.Element:
-    """Parse XML text into an ElementTree element. Raises InputError on malformed or unsafe XML."""
-    parser = DefusedXMLParser(target=ET.TreeBuilder(), forbid_dtd=False, forbid_entities=True,
+    """Parse XML text into an ElementTree element. Raises InputError on malformed or unsafe XML,
+    and on elements nested deeper than MAX_XML_DEPTH."""
+    parser = DefusedXMLParser(target=_DepthLimitedBuilder(), forbid_dtd=False, forbid_entities=True,
                               forbid_external=True)
     try:
         parser.feed(text)
         return parser.close()
+    except _TooDeep:
+        line = parser.parser.CurrentLineNumber
+        col = parser.parser.CurrentColumnNumber + 1
+        raise InputError(path, f"elements nested more than {MAX_XML_DEPTH} deep; refused", line, col) from None
     except ET.ParseError as e:
         line, col = e.position
         reason = str(e).split(":")[0]
