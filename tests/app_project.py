@@ -12,13 +12,15 @@ import polars as pl
 
 from review.config import load_config
 from review.corpus import Corpus
-from review.schema import (BEAD, CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, MESSAGE, SEG, SEVERITY, SIDE,
-                           SOURCE, SRC_LANG, START, TARGET, TGT_LANG, WEIGHT, BT)
+from review.schema import (BEAD, CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, LOCATOR, MESSAGE, NOTE, SEG,
+                           SEVERITY, SIDE, SOURCE, SRC_LANG, START, TARGET, TGT_LANG, WEIGHT, BT)
 from review.score import Scored, add_metrics, add_scores, metric_passes, summarize
 from review.store import Project
 
 DOC_ID = "news"
 XSS = "<img src=x onerror=alert(1)>"
+# Markdown link, LaTeX, HTML and emphasis: shown as exactly this text everywhere, never rendered.
+HOSTILE = f"[x](https://example.com) $x^2$ {XSS} **bold**"
 # (source, target, back-translation)
 PAIRS = [
     ("The company announced its results on Tuesday.", "أعلنت الشركة نتائجها يوم الثلاثاء.",
@@ -36,13 +38,13 @@ PAIRS = [
 
 
 def _flag(seg: int, check: str, category: str, severity: str, message: str, start=None, end=None,
-          side: str = "target") -> dict:
+          side: str = "target", doc: str = DOC_ID) -> dict:
     weight = {"neutral": 0.0, "minor": 1.0, "major": 5.0, "critical": 25.0}[severity]
-    return {DOC: DOC_ID, SEG: seg, CHECK: check, CATEGORY: category, SEVERITY: severity,
+    return {DOC: doc, SEG: seg, CHECK: check, CATEGORY: category, SEVERITY: severity,
             MESSAGE: message, SIDE: side, START: start, END: end, WEIGHT: weight}
 
 
-def flags() -> pl.DataFrame:
+def flags(doc: str = DOC_ID) -> pl.DataFrame:
     t3 = PAIRS[2][1]
     t4 = PAIRS[3][1]
     t5 = PAIRS[4][1]
@@ -59,26 +61,28 @@ def flags() -> pl.DataFrame:
         _flag(2, "latin_leftover", "Accuracy/Untranslated", "minor", "Latin letters left: Sam Altman",
               PAIRS[1][1].index("Sam"), PAIRS[1][1].index("Sam") + len("Sam Altman")),
     ]
-    return pl.DataFrame(rows, schema=FLAG_SCHEMA)
+    return pl.DataFrame(rows, schema=FLAG_SCHEMA).with_columns(pl.lit(doc).alias(DOC))
 
 
-def corpus() -> Corpus:
+def corpus(doc: str = DOC_ID, locator: str | None = None, note: str | None = None) -> Corpus:
     n = len(PAIRS)
     segments = pl.DataFrame({
-        DOC: [DOC_ID] * n, SEG: list(range(1, n + 1)), SOURCE: [p[0] for p in PAIRS],
+        DOC: [doc] * n, SEG: list(range(1, n + 1)), SOURCE: [p[0] for p in PAIRS],
         TARGET: [p[1] for p in PAIRS], BT: [p[2] for p in PAIRS], SRC_LANG: ["en"] * n,
-        TGT_LANG: ["ar"] * n, BEAD: ["1-1"] * n,
-    })
-    documents = pl.DataFrame({DOC: [DOC_ID], SRC_LANG: ["en"], TGT_LANG: ["ar"]})
+        TGT_LANG: ["ar"] * n, BEAD: ["1-1"] * n, LOCATOR: [locator] * n, NOTE: [note] * n,
+    }, schema_overrides={LOCATOR: pl.String(), NOTE: pl.String()})
+    documents = pl.DataFrame({DOC: [doc], SRC_LANG: ["en"], TGT_LANG: ["ar"]})
     return Corpus(segments=segments, documents=documents)
 
 
-def build(path: Path, config_text: str | None = None) -> Path:
-    """Write the project to `path`; segments 3, 4 and 5 are flagged, 3 is the worst."""
-    c = corpus()
+def build(path: Path, config_text: str | None = None, doc: str = DOC_ID, locator: str | None = None,
+          note: str | None = None) -> Path:
+    """Write the project to `path`; segments 3, 4 and 5 are flagged, 3 is the worst. `doc`,
+    `locator` and `note` set the document id and every segment's locator and note."""
+    c = corpus(doc, locator, note)
     config = load_config()
     segs, corpus_metrics = add_metrics(c.segments, metric_passes(c.segments), lambda: None)
-    fl = flags()
+    fl = flags(doc)
     scored_segments = add_scores(segs, fl, config)
     scored = Scored(scored_segments, fl, summarize(scored_segments, fl, config, corpus_metrics),
                     config.signature())

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from app_project import DOC_ID, PAIRS, XSS, build
+from urllib.parse import quote
+
+from app_project import DOC_ID, HOSTILE, PAIRS, XSS, build
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +63,21 @@ def _free_port() -> int:
 @pytest.fixture
 def server(tmp_path):
     """`review app PROJECT --port P` on a temporary project; yields (base URL, project path)."""
-    project = build(tmp_path / "news.sqlite")
+    yield from _serve(tmp_path, build(tmp_path / "news.sqlite"))
+
+
+@pytest.fixture
+def hostile_server(tmp_path):
+    """The same on a project whose document id, locators, notes and reviewer are hostile."""
+    from review.store import Project
+
+    project = build(tmp_path / "hostile.sqlite", doc=HOSTILE, locator=HOSTILE, note=HOSTILE)
+    with contextlib.closing(Project.open(project)) as p:
+        p.save(HOSTILE, 3, f"نص {HOSTILE}", HOSTILE, 0)
+    yield from _serve(tmp_path, project)
+
+
+def _serve(tmp_path, project):
     port = _free_port()
     env = dict(os.environ, STREAMLIT_SERVER_HEADLESS="true", XDG_DATA_HOME=str(tmp_path / "data"))
     log = open(tmp_path / "server.log", "wb")
@@ -196,3 +212,51 @@ def test_report_opens_offline_and_right_to_left(browser, tmp_path):
     assert XSS in page.inner_text("body")
     _shot(page, "report")
     page.close()
+
+
+def _inert(page, folder: Path) -> None:
+    """No link to the hostile URL, no image, no math, no emphasis made of data; no server path."""
+    assert page.locator('a[href^="https://example.com"]').count() == 0
+    assert page.evaluate("[...document.querySelectorAll('a[href]')].filter(a => "
+                         "!a.href.startsWith(location.origin)).map(a => a.href)") == []
+    assert page.locator("img[onerror], img[src='x']").count() == 0
+    assert page.locator(".katex, .katex-display").count() == 0
+    assert page.locator("[data-testid=stMarkdownContainer] strong").count() == 0
+    assert str(folder) not in page.inner_text("body")
+
+
+def _hostile_pages(page, url: str, folder: Path) -> None:
+    page.goto(f"{url}/segment?doc={quote('[x](https://example.com)')}&seg=1")
+    alert = page.get_by_test_id("stAlertContentError")
+    expect(alert).to_contain_text("The address names no document")
+    _settled(page)
+    _inert(page, folder)
+
+    page.goto(f"{url}/segment?doc={quote(HOSTILE)}&seg=3&reviewer={quote('[x](https://example.com)')}")
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text("#3")
+    assert heading.inner_text().replace("\u2060", "").strip() == f"{HOSTILE} #3"  # the literal text
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text("reviewer name")
+    _settled(page)
+    body = page.inner_text("body").replace("\u2060", "")
+    assert body.count(HOSTILE) >= 3  # title, locator badge, reviewer in the revision badge/caption
+    _inert(page, folder)
+    _shot(page, "segment-hostile")
+
+
+def test_text_from_data_and_the_address_is_only_text_in_a_real_browser(browser, hostile_server, tmp_path):
+    url, project = hostile_server
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.set_default_timeout(30_000)
+    expect.set_options(timeout=30_000)
+    try:
+        _hostile_pages(page, url, project.parent)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(tmp_path / "failure.png"))
+        raise
+    finally:
+        page.close()
+    assert dialogs == []

@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from review.app import state
+from review.app.safe import md_escape
 from review.export.project import EXPORT_FORMATS, EXTENSIONS, MIME, export_bytes
 from review.export.report import DEFAULT_THRESHOLD, report_data
 
@@ -66,7 +67,7 @@ def render() -> None:
                      help="In the text export, unreviewed segments are wrapped in ⟪ ⟫")
     for fmt in EXPORT_FORMATS:
         name = _file_name(stem, fmt, n_docs)
-        st.download_button(f"{LABELS.get(fmt, fmt)} · {name}", _export(path, fmt, approved_only, mark),
+        st.download_button(f"{LABELS.get(fmt, fmt)} · {md_escape(name)}", _export(path, fmt, approved_only, mark),
                            file_name=name, mime=MIME["zip"] if name.endswith(".zip") else MIME[fmt],
                            key=f"dl_{fmt}", on_click="ignore", icon=":material/download:")
 
@@ -76,11 +77,11 @@ def render() -> None:
         value=float(DEFAULT_THRESHOLD), step=1.0, key="x_threshold")
     c1, c2 = st.columns(2)
     with c1:
-        st.download_button(f"Report (HTML, self-contained) · {stem}.report.html",
+        st.download_button(f"Report (HTML, self-contained) · {md_escape(stem + '.report.html')}",
                            _report(path, "html", threshold), file_name=f"{stem}.report.html",
                            mime="text/html", key="dl_report_html", on_click="ignore",
                            icon=":material/description:")
     with c2:
-        st.download_button(f"Report data (JSON) · {stem}.report.json", _report(path, "json", threshold),
+        st.download_button(f"Report data (JSON) · {md_escape(stem + '.report.json')}", _report(path, "json", threshold),
                            file_name=f"{stem}.report.json", mime="application/json",
                            key="dl_report_json", on_click="ignore", icon=":material/data_object:")

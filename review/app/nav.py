@@ -35,14 +35,12 @@ def open_segment(doc: str, seg: int) -> None:
     st.switch_page(pages()["segment"], query_params={DOC_PARAM: doc, SEG_PARAM: str(seg)})
 
 
-def segment_in_url() -> tuple[str, int] | None:
+def segment_in_url() -> tuple[str, str] | None:
+    """The document and segment the address names, as given (the segment page checks them)."""
     doc, seg = st.query_params.get(DOC_PARAM), st.query_params.get(SEG_PARAM)
     if doc is None or seg is None:
         return None
-    try:
-        return doc, int(seg)
-    except ValueError:
-        return None
+    return doc, seg
 
 
 def set_segment_in_url(doc: str, seg: int) -> None:

@@ -11,6 +11,7 @@ import polars as pl
 import streamlit as st
 
 from review.app import state
+from review.app.safe import md_escape
 from review.schema import SEVERITIES
 
 SEVERITY_COLORS = ["#9e9e9e", "#f2c200", "#f08000", "#d0021b"]
@@ -40,14 +41,15 @@ def _metrics(summary: dict) -> None:
         st.caption("No corpus metric: they need a back-translation or a reference.")
         return
     for pair, scores in metrics.items():
-        st.markdown(f"**{pair.replace('_', ' ')}**")
+        st.markdown(f"**{md_escape(pair.replace('_', ' '))}**")
         names = [k for k in scores if not k.endswith(("_signature", "_text"))]
         cols = st.columns(max(1, len(names)))
         for col, name in zip(cols, names):
             value = scores[name]
-            col.metric(name.upper() if name != "chrf" else "chrF", "–" if value is None else f"{value:.1f}",
-                       help=scores.get(f"{name}_signature"))
-        lines = [scores[k] for k in scores if k.endswith("_text") and scores[k]]
+            shown = "–" if not isinstance(value, (int, float)) else f"{value:.1f}"
+            col.metric(md_escape(name.upper() if name != "chrf" else "chrF"), shown,
+                       help=md_escape(scores.get(f"{name}_signature")) or None)
+        lines = [str(scores[k]) for k in scores if k.endswith("_text") and scores[k]]
         if lines:
             st.code("\n".join(lines), language=None)
 
@@ -106,4 +108,4 @@ def render() -> None:
                                    for d in docs]), hide_index=True)
     st.subheader("Corpus metrics")
     _metrics(summary)
-    st.caption(f"Scoring signature: `{project.signature or 'unknown'}`")
+    st.caption(f"Scoring signature: {md_escape(project.signature or 'unknown')}")

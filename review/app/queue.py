@@ -10,6 +10,7 @@ import polars as pl
 import streamlit as st
 
 from review.app import nav, state
+from review.app.safe import error_text
 from review.errors import InputError
 from review.schema import (CURRENT, DOC, MAX_SEVERITY, MQM_CATEGORIES, N_FLAGS, RISK, SEG, SEVERITIES,
                            SOURCE, STATUS, STATUSES)
@@ -111,7 +112,7 @@ def render() -> None:
     try:
         rows, total = project.queue(**current, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     except InputError as e:
-        st.error(str(e))
+        st.error(error_text(e))
         return
     pages = max(1, -(-total // PAGE_SIZE))
     if page > pages:  # the queue shrank (segments approved and hidden) under the page we were on

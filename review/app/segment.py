@@ -7,6 +7,7 @@ segment as it is; Alt+N opens the next segment of the queue.
 from __future__ import annotations
 
 import html
+import re
 
 import polars as pl
 import streamlit as st
@@ -14,6 +15,7 @@ import streamlit as st
 from review import workflow
 from review.app import nav, queue, state
 from review.app.render import annotation_html, edit_box_css, flag_html, is_rtl, segment_html, spans_from_flags
+from review.app.safe import badge, error_text, md_escape
 from review.errors import ConflictError, InputError
 from review.schema import (ANNOTATION_ID, BT, CURRENT, DOC, FLAG_ID, FROM_CORRECTION, LOCATOR,
                            MQM_CATEGORIES, NOTE, REV, REVIEWER, RISK, SEG, SEVERITIES, SOURCE, SRC_LANG,
@@ -44,7 +46,8 @@ def _load_edit_box(row: dict) -> None:
 def _who() -> str | None:
     who = state.reviewer()
     if not who:
-        state.flash("warning", "Enter your name in the sidebar first: it is stored with every change.")
+        state.flash("warning", state.BAD_REVIEWER if state.reviewer_given() else
+                    "Enter your name in the sidebar first: it is stored with every change.")
     return who or None
 
 
@@ -67,12 +70,12 @@ def _save(doc: str, seg: int, text: str | None = None, base: int | None = None) 
         _conflict(doc, seg, e, mine=text)
         return
     except InputError as e:
-        state.flash("error", str(e))
+        state.flash("error", error_text(e))
         return
     st.session_state[BASE_KEY] = rev
     st.session_state[EDIT_KEY] = text
     st.session_state.pop(CONFLICT_KEY, None)
-    state.flash("success", f"Saved revision {rev} of {doc} #{seg}; the checks ran again on it.")
+    state.flash("success", f"Saved revision {rev} of {md_escape(doc)} #{seg}; the checks ran again on it.")
 
 
 def _approve(doc: str, seg: int) -> None:
@@ -86,7 +89,7 @@ def _approve(doc: str, seg: int) -> None:
     except ConflictError as e:
         _conflict(doc, seg, e, mine=st.session_state.get(EDIT_KEY, ""))
         return
-    state.flash("success", f"Approved {doc} #{seg} (revision {base}).")
+    state.flash("success", f"Approved {md_escape(doc)} #{seg} (revision {base}).")
 
 
 def _conflict(doc: str, seg: int, e: ConflictError, mine: str) -> None:
@@ -106,7 +109,7 @@ def _take_theirs() -> None:
     if c:
         st.session_state[EDIT_KEY] = c["theirs"]
         st.session_state[BASE_KEY] = c["rev"]
-        state.flash("info", f"Loaded revision {c['rev']} by {c['by'] or 'another reviewer'}.")
+        state.flash("info", f"Loaded revision {c['rev']} by {md_escape(c['by'] or 'another reviewer')}.")
 
 
 def _revert(text: str) -> None:
@@ -120,7 +123,7 @@ def _verdict(flag_id: int, verdict: str, current: str | None) -> None:
     try:  # clicking the verdict a flag already has withdraws it
         state.project().set_verdict(flag_id, None if current == verdict else verdict, who)
     except InputError as e:
-        state.flash("error", str(e))
+        state.flash("error", error_text(e))
 
 
 def _annotate(doc: str, seg: int, text: str) -> None:
@@ -139,7 +142,7 @@ def _annotate(doc: str, seg: int, text: str) -> None:
         state.project().annotate(doc, seg, st.session_state["an_cat"], st.session_state["an_sev"], start,
                                  end, st.session_state.get("an_comment") or None, who)
     except InputError as e:
-        state.flash("error", str(e))
+        state.flash("error", error_text(e))
         return
     state.flash("success", "Annotation added.")
 
@@ -163,8 +166,23 @@ def _next(doc: str, seg: int) -> None:
 
 
 # ---------------------------------------------------------------- drawing
-def _locate(project) -> tuple[str, int] | None:
+def _from_url(project) -> tuple[str, int] | None:
+    """The segment the address names, checked: an existing document id and a segment number
+    (InputError with a message for the browser otherwise)."""
     here = nav.segment_in_url()
+    if here is None:
+        return None
+    doc, seg = here
+    if doc not in state.doc_ids(project):
+        raise InputError(None, "The address names no document of this project: open a segment from "
+                               "the queue.")
+    if not re.fullmatch(r"[0-9]{1,9}", seg.strip()):
+        raise InputError(None, f"The address names no segment of {doc}: open one from the queue.")
+    return doc, int(seg)
+
+
+def _locate(project) -> tuple[str, int] | None:
+    here = _from_url(project)
     if here is not None:
         return here
     for kwargs in (queue.filters(), {"flagged_only": False}):
@@ -204,11 +222,11 @@ def _conflict_panel(doc: str, seg: int, lang: str | None) -> None:
     if not c or (c["doc"], c["seg"]) != (doc, seg):
         return
     with st.container(border=True):
-        st.error(f"Not saved: {c['message']}")
+        st.error(f"Not saved: {md_escape(c['message'])}")
         c1, c2 = st.columns(2)
         c1.markdown("**Your text**")
         c1.html(segment_html(c["mine"], lang=lang))
-        c2.markdown(f"**Their text** (revision {c['rev']} by {c['by'] or 'another reviewer'})")
+        c2.markdown(f"**Their text** (revision {c['rev']} by {md_escape(c['by'] or 'another reviewer')})")
         c2.html(segment_html(c["theirs"], lang=lang))
         b1, b2 = st.columns(2)
         b1.button("Keep mine (save over theirs)", key="conflict_mine", on_click=_keep_mine,
@@ -237,22 +255,26 @@ def _annotations(project, row: dict) -> None:
 
 def render() -> None:
     project = state.project()
-    here = _locate(project)
+    try:
+        here = _locate(project)
+    except InputError as e:
+        st.error(md_escape(e.message))
+        return
     if here is None:
         st.info("This project has no segments.")
         return
     doc, seg = here
     try:
         row = project.segment(doc, seg)
-    except InputError as e:
-        st.error(str(e))
+    except InputError:
+        st.error(f"{md_escape(doc)} has no segment #{seg}: open one from the queue.")
         return
     nav.set_segment_in_url(doc, seg)
     _load_edit_box(row)
 
     st.html(edit_box_css(EDIT_KEY))
     head, links = st.columns([3, 2], vertical_alignment="bottom")
-    head.title(f"{doc} #{seg}")
+    head.title(f"{md_escape(doc)} #{seg}")
     with links:
         c1, c2 = st.columns(2)
         if c1.button("← Queue", key="to_queue"):
@@ -262,9 +284,9 @@ def render() -> None:
     badges.badge(STATUS_LABELS.get(row[STATUS], row[STATUS]), color=STATUS_COLORS.get(row[STATUS], "gray"))
     badges.badge(f"risk {row[RISK] or 0:.2f}", color="gray")
     if row[LOCATOR]:
-        badges.badge(row[LOCATOR], color="gray")
+        badges.badge(badge(row[LOCATOR]), color="gray")
     if row[REV]:
-        badges.badge(f"revision {row[REV]} by {row[REVIEWER]}", color="blue")
+        badges.badge(f"revision {row[REV]} by {badge(row[REVIEWER])}", color="blue")
     state.show_flash()
 
     mt_flags = project.flags(doc, seg, which="mt")
@@ -319,7 +341,7 @@ def _corrected(row: dict, current_flags: pl.DataFrame) -> None:
     from review.diff import diff_html
 
     fresh = current_flags.filter(pl.col(FROM_CORRECTION))
-    st.caption(f"Current text: revision {row[REV]} by {row[REVIEWER]} · {row[STATUS]}")
+    st.caption(f"Current text: revision {row[REV]} by {md_escape(row[REVIEWER])} · {md_escape(row[STATUS])}")
     st.html(segment_html(row[CURRENT] or "", spans_from_flags(fresh.to_dicts(), "target"),
                          lang=row[TGT_LANG]))
     rtl = is_rtl(row[TGT_LANG])

@@ -4,6 +4,8 @@ or the demo working copy of review.app.workcopy)."""
 from __future__ import annotations
 
 import os
+import sqlite3
+import unicodedata
 from pathlib import Path
 
 import streamlit as st
@@ -11,9 +13,18 @@ import streamlit as st
 from review.app.workcopy import demo_project_path
 from review.errors import InputError
 from review.store import Project
+from review.store.tables import APPLICATION_ID
 from review.workflow import build_demo
 
 PROJECT_ENV = "MT_REVIEW_PROJECT"
+PROJECTS_DIR_ENV = "MT_REVIEW_PROJECTS_DIR"  # the only folder the sidebar opens projects from
+# One message for every project file that cannot be opened from the sidebar: a missing file, a
+# file that is not a database and another program's database look the same from the browser.
+CANNOT_OPEN = "Cannot open that project file: pick one of the projects in the list."
+REVIEWER_MAX = 64
+REVIEWER_PUNCT = frozenset(" .-'’_")
+BAD_REVIEWER = (f"A reviewer name is letters, digits, spaces and . - ' _ only, at most {REVIEWER_MAX} "
+                "characters: the name given is not used.")
 REVIEWER = "reviewer"  # session key (and URL query parameter) of the reviewer's name
 PROJECT_KEY = "project_path"  # session key of a project picked in the sidebar
 
@@ -45,8 +56,81 @@ def open_project(path: Path) -> Project:
     return _open(str(p), p.stat().st_ino)
 
 
-def reviewer() -> str:
+def projects_dir() -> Path:
+    """The folder projects may be opened from: MT_REVIEW_PROJECTS_DIR (`review app
+    --projects-dir`), else the folder of the project being served."""
+    folder = os.environ.get(PROJECTS_DIR_ENV)
+    if not folder:
+        served = os.environ.get(PROJECT_ENV)
+        return (Path(served).expanduser() if served else demo_project_path()).resolve().parent
+    return Path(folder).expanduser().resolve()
+
+
+def _is_project_file(path: Path) -> bool:
+    # The SQLite header: 16 bytes of magic, the application id at offset 68 (big-endian).
+    try:
+        with path.open("rb") as f:
+            head = f.read(72)
+    except OSError:
+        return False
+    return (len(head) == 72 and head.startswith(b"SQLite format 3\0")
+            and int.from_bytes(head[68:72], "big") == APPLICATION_ID)
+
+
+def project_files(folder: Path | None = None) -> list[str]:
+    """The names of the projects in the projects folder (regular files, no symbolic links)."""
+    folder = projects_dir() if folder is None else folder
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    return [p.name for p in entries
+            if not p.name.startswith(".") and not p.is_symlink() and p.is_file() and _is_project_file(p)]
+
+
+def resolve_in_projects_dir(name: str, folder: Path | None = None) -> Path:
+    """`name` as a file directly inside the projects folder, or InputError(CANNOT_OPEN): no
+    folders, no `..`, no absolute paths, no symbolic links."""
+    folder = projects_dir() if folder is None else folder
+    name = name or ""
+    if (not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name
+            or name != name.strip() or Path(name).is_absolute()):
+        raise InputError(None, CANNOT_OPEN)
+    path = folder / name
+    try:
+        ok = not path.is_symlink() and path.is_file() and path.resolve().parent == folder.resolve()
+    except OSError:
+        ok = False
+    if not ok:
+        raise InputError(None, CANNOT_OPEN)
+    return path
+
+
+def open_in_projects_dir(name: str, folder: Path | None = None) -> Path:
+    """Open the project `name` of the projects folder; any failure is InputError(CANNOT_OPEN)."""
+    path = resolve_in_projects_dir(name, folder)
+    try:
+        open_project(path)
+    except (InputError, OSError, sqlite3.Error):
+        raise InputError(None, CANNOT_OPEN) from None
+    return path.resolve()
+
+
+def valid_reviewer(name: str) -> bool:
+    """A plain name: letters (any script, with their marks), digits, spaces and . - ' _ only."""
+    if not name or len(name) > REVIEWER_MAX or not unicodedata.category(name[0])[0] in "LN":
+        return False
+    return all(unicodedata.category(ch)[0] in "LMN" or ch in REVIEWER_PUNCT for ch in name)
+
+
+def reviewer_given() -> str:
     return (st.session_state.get(REVIEWER) or "").strip()
+
+
+def reviewer() -> str:
+    """The reviewer's name, or "" when none or no valid one is given (see valid_reviewer)."""
+    name = reviewer_given()
+    return name if valid_reviewer(name) else ""
 
 
 def project() -> Project:

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 PROJECT_ENV = "MT_REVIEW_PROJECT"  # same name as review.app.state.PROJECT_ENV (not imported: slow)
+PROJECTS_DIR_ENV = "MT_REVIEW_PROJECTS_DIR"  # same as review.app.state.PROJECTS_DIR_ENV
 
 
 def _has_display() -> bool:
@@ -39,18 +40,32 @@ def streamlit_command(script: Path, port: int | None, host: str | None,
     return cmd
 
 
+def server_env(project: Path, projects_dir: Path | None, environ: dict[str, str]) -> dict[str, str]:
+    """The server's environment: the project to serve and, when given, the projects folder (the
+    only folder the sidebar opens other projects from; else the project's own folder)."""
+    env = dict(environ)
+    env[PROJECT_ENV] = str(project)
+    if projects_dir is not None:
+        env[PROJECTS_DIR_ENV] = str(projects_dir.expanduser().resolve())
+    return env
+
+
 @click.command()
 @click.argument("project", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--port", type=click.IntRange(1, 65535), default=None,
               help="Port to serve on (default: STREAMLIT_SERVER_PORT, else Streamlit's 8501).")
 @click.option("--host", default=None,
               help="Address to bind (default: STREAMLIT_SERVER_ADDRESS, else 127.0.0.1).")
-def app(project: Path | None, port: int | None, host: str | None) -> None:
+@click.option("--projects-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help=f"The folder whose projects the dashboard may open (default: {PROJECTS_DIR_ENV}, "
+                   "else the folder of PROJECT).")
+def app(project: Path | None, port: int | None, host: str | None, projects_dir: Path | None) -> None:
     """Open the review dashboard on PROJECT (a project made by `review init`).
 
     Without PROJECT it opens a working copy of the bundled demo corpus in your data directory
     ($XDG_DATA_HOME/mt-review or ~/.local/share/mt-review), built on first use and kept, so
-    your corrections there survive restarts.
+    your corrections there survive restarts. The sidebar can switch to another project of the
+    projects folder only, never to any other file of the server.
     """
     from review.app import workcopy
     from review.store import Project
@@ -63,8 +78,7 @@ def app(project: Path | None, port: int | None, host: str | None) -> None:
     project = project.expanduser().resolve()
     Project.open(project).close()  # a missing or foreign file fails here, as a one-line error
 
-    env = dict(os.environ)
-    env[PROJECT_ENV] = str(project)
+    env = server_env(project, projects_dir, dict(os.environ))
     script = Path(workcopy.__file__).resolve().parent / "entry" / "dashboard.py"
     click.echo(f"Reviewing {project}", err=True)
     cmd = streamlit_command(script, port, host, env)

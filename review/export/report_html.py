@@ -60,11 +60,16 @@ def _num(x: Any, fmt: str = "{:,.2f}") -> str:
         return "–"
     if isinstance(x, int):
         return f"{x:,}"
+    if not isinstance(x, float):  # a damaged project's stray text (escaped by the caller)
+        return str(x)
     return fmt.format(x)
 
 
 def _bar(value: float, top: float) -> str:
-    width = 0 if not top else max(0.0, min(100.0, 100.0 * value / top))
+    try:
+        width = 0.0 if not top else max(0.0, min(100.0, 100.0 * float(value) / float(top)))
+    except (TypeError, ValueError):
+        width = 0.0
     return f'<div class="bar" role="img" aria-label="{e(value)}"><span style="width:{width:.1f}%"></span></div>'
 
 
@@ -105,12 +110,12 @@ def _scorecard(d: dict) -> str:
            '<th>Automatic / 1,000</th><th>Reviewed penalty</th><th>Reviewed / 1,000</th><th>Result</th></tr>']
     for r in d["scorecard"]:
         result = '<span class="pass">pass</span>' if r["pass"] else '<span class="fail">fail</span>'
-        out.append(f'<tr><td><bdi>{e(r["doc"])}</bdi></td><td class="num">{_num(r["segments"])}</td>'
-                   f'<td class="num">{_num(r["source_words"])}</td>'
-                   f'<td class="num">{_num(r["automatic_penalty"])}</td>'
-                   f'<td class="num">{_num(r["automatic_per_1000_words"])}</td>'
-                   f'<td class="num">{_num(r["reviewed_penalty"])}</td>'
-                   f'<td class="num">{_num(r["penalty_per_1000_words"])}</td><td>{result}</td></tr>')
+        out.append(f'<tr><td><bdi>{e(r["doc"])}</bdi></td><td class="num">{e(_num(r["segments"]))}</td>'
+                   f'<td class="num">{e(_num(r["source_words"]))}</td>'
+                   f'<td class="num">{e(_num(r["automatic_penalty"]))}</td>'
+                   f'<td class="num">{e(_num(r["automatic_per_1000_words"]))}</td>'
+                   f'<td class="num">{e(_num(r["reviewed_penalty"]))}</td>'
+                   f'<td class="num">{e(_num(r["penalty_per_1000_words"]))}</td><td>{result}</td></tr>')
     out.append("</table>")
     return "\n".join(out)
 
@@ -121,7 +126,7 @@ def _counts_table(title: str, counts: dict[str, int], label: str) -> str:
     top = max(counts.values())
     out = [f"<h2>{e(title)}</h2><table><tr><th>{e(label)}</th><th>Flags</th><th></th></tr>"]
     for k, v in counts.items():
-        out.append(f'<tr><td>{e(k)}</td><td class="num">{_num(v)}</td><td>{_bar(v, top)}</td></tr>')
+        out.append(f'<tr><td>{e(k)}</td><td class="num">{e(_num(v))}</td><td>{_bar(v, top)}</td></tr>')
     out.append("</table>")
     return "\n".join(out)
 
@@ -129,8 +134,8 @@ def _counts_table(title: str, counts: dict[str, int], label: str) -> str:
 def _effort(d: dict) -> str:
     c = d["effort"]["corpus"]
     out = ["<h2>Post-editing effort</h2>",
-           f'<p>{_num(c["segments_edited"])} of {_num(c["segments"])} segments edited '
-           f'({100 * (c["share_edited"] or 0):.1f}%), {_num(c["chars_edited"])} characters changed. '
+           f'<p>{e(_num(c["segments_edited"]))} of {e(_num(c["segments"]))} segments edited '
+           f'({100 * (c["share_edited"] or 0):.1f}%), {e(_num(c["chars_edited"]))} characters changed. '
            f'Corpus TER (MT against correction): {e(_num(c["ter"]))}; chrF: {e(_num(c["chrf"]))}.</p>']
     if c.get("ter_signature"):
         out.append(f'<p class="sig">TER {e(c["ter_signature"])}<br>chrF {e(c["chrf_signature"])}</p>')
@@ -138,9 +143,9 @@ def _effort(d: dict) -> str:
         out.append("<table><tr><th>Document</th><th>Segment</th><th>TER</th><th>chrF</th>"
                    "<th>Characters removed</th><th>Characters added</th></tr>")
         for r in d["effort"]["segments"]:
-            out.append(f'<tr><td><bdi>{e(r["doc"])}</bdi></td><td class="num">{r["seg"]}</td>'
-                       f'<td class="num">{_num(r["ter"])}</td><td class="num">{_num(r["chrf"])}</td>'
-                       f'<td class="num">{_num(r["chars_deleted"])}</td><td class="num">{_num(r["chars_inserted"])}</td></tr>')
+            out.append(f'<tr><td><bdi>{e(r["doc"])}</bdi></td><td class="num">{e(r["seg"])}</td>'
+                       f'<td class="num">{e(_num(r["ter"]))}</td><td class="num">{e(_num(r["chrf"]))}</td>'
+                       f'<td class="num">{e(_num(r["chars_deleted"]))}</td><td class="num">{e(_num(r["chars_inserted"]))}</td></tr>')
         out.append("</table>")
     return "\n".join(out)
 
@@ -153,8 +158,8 @@ def _verdicts(d: dict) -> str:
     out.append("<table><tr><th>Check</th><th>Confirmed</th><th>False alarms</th><th>Precision</th><th></th></tr>")
     for r in d["verdicts"]:
         p = r["precision"]
-        out.append(f'<tr><td>{e(r["check"])}</td><td class="num">{_num(r["confirmed"])}</td>'
-                   f'<td class="num">{_num(r["false_alarm"])}</td><td class="num">{e(_num(p, "{:.1%}"))}</td>'
+        out.append(f'<tr><td>{e(r["check"])}</td><td class="num">{e(_num(r["confirmed"]))}</td>'
+                   f'<td class="num">{e(_num(r["false_alarm"]))}</td><td class="num">{e(_num(p, "{:.1%}"))}</td>'
                    f'<td>{_bar(p or 0.0, 1.0)}</td></tr>')
     out.append("</table>")
     return "\n".join(out)
