@@ -268,9 +268,10 @@ def test_text_spans_match_target_text(tmp_path):
     # The contract export relies on: TARGET is exactly TARGET_TEXT[TGT_START:TGT_END].
     p = _project(tmp_path, LAYOUT_SRC, LAYOUT_TGT)
     text = p.documents()[TARGET_TEXT][0]
-    for s, e, t in p.segments().select(TGT_START, TGT_END, TARGET).rows():
-        if s is not None:
-            assert text[s:e] == t
+    rows = p.segments().select(TGT_START, TGT_END, TARGET).rows()
+    assert rows and all(s is not None and e is not None for s, e, _ in rows)  # plain documents: every bead has offsets
+    for s, e, t in rows:
+        assert text[s:e] == t
 
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "formats"
