@@ -19,12 +19,6 @@ from review.store.tables import APPLICATION_ID, MIGRATIONS, migrate
 from store_corpus import FLAG_ROWS, make_corpus, make_scored
 
 
-@pytest.fixture
-def project(tmp_path) -> Project:
-    corpus = make_corpus()
-    p = Project.create(tmp_path / "p.review", corpus, make_scored(corpus))
-    yield p
-    p.close()
 
 
 # ---------------------------------------------------------------------- create / open

@@ -12,12 +12,6 @@ from review.store import Project
 from store_corpus import make_corpus, make_scored
 
 
-@pytest.fixture
-def project(tmp_path) -> Project:
-    corpus = make_corpus()
-    p = Project.create(tmp_path / "p.review", corpus, make_scored(corpus))
-    yield p
-    p.close()
 
 
 def test_recheck_runs_the_checks_on_the_correction(project):
