@@ -21,6 +21,7 @@ LABELS = {
     "tmx": "TMX 1.4b",
     "xliff": "XLIFF 1.2",
     "xliff2": "XLIFF 2.1",
+    "po": "PO (gettext)",
     "csv": "CSV (UTF-8 with BOM, for spreadsheets)",
     "jsonl": "JSON Lines (segments and review)",
     "parquet": "Parquet (segments and review)",

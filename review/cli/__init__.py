@@ -24,6 +24,7 @@ COMMANDS = {
     "init": ("review.cli.project", "init", "Create a review project (SQLite) from inputs, scored."),
     "rescore": ("review.cli.project", "rescore", "Re-run checks and metrics on a project."),
     "export": ("review.cli.export", "export", "Export a project: corrected text, TMX, XLIFF, CSV, ..."),
+    "apply": ("review.cli.apply", "apply", "Apply corrections made in a CAT tool or spreadsheet to a project."),
     "report": ("review.cli.export", "report", "Write the QA report (HTML or JSON) of a project."),
     "app": ("review.cli.app", "app", "Open the review dashboard (Streamlit)."),
 }

@@ -7,14 +7,14 @@ import click
 from review.cli.messages import info, verbosity_options
 from review.fileio import check_output, is_stdout
 
-EXPORT_FORMATS = ("text", "tmx", "xliff", "xliff2", "csv", "jsonl", "parquet")
+EXPORT_FORMATS = ("text", "tmx", "xliff", "xliff2", "po", "csv", "jsonl", "parquet")
 
 
 @click.command("export")
 @click.argument("project", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="text", show_default=True,
               help="text: the corrected document in its original layout; tmx; xliff (1.2); xliff2 "
-                   "(2.1); csv/jsonl/parquet: the full segment and review table.")
+                   "(2.1); po (gettext); csv/jsonl/parquet: the full segment and review table.")
 @click.option("-o", "--out", "out", required=True, metavar="FILE",
               help="Output file (`-`: standard output; a folder for --format text with several "
                    "documents).")

@@ -14,11 +14,11 @@ from review.export.tabular import frame_to_bytes
 from review.fileio import write_bytes
 from review.schema import DOC
 
-EXPORT_FORMATS = ("text", "tmx", "xliff", "xliff2", "csv", "jsonl", "parquet")
-EXTENSIONS = {"text": ".txt", "tmx": ".tmx", "xliff": ".xlf", "xliff2": ".xlf", "csv": ".csv",
+EXPORT_FORMATS = ("text", "tmx", "xliff", "xliff2", "po", "csv", "jsonl", "parquet")
+EXTENSIONS = {"text": ".txt", "tmx": ".tmx", "xliff": ".xlf", "xliff2": ".xlf", "po": ".po", "csv": ".csv",
               "jsonl": ".jsonl", "parquet": ".parquet"}
 MIME = {"text": "text/plain", "tmx": "application/x-tmx+xml", "xliff": "application/x-xliff+xml",
-        "xliff2": "application/xliff+xml", "csv": "text/csv", "jsonl": "application/x-ndjson",
+        "xliff2": "application/xliff+xml", "po": "text/x-gettext-translation", "csv": "text/csv", "jsonl": "application/x-ndjson",
         "parquet": "application/vnd.apache.parquet", "zip": "application/zip"}
 
 
@@ -57,6 +57,10 @@ def export_bytes(project, fmt: str, approved_only: bool = False,
         from review.export.tmx import tmx_text
 
         text = tmx_text(documents, rows, flags, annotations)
+    elif fmt == "po":
+        from review.export.po import po_text
+
+        text = po_text(documents, rows, flags, annotations)
     else:
         from review.export.xliff import xliff12_text, xliff21_text
 

@@ -1,0 +1,273 @@
+"""`review apply`: an export edited in another tool comes back as revisions by its reviewer.
+
+The edits are made with other libraries (translate-toolkit for XLIFF/TMX/PO, the csv module for
+CSV), as a CAT tool or a spreadsheet would make them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from review.apply import apply_file
+from review.cli import main
+from review.export.project import export_bytes
+from review.schema import CURRENT, DOC, REVIEWER, SEG, SOURCE, STATUS, TARGET
+from review.store import Project
+from review.workflow import build_demo, save_correction
+
+translate = pytest.importorskip("translate", reason="translate-toolkit (test extra) is not installed")
+from translate.storage import po, tmx, xliff, xliff2  # noqa: E402
+
+EDITED = (4, 6, 8)  # the three corrections made in the other tool
+CLASH = 10  # edited in the file too, but revised in the project after the export
+SUFFIX = " (صُحّح)"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> Path:
+    return build_demo(tmp_path_factory.mktemp("apply") / "demo.review")
+
+
+@pytest.fixture
+def demo(demo_file, tmp_path) -> Path:
+    path = tmp_path / "demo.review"
+    shutil.copy(demo_file, path)
+    return path
+
+
+def _edit_toolkit(data: bytes, fmt: str, edits: dict[int, str]) -> bytes:
+    """Edit the targets of segments `edits` (seg -> new text) as a CAT tool would."""
+    cls = {"xliff": xliff.xlifffile, "xliff2": xliff2.Xliff2File, "tmx": tmx.tmxfile, "po": po.pofile}[fmt]
+    store = cls.parsestring(data)
+    units = [u for u in store.units if not u.isheader()]
+    for seg, text in edits.items():
+        units[seg - 1].target = text  # our exports list the segments in order, from 1
+    out = io.BytesIO()
+    store.serialize(out)
+    return out.getvalue()
+
+
+def _edit_csv(data: bytes, edits: dict[int, str]) -> bytes:
+    text = data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    for row in rows:
+        if int(row[SEG]) in edits:
+            row[CURRENT] = edits[int(row[SEG])]
+    buf = io.StringIO(newline="")
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+def _edited_export(project: Project, fmt: str, edits: dict[int, str]) -> bytes:
+    data, _, _ = export_bytes(project, fmt)
+    return _edit_csv(data, edits) if fmt == "csv" else _edit_toolkit(data, fmt, edits)
+
+
+@pytest.mark.parametrize("fmt", ["xliff", "xliff2", "tmx", "po", "csv"])
+def test_round_trip_through_another_tool(demo, tmp_path, fmt):
+    with Project.open(demo) as p:
+        segs = p.segments()
+        doc = segs[DOC][0]
+        mt = dict(zip(segs[SEG].to_list(), segs[TARGET].to_list()))
+        edits = {s: mt[s] + SUFFIX for s in (*EDITED, CLASH)}
+        edited = _edited_export(p, fmt, edits)
+        # Meanwhile, in the dashboard, another reviewer corrects the fourth segment.
+        save_correction(p, doc, CLASH, mt[CLASH] + " (omar)", "omar", 0)
+    path = tmp_path / f"corrected.{'xlf' if fmt.startswith('xliff') else fmt}"
+    path.write_bytes(edited)
+
+    r = run("apply", demo, path, "--reviewer", "amal")
+    assert r.exit_code == 1, r.output  # a conflict: reported, exit code 1
+    assert "applied 3, unchanged 92, conflicts 1, refused 0" in r.stdout
+    assert f"conflict: {doc} #{CLASH}" in r.stderr
+
+    with Project.open(demo) as p:
+        revs = p.all_revisions()
+        by_amal = revs.filter(pl.col(REVIEWER) == "amal")
+        assert sorted(by_amal[SEG].to_list()) == list(EDITED)
+        assert by_amal[CURRENT].to_list() == [mt[s] + SUFFIX for s in sorted(EDITED)]
+        assert p.latest(doc, CLASH) == (1, mt[CLASH] + " (omar)")  # not overwritten
+        statuses = dict(p.segments().select(SEG, STATUS).rows())
+        assert {statuses[s] for s in EDITED} == {"corrected"}
+        text = export_bytes(p, "text")[0].decode("utf-8")
+    for s in EDITED:
+        assert mt[s] + SUFFIX in text
+    assert mt[CLASH] + " (omar)" in text and mt[CLASH] + SUFFIX not in text
+
+
+def test_applied_corrections_are_rechecked_like_a_save(demo, tmp_path):
+    with Project.open(demo) as p:
+        seg = p.segments().row(EDITED[0] - 1, named=True)
+        data = _edited_export(p, "xliff", {seg[SEG]: ""})  # an empty target would be critical
+        p_before = p.flags(seg[DOC], seg[SEG])
+    (tmp_path / "x.xlf").write_bytes(data)
+    with Project.open(demo) as p:
+        result = apply_file(p, tmp_path / "x.xlf", "amal")
+        assert [c.reason for c in result.refused] == ["target emptied"]
+        assert p.flags(seg[DOC], seg[SEG]).equals(p_before)
+        # A real correction: the checks run on it (the Latin names are gone, their flags too).
+        data = _edited_export(p, "xliff", {2: "قام إيلون ماسك بتغريد رابط."})
+    (tmp_path / "y.xlf").write_bytes(data)
+    with Project.open(demo) as p:
+        assert apply_file(p, tmp_path / "y.xlf", "amal").summary().startswith("applied 1,")
+        current = p.flags(seg[DOC], 2)
+        assert current["from_correction"].all() and "untranslated" not in current["check"].to_list()
+        assert "Elon Musk" not in " ".join(current["message"].to_list())
+
+
+def test_dry_run_prints_the_diffs_and_writes_nothing(demo, tmp_path):
+    with Project.open(demo) as p:
+        segs = p.segments()
+        mt = dict(zip(segs[SEG].to_list(), segs[TARGET].to_list()))
+        data = _edited_export(p, "po", {4: mt[4] + SUFFIX})
+    (tmp_path / "c.po").write_bytes(data)
+    before = demo.read_bytes()
+    r = run("apply", demo, tmp_path / "c.po", "--reviewer", "amal", "--dry-run")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines() == [f"{segs[DOC][0]} #4", f"- {mt[4]}", f"+ {mt[4]}{SUFFIX}"]
+    assert "would apply 1, unchanged 95" in r.stderr
+    with Project.open(demo) as p:
+        assert p.all_revisions().height == 0
+    assert demo.read_bytes() == before
+
+
+def test_changed_source_and_unknown_units_are_refused(demo, tmp_path):
+    with Project.open(demo) as p:
+        data = export_bytes(p, "xliff")[0]
+    store = xliff.xlifffile.parsestring(data)
+    units = [u for u in store.units if not u.isheader()]
+    units[0].source = "A different sentence."
+    units[0].target = "جملة أخرى."
+    units[1].setid("999")
+    units[1].target = "نص."
+    out = io.BytesIO()
+    store.serialize(out)
+    (tmp_path / "c.xlf").write_bytes(out.getvalue())
+    with Project.open(demo) as p:
+        result = apply_file(p, tmp_path / "c.xlf", "amal")
+        assert [(c.seg, c.reason) for c in result.refused] == [
+            (1, "source text changed"), (999, f"no segment {p.doc_ids()[0]} #999 in the project")]
+        assert p.all_revisions().height == 0
+
+
+def test_signed_off_in_the_cat_tool_means_approved(demo, tmp_path):
+    with Project.open(demo) as p:
+        store = xliff.xlifffile.parsestring(export_bytes(p, "xliff")[0])
+        units = [u for u in store.units if not u.isheader()]
+        units[2].xmlelement.find("{*}target").set("state", "signed-off")  # confirmed, text as is
+        units[4].target = units[4].target + SUFFIX
+        units[4].xmlelement.find("{*}target").set("state", "final")  # corrected and signed off
+        out = io.BytesIO()
+        store.serialize(out)
+        (tmp_path / "c.xlf").write_bytes(out.getvalue())
+        result = apply_file(p, tmp_path / "c.xlf", "amal")
+        assert [(c.seg, c.approve) for c in result.applied] == [(3, True), (5, True)]
+        statuses = dict(p.segments().select(SEG, STATUS).rows())
+        assert statuses[3] == statuses[5] == "approved"
+        assert p.latest(p.doc_ids()[0], 3)[0] == 0  # approved as is: no new revision
+        # Our own states on the way back change nothing: the export applied again is all unchanged.
+        (tmp_path / "again.xlf").write_bytes(export_bytes(p, "xliff")[0])
+        (tmp_path / "again2.xlf").write_bytes(export_bytes(p, "xliff2")[0])
+        for name in ("again.xlf", "again2.xlf"):
+            again = apply_file(p, tmp_path / name, "amal")
+            assert (len(again.applied), len(again.unchanged)) == (0, 96), name
+
+
+def test_unedited_unit_revised_in_the_project_is_unchanged_not_a_conflict(demo, tmp_path):
+    with Project.open(demo) as p:
+        data = export_bytes(p, "jsonl")[0]
+        doc = p.doc_ids()[0]
+        save_correction(p, doc, 7, "نص جديد.", "omar", 0)
+        (tmp_path / "c.jsonl").write_bytes(data)
+        result = apply_file(p, tmp_path / "c.jsonl", "amal")
+        assert (len(result.applied), len(result.conflicts), len(result.unchanged)) == (0, 0, 96)
+        assert p.latest(doc, 7) == (1, "نص جديد.")
+
+
+def test_jsonl_corrections_apply(demo, tmp_path):
+    with Project.open(demo) as p:
+        lines = [json.loads(x) for x in export_bytes(p, "jsonl")[0].decode().splitlines()]
+        lines[3][CURRENT] = lines[3][TARGET] + SUFFIX
+        (tmp_path / "c.jsonl").write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines))
+        result = apply_file(p, tmp_path / "c.jsonl", "amal")
+        assert [(c.seg, c.new) for c in result.applied] == [(4, lines[3][TARGET] + SUFFIX)]
+
+
+def test_bad_files_are_one_line_errors(demo, tmp_path):
+    (tmp_path / "bad.xlf").write_text("<xliff><file>", encoding="utf-8")
+    r = run("apply", demo, tmp_path / "bad.xlf", "--reviewer", "amal")
+    assert r.exit_code == 2 and r.stderr.startswith(f"error: {tmp_path / 'bad.xlf'}")
+    (tmp_path / "t.tsv").write_text("a\tb\n", encoding="utf-8")
+    r = run("apply", demo, tmp_path / "t.tsv", "--reviewer", "amal")
+    assert r.exit_code == 2 and "cannot apply corrections from TSV" in r.stderr
+    r = run("apply", demo, tmp_path / "bad.xlf", "--reviewer", " ")
+    assert r.exit_code == 2 and "reviewer" in r.stderr
+
+
+def test_source_column_is_what_csv_compares(demo, tmp_path):
+    with Project.open(demo) as p:
+        data = export_bytes(p, "csv")[0].decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(data, newline="")))
+        rows[0][SOURCE] = "Changed."
+        rows[0][CURRENT] = "تغير."
+        buf = io.StringIO(newline="")
+        w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+        (tmp_path / "c.csv").write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode())
+        result = apply_file(p, tmp_path / "c.csv", "amal")
+        assert [(c.seg, c.reason) for c in result.refused] == [(1, "source text changed")]
+
+
+# ---------------------------------------------------------------------- states for other tools
+def test_xliff2po_marks_only_unreviewed_flagged_segments_fuzzy(demo, tmp_path):
+    from translate.convert import po2tmx, xliff2po
+
+    with Project.open(demo) as p:
+        doc = p.doc_ids()[0]
+        flagged = p.segments().filter(pl.col("flagged") & (pl.col(SOURCE) != ""))[SEG].to_list()
+        save_correction(p, doc, flagged[0], "نص مصحح.", "amal", 0)  # corrected: no longer fuzzy
+        p.approve(doc, flagged[1], "amal", 0)
+        (tmp_path / "demo.xlf").write_bytes(export_bytes(p, "xliff")[0])
+        # A PO message with an empty msgid is a header: the 0-1 beads (text with no source) go.
+        total = p.segments().filter(pl.col(SOURCE) != "").height
+    with open(tmp_path / "demo.xlf", "rb") as i, open(tmp_path / "demo.po", "wb") as o:
+        assert xliff2po.convertxliff(i, o, None) == 1
+    units = [u for u in po.pofile.parsefile(str(tmp_path / "demo.po")).units if not u.isheader()]
+    fuzzy = [u for u in units if u.isfuzzy()]
+    assert len(units) == total and len(fuzzy) == len(flagged) - 2 > 0
+    memory = tmx.tmxfile()
+    with open(tmp_path / "demo.po", "rb") as i:
+        po2tmx.po2tmx().convertfiles(i, memory, "en", "ar")
+    assert len(memory.units) == total - len(fuzzy)  # po2tmx skips fuzzy messages only
+
+
+def test_our_po_and_xliff2_read_by_translate_toolkit(demo):
+    from translate.storage import factory
+
+    with Project.open(demo) as p:
+        segs = p.segments()
+        store = po.pofile.parsestring(export_bytes(p, "po")[0])
+        units = [u for u in store.units if not u.isheader()]
+        assert [u.source for u in units] == segs[SOURCE].to_list()
+        assert [u.target for u in units] == segs[CURRENT].to_list()
+        assert sum(u.isfuzzy() for u in units) == segs.filter(pl.col("flagged"))[SEG].len()
+        data, name, _ = export_bytes(p, "xliff2")
+    assert name.endswith(".xlf")  # translate-toolkit's factory knows .xlf, not .xliff2
+    assert factory.getclass(name).__name__ in ("Xliff1File", "xlifffile")
+    store2 = xliff2.Xliff2File.parsestring(data)
+    assert [u.target for u in store2.units] == segs[CURRENT].to_list()
+    assert not any(u.isfuzzy() for u in store2.units)
