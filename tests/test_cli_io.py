@@ -276,3 +276,19 @@ def test_stdin_from_a_real_pipe(tmp_path):
     r = review("score", "-", "--format", "jsonl", input=PAIRS.encode("utf-8"))
     assert r.returncode == 0, r.stderr
     assert len(r.stdout.splitlines()) == 2
+
+
+def test_init_and_rescore_take_quiet(tmp_path):
+    from click.testing import CliRunner
+
+    from review.cli import main
+
+    src, tgt = tmp_path / "en.txt", tmp_path / "ar.txt"
+    src.write_text("The board met on Monday.\n", encoding="utf-8")
+    tgt.write_text("اجتمع المجلس يوم الاثنين.\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["init", str(tmp_path / "p.review"), str(src), str(tgt), "-q"])
+    assert r.exit_code == 0 and r.stderr == "" and "created" in r.stdout
+    r = CliRunner().invoke(main, ["init", str(tmp_path / "q.review"), str(src), str(tgt)])
+    assert r.exit_code == 0 and "loaded 1 segments" in r.stderr
+    r = CliRunner().invoke(main, ["-q", "rescore", str(tmp_path / "p.review")])
+    assert r.exit_code == 0 and r.stderr == "" and "rescored" in r.stdout
