@@ -26,18 +26,28 @@ TEXT_EXTENSIONS = (".txt", ".text", ".md", "")
 # File names that say nothing about the document ("ar.mt.txt", "target.txt", "en-US.txt").
 GENERIC_NAME_PARTS = frozenset({"mt", "src", "tgt", "source", "target", "translation", "output", "input",
                                 "bt", "ref", "reference", "txt", "text", "md", "doc", "document"})
-LANG_CODE_RE = re.compile(r"[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*", re.I)
+# A language tag as file names carry it: "ar", "en-US", "zh_Hant", "es-419"; not "ar_01" or "mt_v2",
+# which number documents that share a folder.
+LANG_CODE_RE = re.compile(r"[a-z]{2,3}(?:[-_](?:[a-z]{4}|[a-z]{2}|\d{3}))?(?:[-_](?:[a-z]{2}|\d{3}))?", re.I)
+
+
+def _generic(part: str) -> bool:
+    return part.lower() in GENERIC_NAME_PARTS or bool(LANG_CODE_RE.fullmatch(part))
 
 
 def doc_id_for(target: str | Path) -> str:
-    """The document id of a target file: its stem, or its folder's name when the stem is generic."""
+    """The document id of a target file: its stem without language codes and words such as "mt"
+    ("letter.ar.mt.txt" -> "letter"), so that several documents in one folder keep apart; the
+    folder's name when nothing else is left ("musk-letter/ar.mt.txt" -> "musk-letter")."""
     p = Path(target)
     parts = [x for x in p.name.split(".") if x]
-    if parts and all(x.lower() in GENERIC_NAME_PARTS or LANG_CODE_RE.fullmatch(x) for x in parts):
-        folder = p.resolve().parent.name
-        if folder:
-            return folder
-    return p.stem or p.name
+    if len(parts) > 1 and p.suffix.lower() in TEXT_EXTENSIONS:
+        parts = parts[:-1]  # the extension
+    specific = [x for x in parts if not _generic(x)]
+    if specific:
+        return ".".join(specific)
+    folder = p.resolve().parent.name
+    return folder or p.stem or p.name
 
 
 def _sentence_arrays(sents: list[Sentence]) -> dict[str, np.ndarray]:
