@@ -72,13 +72,28 @@ def run_family(frame: pl.DataFrame, check_ids: list[str], config: Config,
     parts: Parts = []
     for cid in check_ids:
         spec = catalogue()[cid]
-        gl = _glossary_for(frame, glossary) if cid == "glossary" else glossary
+        rows = _for_targets(frame, spec, tgt_lang)
+        if rows.height == 0:
+            continue
+        gl = _glossary_for(rows, glossary) if cid == "glossary" else glossary
         ctx = CheckContext(spec=spec, params=config.params(cid), glossary=gl,
                            src_lang=src_lang, tgt_lang=tgt_lang)
-        found = hits(implementation(cid)(frame, ctx))
+        found = hits(implementation(cid)(rows, ctx))
         if found.height:
             parts.append((cid, found))
     return parts
+
+
+def _for_targets(frame: pl.DataFrame, spec, default_lang: str) -> pl.DataFrame:
+    """The rows of `frame` whose target language the check applies to (catalogue `targets`);
+    a row without a language has the corpus's. Rows keep their ROW index, so hits map back."""
+    if not spec.targets:
+        return frame
+    if TGT_LANG not in frame.columns:
+        return frame if spec.applies_to(default_lang) else frame.head(0)
+    primary = (pl.col(TGT_LANG).fill_null(default_lang).str.strip_chars().str.to_lowercase()
+               .str.replace_all("_", "-").str.split("-").list.first())
+    return frame.filter(primary.is_in(list(spec.targets)))
 
 
 def _glossary_for(frame: pl.DataFrame, glossary: pl.DataFrame | None) -> pl.DataFrame | None:

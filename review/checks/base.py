@@ -15,6 +15,7 @@ The runner (review.checks.run_checks) adds doc, seg, check id, MQM category, sev
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -52,6 +53,17 @@ class CheckSpec:
     supersedes: bool = False
     # "segment": judges a segment on its own; "document": compares it with the other segments.
     scope: str = "segment"
+    # Target languages (primary codes, "ar") the check applies to; empty: every target language.
+    # The runner gives the check only the segments whose target language is one of them.
+    targets: tuple[str, ...] = ()
+
+    def applies_to(self, lang: str | None) -> bool:
+        return not self.targets or primary_language(lang) in self.targets
+
+
+def primary_language(lang: str | None) -> str:
+    """"ar" of "ar", "AR-eg", "ar_SA"; "" for none."""
+    return (lang or "").strip().lower().replace("_", "-").split("-")[0]
 
 
 @dataclass
@@ -73,6 +85,13 @@ def catalogue() -> dict[str, CheckSpec]:
     data = tomllib.loads(resources.files("review.checks").joinpath("catalogue.toml").read_text("utf-8"))
     specs: dict[str, CheckSpec] = {}
     for entry in data["check"]:
+        if "targets" in entry:
+            targets = entry["targets"]
+            if not (isinstance(targets, list) and targets
+                    and all(isinstance(t, str) and re.fullmatch(r"[a-z]{2,3}", t) for t in targets)):
+                raise ValueError(f"check {entry.get('id')!r}: targets must be a list of language codes "
+                                 "such as [\"ar\"]")
+            entry = {**entry, "targets": tuple(targets)}
         spec = CheckSpec(**entry)
         if spec.id in specs:
             raise ValueError(f"check {spec.id!r} is in the catalogue twice")
