@@ -5,6 +5,7 @@ formats go through review.load. The CLI commands `align`, `score` and `init` sha
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,29 @@ def doc_id_for(target: str | Path) -> str:
         return ".".join(specific)
     folder = p.resolve().parent.name
     return folder or p.stem or p.name
+
+
+CORPUS_FILE = "corpus.toml"  # a corpus folder's description: [languages] source, target
+
+
+def declared_languages(folder: str | Path) -> tuple[str | None, str | None]:
+    """(source, target) language codes declared by the folder's corpus.toml ([languages]);
+    (None, None) without one. A file that cannot be read is an error naming it."""
+    path = Path(folder) / CORPUS_FILE
+    if not path.is_file():
+        return None, None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise InputError(path, f"cannot read the corpus description: {e}") from None
+    langs = data.get("languages", {})
+    out = []
+    for key in ("source", "target"):
+        value = langs.get(key) if isinstance(langs, dict) else None
+        if value is not None and not (isinstance(value, str) and LANG_CODE_RE.fullmatch(value)):
+            raise InputError(path, f"[languages] {key} must be a language code such as \"ar\", not {value!r}")
+        out.append(value)
+    return out[0], out[1]
 
 
 def _sentence_arrays(sents: list[Sentence]) -> dict[str, np.ndarray]:
@@ -127,10 +151,14 @@ def _join_third(pieces: list[str | None], sents: list[Sentence], tf: np.ndarray,
 
 
 def load_pair(source: str | Path, target: str | Path, bt: str | Path | None = None,
-              ref: str | Path | None = None, src_lang: str | None = "en", tgt_lang: str | None = "ar",
+              ref: str | Path | None = None, src_lang: str | None = None, tgt_lang: str | None = None,
               encoding: str | None = None, doc: str | None = None) -> Corpus:
     """Segment and align two plain documents (plus an optional back-translation and/or reference
-    line-aligned with the target) into a Corpus with one document."""
+    line-aligned with the target) into a Corpus with one document. Languages: as given, else as
+    the target folder's corpus.toml declares them, else en -> ar."""
+    if src_lang is None or tgt_lang is None:
+        declared_src, declared_tgt = declared_languages(Path(target).parent)
+        src_lang, tgt_lang = src_lang or declared_src, tgt_lang or declared_tgt
     src_lang = src_lang or "en"
     tgt_lang = tgt_lang or "ar"
     s_dec = read_text(source, encoding)

@@ -200,3 +200,30 @@ def test_error_names_the_binary_second_file(tmp_path, kind):
     with pytest.raises(InputError) as e:
         load_inputs([str(first), str(second)])
     assert e.value.path == str(second) and "binary" in e.value.message
+
+
+def test_target_language_from_corpus_toml_and_tgt_lang(tmp_path):
+    src = write(tmp_path / "guide.en.txt", "Open the file. Save it.\n")
+    tgt = write(tmp_path / "guide.es.txt", "Abra el archivo. Guárdelo.\n")
+    assert set(load_pair(src, tgt).segments["tgt_lang"]) == {"ar"}  # nothing declared: the default
+    write(tmp_path / "corpus.toml", '[languages]\nsource = "en"\ntarget = "es"\n')
+    corpus = load_inputs([str(src), str(tgt)])
+    assert set(corpus.segments["tgt_lang"]) == {"es"} and corpus.documents["tgt_lang"][0] == "es"
+    assert set(load_inputs([str(src), str(tgt)], tgt_lang="es-MX").segments["tgt_lang"]) == {"es-MX"}
+    write(tmp_path / "corpus.toml", '[languages]\ntarget = "Spanish!"\n')
+    with pytest.raises(InputError) as e:
+        load_pair(src, tgt)
+    assert e.value.path == str(tmp_path / "corpus.toml") and "language code" in e.value.message
+
+
+def test_declared_target_language_reaches_the_checks(tmp_path):
+    """The same Arabic-script text declared Arabic or Urdu: the Arabic-only checks run on the
+    first only."""
+    from review.checks import run_checks
+
+    src = write(tmp_path / "a.en.txt", "He said: do you agree? We do, of course.\n")
+    tgt = write(tmp_path / "a.ar.txt", "قال: هل توافق? نعم, بالطبع.\n")
+    ar = run_checks(load_pair(src, tgt, tgt_lang="ar").segments)
+    es = run_checks(load_pair(src, tgt, tgt_lang="ur").segments)
+    assert {"latin_punct", "space_before_punct"} & set(ar["check"])
+    assert not {"latin_punct", "space_before_punct"} & set(es["check"])

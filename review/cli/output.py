@@ -86,7 +86,7 @@ def input_options(func):
         click.option("--ref", type=click.Path(dir_okay=False), default=None,
                      help="Human reference translation (same layout as the target)."),
         click.option("--src-lang", default=None, help="Source language code (default: en)."),
-        click.option("--tgt-lang", default=None, help="Target language code (default: ar)."),
+        click.option("--tgt-lang", default=None, help="Target language code (default: the file's own, corpus.toml beside a plain document, else ar)."),
         click.option("--encoding", default=None, help="Force the text encoding, e.g. cp1256 or utf-16."),
         click.option("--input-format", type=click.Choice(INPUT_FORMATS), default=None,
                      help="Format of the inputs (default: from extension or content)."),
