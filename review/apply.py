@@ -104,6 +104,11 @@ def apply_file(project, path: str | Path, reviewer: str, dry_run: bool = False,
                                 f"base is {u.base_rev}); the project's text is kept"))
             continue
         _apply(project, result, _change(u, current, "corrected", approve=u.approved), reviewer, rev, dry_run)
+    if units and len(seen) == 0:
+        docs = sorted({u.doc for u in units})
+        raise InputError(path, f"no unit matches a segment of {Path(project.path).name} (the file has "
+                         f"document {', '.join(map(repr, docs[:3]))}{' ...' if len(docs) > 3 else ''}): "
+                         "not an export of this project")
     return result
 
 

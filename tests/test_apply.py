@@ -197,11 +197,17 @@ def test_unedited_unit_revised_in_the_project_is_unchanged_not_a_conflict(demo, 
         assert p.latest(doc, 7) == (1, "نص جديد.")
 
 
-def test_jsonl_corrections_apply(demo, tmp_path):
+def test_jsonl_and_parquet_corrections_apply(demo, tmp_path):
     with Project.open(demo) as p:
         lines = [json.loads(x) for x in export_bytes(p, "jsonl")[0].decode().splitlines()]
         lines[3][CURRENT] = lines[3][TARGET] + SUFFIX
         (tmp_path / "c.jsonl").write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines))
+        table = pl.read_parquet(io.BytesIO(export_bytes(p, "parquet")[0]))
+        table = table.with_columns(pl.when(pl.col(SEG) == 5).then(pl.col(TARGET) + SUFFIX)
+                                   .otherwise(pl.col(CURRENT)).alias(CURRENT))
+        table.write_parquet(tmp_path / "c.parquet")
+        result = apply_file(p, tmp_path / "c.parquet", "amal", dry_run=True)
+        assert [(c.seg, c.new) for c in result.applied] == [(5, table[CURRENT][4])]
         result = apply_file(p, tmp_path / "c.jsonl", "amal")
         assert [(c.seg, c.new) for c in result.applied] == [(4, lines[3][TARGET] + SUFFIX)]
 
@@ -271,3 +277,50 @@ def test_our_po_and_xliff2_read_by_translate_toolkit(demo):
     store2 = xliff2.Xliff2File.parsestring(data)
     assert [u.target for u in store2.units] == segs[CURRENT].to_list()
     assert not any(u.isfuzzy() for u in store2.units)
+
+
+def test_units_a_cat_tool_split_into_sentences_still_match(demo, tmp_path):
+    """Trados and Okapi wrap sentences in <mrk mtype="seg"> (1.2); a 2.x tool may split a unit's
+    segment in two: the text is what counts."""
+    from lxml import etree
+
+    with Project.open(demo) as p:
+        segs = p.segments()
+        mt = dict(zip(segs[SEG].to_list(), segs[TARGET].to_list()))
+        root = etree.fromstring(export_bytes(p, "xliff")[0])
+        ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+        target = root.find(".//x:trans-unit[@id='4']/x:target", ns)
+        first, _, rest = (mt[4] + SUFFIX).partition(" ")
+        target.text = None
+        for k, piece in enumerate((first + " ", rest), 1):
+            m = etree.SubElement(target, f"{{{ns['x']}}}mrk", mtype="seg", mid=str(k))
+            m.text = piece
+        (tmp_path / "seg.xlf").write_bytes(etree.tostring(root))
+
+        root = etree.fromstring(export_bytes(p, "xliff2")[0])
+        ns2 = "urn:oasis:names:tc:xliff:document:2.0"
+        unit = root.find(f".//{{{ns2}}}unit[@id='u6']")
+        segment = unit.find(f"{{{ns2}}}segment")
+        src, tgt = segment.find(f"{{{ns2}}}source"), segment.find(f"{{{ns2}}}target")
+        s1, _, s2 = src.text.partition(" ")
+        t1, _, t2 = (mt[6] + SUFFIX).partition(" ")
+        src.text, tgt.text = s1, t1
+        gap = etree.SubElement(unit, f"{{{ns2}}}ignorable")
+        etree.SubElement(gap, f"{{{ns2}}}source").text = " "
+        second = etree.SubElement(unit, f"{{{ns2}}}segment", state="translated")
+        etree.SubElement(second, f"{{{ns2}}}source").text = s2
+        etree.SubElement(second, f"{{{ns2}}}target").text = t2
+        (tmp_path / "split.xlf").write_bytes(etree.tostring(root))
+
+        for name, seg in (("seg.xlf", 4), ("split.xlf", 6)):
+            result = apply_file(p, tmp_path / name, "amal", dry_run=True)
+            assert [(c.seg, c.new) for c in result.applied] == [(seg, mt[seg] + SUFFIX)], name
+            assert not result.refused, result.refused
+
+
+def test_a_file_of_another_project_is_an_error(demo, tmp_path):
+    (tmp_path / "other.po").write_text(
+        'msgid ""\nmsgstr ""\n"Language: ar\\n"\n\n#. mt-review:base-revision: 0\n'
+        'msgctxt "other-doc#1"\nmsgid "Hello."\nmsgstr "مرحبا."\n', encoding="utf-8")
+    r = run("apply", demo, tmp_path / "other.po", "--reviewer", "amal")
+    assert r.exit_code == 2 and "not an export of this project" in r.stderr and "'other-doc'" in r.stderr

@@ -20,12 +20,12 @@ def _diff_lines(change) -> list[str]:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--reviewer", required=True, help="Who made the corrections (stored with each revision).")
 @click.option("--dry-run", is_flag=True, help="Print the changes that would be applied; write nothing.")
-@click.option("--input-format", type=click.Choice(("xliff", "tmx", "po", "csv", "jsonl")), default=None,
+@click.option("--input-format", type=click.Choice(("xliff", "tmx", "po", "csv", "jsonl", "parquet")), default=None,
               help="Format of FILE (default: from its extension or content).")
 @verbosity_options
 def apply(project, file, reviewer, dry_run, input_format):
     """Apply FILE, an export of PROJECT corrected in another tool (XLIFF 1.2/2.x, TMX, PO, CSV,
-    JSONL), as revisions by REVIEWER. Segments revised in the project since the export are
+    JSONL, Parquet), as revisions by REVIEWER. Segments revised in the project since the export are
     conflicts and keep the project's text (exit code 1)."""
     from review.apply import apply_file
     from review.store import Project

@@ -14,6 +14,7 @@ Which id, base revision and text each format carries (see review.export.*):
 
 from __future__ import annotations
 
+import copy
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -64,8 +65,10 @@ def read_corrections(path: str | Path, fmt: str | None = None) -> list[Corrected
         return _csv(path)
     if fmt == "jsonl":
         return _jsonl(path)
-    raise InputError(path, f"cannot apply corrections from {fmt.upper()}; use XLIFF, TMX, PO, CSV or JSONL "
-                     "as exported by `review export`")
+    if fmt == "parquet":
+        return _parquet(path)
+    raise InputError(path, f"cannot apply corrections from {fmt.upper()}; use XLIFF, TMX, PO, CSV, JSONL "
+                     "or Parquet as exported by `review export`")
 
 
 def _int(value: object) -> int | None:
@@ -88,11 +91,60 @@ def _all(el: ET.Element, name: str) -> list[ET.Element]:
     return [e for e in el.iter() if local(e.tag) == name]
 
 
+def _unwrap_seg_marks(el: ET.Element | None) -> ET.Element | None:
+    """A copy of `el` without <mrk mtype="seg"> wrappers: CAT tools (Trados, Okapi) split a unit
+    into sentences that way, which says nothing about its text."""
+    if el is None or not any(local(m.tag) == "mrk" and attr(m, "mtype") == "seg" for m in el.iter()):
+        return el
+    el = copy.deepcopy(el)
+    for parent in list(el.iter()):
+        k = 0
+        while k < len(parent):
+            child = parent[k]
+            if not (local(child.tag) == "mrk" and attr(child, "mtype") == "seg"):
+                k += 1
+                continue
+            inner, tail = child.text or "", child.tail or ""
+            parent.remove(child)
+            kids = list(child)
+            if kids:
+                kids[-1].tail = (kids[-1].tail or "") + tail
+            else:
+                inner += tail
+            if k == 0:
+                parent.text = (parent.text or "") + inner
+            else:
+                parent[k - 1].tail = (parent[k - 1].tail or "") + inner
+            for j, kid in enumerate(kids):
+                parent.insert(k + j, kid)
+    return el
+
+
 def _texts(source: ET.Element | None, target: ET.Element | None, keep: bool) -> tuple[str, str]:
     ph = Placeholders()  # one numbering for both sides, as the loader does
+    source, target = _unwrap_seg_marks(source), _unwrap_seg_marks(target)
     s = flatten(source, ph, "source", keep) if source is not None else ""
     t = flatten(target, ph, "target", keep) if target is not None else ""
     return s, t
+
+
+def _unit_2(unit: ET.Element, keep: bool) -> tuple[str, str, list[ET.Element]]:
+    """Source and target of an XLIFF 2 unit, its <segment>s and <ignorable>s joined in order (a
+    tool may have split our one segment in several)."""
+    src, tgt = [], []
+    segments = []
+    for part in unit:
+        name = local(part.tag)
+        if name not in ("segment", "ignorable"):
+            continue
+        s, t = _texts(_child(part, "source"), _child(part, "target"), keep)
+        if name == "segment":
+            segments.append(part)
+        elif _child(part, "target") is None:
+            t = s  # whitespace between segments stays as in the source
+        src.append(s)
+        tgt.append(t)
+    return "".join(src), "".join(tgt), segments
 
 
 def _xliff(path) -> list[CorrectedUnit]:
@@ -105,16 +157,15 @@ def _xliff(path) -> list[CorrectedUnit]:
         doc = attr(f, "original") or attr(f, "id") or Path(path).stem
         if v2:
             for u in _all(f, "unit"):
-                seg_el = _child(u, "segment")
                 notes = _child(u, "notes")
                 base = next((_int(text_of(n)) for n in (_children(notes, "note") if notes is not None else [])
                              if attr(n, "category") == BASE_REV_NOTE), None)
-                if seg_el is None:
+                s, t, segments = _unit_2(u, attr(u, "space") == "preserve")
+                if not segments:
                     continue
-                keep = attr(u, "space") == "preserve"
-                s, t = _texts(_child(seg_el, "source"), _child(seg_el, "target"), keep)
-                state, sub = attr(seg_el, "state"), attr(seg_el, "subState") or ""
-                approved = state == "final" or (state in _APPROVED_2 and not _OUR_SUBSTATE.match(sub))
+                states = [(attr(g, "state"), attr(g, "subState") or "") for g in segments]
+                approved = all(state == "final" or (state in _APPROVED_2 and not _OUR_SUBSTATE.match(sub))
+                               for state, sub in states)
                 seg = _int(attr(u, "name")) or _int((attr(u, "id") or "").lstrip("u"))
                 units.append(CorrectedUnit(doc, seg, s, t, base, approved, f"unit {attr(u, 'id')}"))
         else:
@@ -207,3 +258,13 @@ def _jsonl(path) -> list[CorrectedUnit]:
             raise InputError(path, f"expected a JSON object per line, got {type(obj).__name__}", n)
         units.append(_table_unit(obj, path, f"line {n}"))
     return units
+
+
+def _parquet(path) -> list[CorrectedUnit]:
+    import polars as pl
+
+    try:
+        df = pl.read_parquet(path)
+    except Exception as e:  # noqa: BLE001 (polars raises several kinds for a damaged file)
+        raise InputError(path, f"cannot read Parquet: {e}") from None
+    return [_table_unit(row, path, f"row {k}") for k, row in enumerate(df.iter_rows(named=True), 1)]
