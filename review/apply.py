@@ -70,6 +70,9 @@ def apply_file(project, path: str | Path, reviewer: str, dry_run: bool = False,
     for u in units:
         key = (u.doc, u.seg)
         row = state.get(key)
+        if u.seg is None:
+            result.refused.append(_change(u, "", "no segment id (not a unit written by `review export`)"))
+            continue
         if row is None:
             result.refused.append(_change(u, "", f"no segment {u.doc} #{u.seg} in the project"))
             continue

@@ -324,3 +324,16 @@ def test_a_file_of_another_project_is_an_error(demo, tmp_path):
         'msgctxt "other-doc#1"\nmsgid "Hello."\nmsgstr "مرحبا."\n', encoding="utf-8")
     r = run("apply", demo, tmp_path / "other.po", "--reviewer", "amal")
     assert r.exit_code == 2 and "not an export of this project" in r.stderr and "'other-doc'" in r.stderr
+
+
+def test_corrections_from_standard_input(demo, tmp_path):
+    with Project.open(demo) as p:
+        segs = p.segments()
+        mt = dict(zip(segs[SEG].to_list(), segs[TARGET].to_list()))
+        data = _edited_export(p, "tmx", {4: mt[4] + SUFFIX})
+    r = CliRunner().invoke(main, ["apply", str(demo), "-", "--reviewer", "amal"], input=data)
+    assert r.exit_code == 0, r.output
+    assert "applied 1, unchanged 95, conflicts 0, refused 0" in r.stdout
+    with Project.open(demo) as p:
+        assert p.latest(p.doc_ids()[0], 4) == (1, mt[4] + SUFFIX)
+        assert p.all_revisions()["note"].to_list() == ["applied from stdin"]
