@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from review.checks import run_checks
 from review.checks import language
@@ -93,8 +94,8 @@ def test_arabic_only_checks_skip_other_targets():
     assert flags["seg"].unique().to_list() == [1]  # the same text declared Spanish is not checked
 
 
+@pytest.mark.shared_data
 def test_real_spanish_xliff_has_no_wrong_language_flags():
-    import pytest
     from pathlib import Path
 
     from review.load import load_file
