@@ -337,3 +337,33 @@ def test_corrections_from_standard_input(demo, tmp_path):
     with Project.open(demo) as p:
         assert p.latest(p.doc_ids()[0], 4) == (1, mt[4] + SUFFIX)
         assert p.all_revisions()["note"].to_list() == ["applied from stdin"]
+
+
+# ---------------------------------------------------------------------- PO quoting, any text
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(source=_TEXT, target=_TEXT, doc=st.from_regex(r"[a-z][a-z0-9#:.-]{0,12}", fullmatch=True))
+def test_po_export_reads_back_exactly(tmp_path, source, target, doc):
+    """Whatever the text (quotes, backslashes, line breaks, '#'), the PO we write gives back the
+    same msgctxt, source and target to our reader and to translate-toolkit's."""
+    from review.export.po import po_text
+    from review.load.corrections import read_corrections
+    from review.schema import FLAGGED, REV
+
+    segs = pl.DataFrame({DOC: [doc], SEG: [7], SOURCE: [source], TARGET: ["mt"], "output": [target],
+                         STATUS: ["corrected"], REV: [3], FLAGGED: [False], "src_lang": ["en"],
+                         "tgt_lang": ["ar"]})
+    empty_flags = pl.DataFrame(schema={DOC: pl.String, SEG: pl.Int64})
+    text = po_text(pl.DataFrame(), segs, empty_flags.head(0).with_columns(), empty_flags)
+    path = tmp_path / "x.po"
+    path.write_text(text, encoding="utf-8")
+    (unit,) = read_corrections(path)
+    assert (unit.doc, unit.seg, unit.source, unit.target, unit.base_rev) == (doc, 7, source, target, 3)
+    units = [u for u in po.pofile.parsestring(text.encode("utf-8")).units if not u.isheader()]
+    if source:  # an empty msgid is a header to translate-toolkit
+        assert [(u.getcontext(), u.source, u.target) for u in units] == [(f"{doc}#7", source, target)]
