@@ -367,3 +367,47 @@ def test_po_export_reads_back_exactly(tmp_path, source, target, doc):
     units = [u for u in po.pofile.parsestring(text.encode("utf-8")).units if not u.isheader()]
     if source:  # an empty msgid is a header to translate-toolkit
         assert [(u.getcontext(), u.source, u.target) for u in units] == [(f"{doc}#7", source, target)]
+
+
+_XML_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufffe\uffff",
+                                  codec="utf-8").filter(lambda c: c >= " " or c in "\t\n\r"), max_size=40)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(source=_XML_TEXT, target=_XML_TEXT, fmt=st.sampled_from(["xliff", "xliff2", "tmx"]))
+def test_xml_exports_read_back_exactly(tmp_path, source, target, fmt):
+    """Any text XML can hold (CR and CRLF of a plain document's broken lines included) comes back
+    from our XLIFF and TMX exports as it was, so that `review apply` sees no change where none
+    was made."""
+    from review.export.tmx import tmx_text
+    from review.export.xliff import xliff12_text, xliff21_text
+    from review.load.corrections import read_corrections
+    from review.schema import FLAGGED, FORMAT, REV, TAGS
+
+    segs = pl.DataFrame({DOC: ["d"], SEG: [2], SOURCE: [source], TARGET: ["mt"], "output": [target],
+                         STATUS: ["to_review"], REV: [0], FLAGGED: [True], TAGS: [None],
+                         REVIEWER: [None], "updated": [None], "src_lang": ["en"], "tgt_lang": ["ar"]},
+                        schema_overrides={TAGS: pl.String, REVIEWER: pl.String, "updated": pl.String})
+    docs = pl.DataFrame({DOC: ["d"], FORMAT: ["text"]})
+    no_flags = pl.DataFrame(schema={DOC: pl.String, SEG: pl.Int64})
+    writer = {"xliff": xliff12_text, "xliff2": xliff21_text, "tmx": tmx_text}[fmt]
+    path = tmp_path / f"x.{'tmx' if fmt == 'tmx' else 'xlf'}"
+    path.write_text(writer(docs, segs, no_flags, no_flags), encoding="utf-8")
+    (unit,) = read_corrections(path)
+    assert (unit.doc, unit.seg, unit.source, unit.target, unit.base_rev) == ("d", 2, source, target, 0)
+
+
+@pytest.mark.parametrize("fmt", ["xliff", "xliff2", "tmx", "po", "csv"])
+def test_crlf_document_round_trips_unchanged(tmp_path, fmt):
+    """A Windows document whose MT broke a sentence across lines: the bead's target holds a CRLF;
+    exported and applied back untouched, nothing changes."""
+    from review.inputs import load_pair
+
+    (tmp_path / "a.en.txt").write_bytes(b"The board met on Monday. Nobody answered the letter.\r\n")
+    (tmp_path / "a.ar.txt").write_bytes("اجتمع المجلس يوم الاثنين. لم يرد أحد على\r\nالرسالة.\r\n".encode())
+    with Project.create(tmp_path / "a.review", load_pair(tmp_path / "a.en.txt", tmp_path / "a.ar.txt")) as p:
+        assert any("\r\n" in t for t in p.segments()[TARGET].to_list())
+        data = export_bytes(p, fmt)[0]
+        (tmp_path / f"a.{fmt}").write_bytes(data)
+        result = apply_file(p, tmp_path / f"a.{fmt}", "amal", fmt="xliff" if fmt == "xliff2" else fmt)
+        assert (len(result.applied), len(result.refused), len(result.unchanged)) == (0, 0, p.segments().height)

@@ -35,8 +35,10 @@ def final_text(segments: pl.DataFrame, approved_only: bool = False,
 
 
 def xml_text(text: str | None) -> str:
-    """Escaped character data; characters XML cannot hold are dropped."""
-    return escape(_XML_INVALID.sub("", text or ""))
+    """Escaped character data; characters XML cannot hold are dropped. A carriage return (the
+    CRLF of a broken line in a Windows document) is written as a reference: a parser would turn a
+    literal one into a line feed, and the text would come back changed."""
+    return escape(_XML_INVALID.sub("", text or ""), {"\r": "&#13;"})
 
 
 def xml_attr(value: object) -> str:
