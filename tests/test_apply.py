@@ -411,3 +411,27 @@ def test_crlf_document_round_trips_unchanged(tmp_path, fmt):
         (tmp_path / f"a.{fmt}").write_bytes(data)
         result = apply_file(p, tmp_path / f"a.{fmt}", "amal", fmt="xliff" if fmt == "xliff2" else fmt)
         assert (len(result.applied), len(result.refused), len(result.unchanged)) == (0, 0, p.segments().height)
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "formats"
+
+
+@pytest.mark.parametrize("src", [FIXTURES / "export" / "tags.xlf", FIXTURES / "formats" / "inline12.xlf",
+                                 FIXTURES / "formats" / "inline21.xlf", FIXTURES / "formats" / "three_langs.tmx",
+                                 FIXTURES / "formats" / "plurals.po", SHARED / "xliff12" / "MQ-12-Test01.xlf",
+                                 SHARED / "tmx" / "test-level2.tmx"], ids=lambda p: p.name)
+def test_an_untouched_export_changes_nothing(tmp_path, src):
+    """Inline codes, plural forms, empty targets, three languages: every format exported and
+    applied back as it is gives only `unchanged`."""
+    from review.load import load_file
+
+    if not src.exists():
+        pytest.skip(f"shared data not available ({src})")
+    with Project.create(tmp_path / "p.review", load_file(src)) as p:
+        total = p.segments().height
+        for fmt in ("xliff", "xliff2", "tmx", "po", "csv", "jsonl"):
+            path = tmp_path / f"x.{fmt}"
+            path.write_bytes(export_bytes(p, fmt)[0])
+            result = apply_file(p, path, "amal", fmt="xliff" if fmt == "xliff2" else fmt)
+            assert len(result.unchanged) == total and not result.applied and not result.refused, fmt
