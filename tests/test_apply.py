@@ -223,6 +223,27 @@ def test_bad_files_are_one_line_errors(demo, tmp_path):
     assert r.exit_code == 2 and "reviewer" in r.stderr
 
 
+def test_formula_like_cells_survive_a_spreadsheet_that_drops_the_bom(tmp_path):
+    from review.corpus import Corpus
+    from review.schema import FORMAT
+
+    segs = pl.DataFrame({DOC: ["d", "d"], SEG: [1, 2], SOURCE: ["=SUM(A1)", "'=x"], TARGET: ["-1", "+"],
+                         "src_lang": ["en", "en"], "tgt_lang": ["ar", "ar"]})
+    with Project.create(tmp_path / "c.review", Corpus(segs, pl.DataFrame({DOC: ["d"], FORMAT: ["csv"]}))) as p:
+        data = export_bytes(p, "csv")[0]
+        assert b"'=SUM(A1)" in data and b"''=x" in data
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+        rows[1][CURRENT] = "'+ تصحيح"  # typed defused, as our export writes it
+        buf = io.StringIO(newline="")
+        w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+        (tmp_path / "c.csv").write_text(buf.getvalue(), encoding="utf-8")  # saved without a BOM
+        result = apply_file(p, tmp_path / "c.csv", "amal")
+        assert [(c.seg, c.new) for c in result.applied] == [(2, "+ تصحيح")]
+        assert len(result.unchanged) == 1 and not result.refused
+
+
 def test_source_column_is_what_csv_compares(demo, tmp_path):
     with Project.open(demo) as p:
         data = export_bytes(p, "csv")[0].decode("utf-8-sig")

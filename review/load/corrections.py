@@ -235,15 +235,15 @@ def _table_unit(row: dict, path, where: str) -> CorrectedUnit:
 
 
 def _csv(path) -> list[CorrectedUnit]:
-    decoded = read_text(path)
-    records = _delimited_records(decoded.text, "csv", path)
+    records = _delimited_records(read_text(path).text, "csv", path)
     if not records:
         raise InputError(path, "file is empty")
     header = records[0][1]
     units = []
     for line, fields in records[1:]:
-        if decoded.bom:  # our CSV: formula cells were defused on the way out
-            fields = [_DEFUSED_CELL.sub("", v) for v in fields]
+        # Our CSV defused formula cells on the way out; undone even when a spreadsheet saved the
+        # file again without its BOM (the export also prefixes cells that already looked defused).
+        fields = [_DEFUSED_CELL.sub("", v) for v in fields]
         units.append(_table_unit(dict(zip(header, fields)), path, f"line {line}"))
     return units
 
