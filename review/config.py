@@ -28,6 +28,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from review.catalogue import catalogue
 from review.errors import InputError
 from review.mqm import DEFAULT_WEIGHTS, EXCEPTIONS, SEVERITIES
 
@@ -49,21 +50,15 @@ class Config:
         return check_id not in self.disabled
 
     def severity(self, check_id: str) -> str:
-        from review.checks.base import catalogue
-
         return self.overrides.get(check_id, {}).get("severity", catalogue()[check_id].severity)
 
     def params(self, check_id: str) -> dict[str, Any]:
-        from review.checks.base import catalogue
-
         merged = dict(catalogue()[check_id].params)
         merged.update({k: v for k, v in self.overrides.get(check_id, {}).items() if k != "severity"})
         return merged
 
     def effective(self) -> dict[str, Any]:
         """Everything that changes a result, in canonical form (what the signature hashes)."""
-        from review.checks.base import catalogue
-
         # The shape of this dict is what every stored signature's cfg hash was computed from:
         # weights per severity, then each exception as "<key>_weight" ("minor_punctuation_weight").
         return {
@@ -102,7 +97,7 @@ class Signature:
     @classmethod
     def of(cls, config: "Config") -> "Signature":
         return cls(mt_review=_version("mt-review"),
-                   checks=sum(1 for cid in _catalogue_ids() if config.enabled(cid)),
+                   checks=sum(1 for cid in catalogue() if config.enabled(cid)),
                    cfg=config.digest(), polars=_version("polars"), sacrebleu=_version("sacrebleu"),
                    langdetect=_version("langdetect"))
 
@@ -125,12 +120,6 @@ class Signature:
             raise ValueError(f"not an mt-review signature: {text!r}")
         values = {n: pairs[n.replace("_", "-")] for n in names}
         return cls(**{**values, "checks": int(values["checks"])})
-
-
-def _catalogue_ids():
-    from review.checks.base import catalogue
-
-    return catalogue().keys()
 
 
 def _version(dist: str) -> str:
@@ -170,8 +159,6 @@ def _from_toml(path: Path) -> Config:
 def parse_config(text: str, path: str | Path) -> Config:
     """The configuration in TOML `text` (a file's, or the copy a project keeps); `path` names it
     in errors and anchors a relative glossary path."""
-    from review.checks.base import catalogue
-
     path = Path(path)
     try:
         data = tomllib.loads(text)
