@@ -9,6 +9,9 @@ and queries: it imports nothing of its own layer (score, export) or above.
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -221,3 +224,30 @@ def test_checker_reports_cycles_and_unplaced_modules(tmp_path):
 def test_layers_do_not_overlap(layer):
     others = set().union(*(l for i, l in enumerate(LAYERS) if i != layer))
     assert not LAYERS[layer] & others
+
+
+# --- imports at module top; what stays lazy, and why ------------------------------------------------
+
+# Heavy libraries `review --help` must not import (it stays under 0.3 s): the subcommands are
+# loaded by name (review.cli.COMMANDS) and the notebook API by name (review._API).
+HEAVY = ("polars", "numpy", "pyarrow", "sacrebleu", "langdetect", "streamlit", "translate")
+
+
+def test_no_import_inside_functions():
+    inner = []
+    for path in sorted(REVIEW.rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        for func in ast.walk(tree):
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                inner += [f"{path.relative_to(REVIEW.parent)}:{n.lineno}" for n in ast.walk(func)
+                          if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert inner == []
+
+
+def test_cli_start_imports_no_heavy_library():
+    code = ("import sys, review.cli; "
+            "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(REVIEW.parent)}).stdout.split()
+    assert "click" in out  # the probe sees what the import loaded
+    assert [name for name in HEAVY if name in out] == []

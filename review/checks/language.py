@@ -13,6 +13,8 @@ import functools
 import re
 
 import polars as pl
+from langdetect import DetectorFactory, detect_langs
+from langdetect.lang_detect_exception import LangDetectException
 
 from review.arabic import AR_LETTER_RE, LATIN_LETTER_RE
 from review.checks.base import ROW, CheckContext, catalogue, implements, no_hits
@@ -37,9 +39,6 @@ def _primary(lang: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def detect(text: str) -> tuple[str, float] | None:
     """(language, probability) of the best guess, or None when langdetect cannot tell."""
-    from langdetect import DetectorFactory, detect_langs
-    from langdetect.lang_detect_exception import LangDetectException
-
     DetectorFactory.seed = 0
     try:
         best = detect_langs(text)[0]
