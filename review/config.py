@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import tomllib
 from dataclasses import dataclass, field, fields
 from importlib import metadata
@@ -173,7 +174,7 @@ def parse_config(text: str, path: str | Path) -> Config:
     for key, value in data.get("weights", {}).items():
         if key not in DEFAULT_WEIGHTS:
             raise InputError(path, f"[weights]: unknown severity {key!r} (known: {', '.join(DEFAULT_WEIGHTS)})")
-        cfg.weights[key] = float(value)
+        cfg.weights[key] = _number(path, f"[weights] {key}", value)
     checks = dict(data.get("checks", {}))
     disabled = checks.pop("disabled", [])
     cat = catalogue()
@@ -190,8 +191,28 @@ def parse_config(text: str, path: str | Path) -> Config:
         unknown = set(over) - {"severity"} - set(cat[cid].params)
         if unknown:
             raise InputError(path, f"[checks.{cid}]: unknown parameter(s) {', '.join(sorted(unknown))}")
+        for name, value in over.items():
+            if name != "severity" and _is_number(cat[cid].params[name]):
+                _number(path, f"[checks.{cid}] {name}", value)
         cfg.overrides[cid] = dict(over)
-    cfg.score.update(data.get("score", {}))
+    for key, value in data.get("score", {}).items():
+        if key not in DEFAULT_SCORE:
+            raise InputError(path, f"[score]: unknown key {key!r} (known: {', '.join(DEFAULT_SCORE)})")
+        if not isinstance(value, bool):
+            raise InputError(path, f"[score] {key}: must be true or false, not {value!r}")
+        cfg.score[key] = value
     if "glossary" in data:
         cfg.glossary = str((path.parent / data["glossary"]).resolve())
     return cfg
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _number(path: Path, key: str, value: Any) -> float:
+    """A weight or numeric parameter: a finite number, at least 0 (`major = "ten"` is an error
+    naming the file and the key, not a traceback later)."""
+    if not _is_number(value) or not math.isfinite(value) or value < 0:
+        raise InputError(path, f"{key}: must be a number of at least 0, not {value!r}")
+    return float(value)
