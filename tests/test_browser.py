@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from app_project import DOC_ID, HOSTILE, PAIRS, XSS, build
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -39,9 +39,14 @@ def module_name(path: Path, root: Path) -> str:
     return ".".join(parts)
 
 
-def import_graph(root: Path) -> dict[str, set[str]]:
+def _trees(root: Path) -> dict[Path, ast.Module]:
+    return {path: ast.parse(path.read_text("utf-8"), str(path)) for path in sorted(root.rglob("*.py"))}
+
+
+def import_graph(root: Path, trees: dict[Path, ast.Module] | None = None) -> dict[str, set[str]]:
     """Module -> the modules of the same package it imports (any import statement, any depth)."""
-    files = {module_name(p, root): p for p in sorted(root.rglob("*.py"))}
+    trees = _trees(root) if trees is None else trees
+    files = {module_name(p, root): p for p in trees}
     package = root.name
 
     def resolve(name: str) -> str | None:
@@ -59,7 +64,7 @@ def import_graph(root: Path) -> dict[str, set[str]]:
     for mod, path in files.items():
         is_pkg = path.name == "__init__.py"
         deps: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
+        for node in ast.walk(trees[path]):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom):
@@ -148,24 +153,33 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 # --- the contract, on the real code ---------------------------------------------------------------
 
 
-def test_no_upward_imports_and_every_module_placed():
-    assert layer_violations(import_graph(REVIEW), LAYERS, ONLY_LOWER) == []
+@pytest.fixture(scope="module")
+def trees() -> dict[Path, ast.Module]:
+    return _trees(REVIEW)
 
 
-def test_no_cycles_between_top_level_modules():
-    assert cycles(top_graph(import_graph(REVIEW))) == []
+@pytest.fixture(scope="module")
+def graph(trees) -> dict[str, set[str]]:
+    return import_graph(REVIEW, trees)
 
 
-def test_store_imports_only_persistence_helpers():
-    graph = top_graph(import_graph(REVIEW))
-    assert graph["store"] <= LAYERS[-1], graph["store"]
-    assert not graph["store"] & {"score", "config", "export", "workflow"}
+def test_no_upward_imports_and_every_module_placed(graph):
+    assert layer_violations(graph, LAYERS, ONLY_LOWER) == []
 
 
-def test_the_graph_is_read_from_the_code():
+def test_no_cycles_between_top_level_modules(graph):
+    assert cycles(top_graph(graph)) == []
+
+
+def test_store_imports_only_persistence_helpers(graph):
+    store = top_graph(graph)["store"]
+    assert store <= LAYERS[-1], store
+    assert not store & {"score", "config", "export", "workflow"}
+
+
+def test_the_graph_is_read_from_the_code(graph):
     # Guards the reader itself: known edges of the real code are seen, at module level and in
     # packages, so an empty graph cannot make the contract pass.
-    graph = import_graph(REVIEW)
     assert "review.score" in graph["review.workflow"]
     assert "review.catalogue" in graph["review.config"]
     assert "review.checks.base" in graph["review.checks.form"]
@@ -233,15 +247,23 @@ def test_layers_do_not_overlap(layer):
 HEAVY = ("polars", "numpy", "pyarrow", "sacrebleu", "langdetect", "streamlit", "translate")
 
 
-def test_no_import_inside_functions():
-    inner = []
-    for path in sorted(REVIEW.rglob("*.py")):
-        tree = ast.parse(path.read_text("utf-8"))
-        for func in ast.walk(tree):
-            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                inner += [f"{path.relative_to(REVIEW.parent)}:{n.lineno}" for n in ast.walk(func)
-                          if isinstance(n, (ast.Import, ast.ImportFrom))]
+def _imports_in_functions(node: ast.AST, in_function: bool = False):
+    for child in ast.iter_child_nodes(node):
+        if in_function and isinstance(child, (ast.Import, ast.ImportFrom)):
+            yield child
+        yield from _imports_in_functions(
+            child, in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)))
+
+
+def test_no_import_inside_functions(trees):
+    inner = [f"{path.relative_to(REVIEW.parent)}:{node.lineno}"
+             for path, tree in trees.items() for node in _imports_in_functions(tree)]
     assert inner == []
+
+
+def test_the_function_level_probe_sees_a_deferred_import():
+    tree = ast.parse("import os\n\ndef f():\n    def g():\n        import json\n    return g\n")
+    assert [n.lineno for n in _imports_in_functions(tree)] == [5]
 
 
 def test_cli_start_imports_no_heavy_library():
