@@ -14,6 +14,7 @@ import polars as pl
 from review.align import LOW_CONF_THRESHOLD, align
 from review.corpus import Corpus
 from review.errors import InputError
+from review.load import load_file as _load_file
 from review.load.encoding import read_text
 from review.schema import (
     ALIGN_CONF, BEAD, BOM, BT, DOC, ENCODING, FORMAT, LOCATOR, LOW_CONF, ORIGIN, PARA, REFERENCE, SEG,
@@ -227,8 +228,6 @@ def _locator() -> pl.Expr:
 
 def load_file(path: str | Path, **kwargs) -> Corpus:
     """A pre-aligned file (TSV/CSV, JSONL, Parquet, TMX, XLIFF, PO): see review.load.load_file."""
-    from review.load import load_file as _load_file
-
     return _load_file(path, **kwargs)
 
 

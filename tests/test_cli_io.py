@@ -223,6 +223,7 @@ def review(*args, **kwargs) -> subprocess.CompletedProcess:
                           capture_output=True, timeout=120, **kwargs)
 
 
+@pytest.mark.slow
 def test_pipe_into_head_ends_quietly(tmp_path):
     rows = "".join(f"Line {i} of the board.\tسطر {i} من المجلس.\n" for i in range(60_000))
     big = tmp_path / "big.tsv"
@@ -261,6 +262,7 @@ def test_fifo_output_in_place(project, tmp_path):
     assert got == [TARGET.encode("utf-8")] and stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
+@pytest.mark.slow
 def test_devices_written_in_place(project):
     r = review("export", project, "--format", "tmx", "-o", "/dev/null")
     assert r.returncode == 0, r.stderr

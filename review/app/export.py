@@ -15,6 +15,7 @@ from review.app import state
 from review.app.safe import md_escape
 from review.export.project import EXPORT_FORMATS, EXTENSIONS, MIME, export_bytes
 from review.export.report import DEFAULT_THRESHOLD, report_data
+from review.export.report_html import render
 
 LABELS = {
     "text": "Corrected document (original layout)",
@@ -45,8 +46,6 @@ def _report(path: str, fmt: str, threshold: float):
         data = report_data(state.open_project(Path(path)), threshold)
         if fmt == "json":
             return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-        from review.export.report_html import render
-
         return render(data).encode("utf-8")
     return make
 

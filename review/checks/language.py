@@ -18,6 +18,8 @@ import functools
 import re
 
 import polars as pl
+from langdetect import DetectorFactory, detect_langs
+from langdetect.lang_detect_exception import LangDetectException
 
 from review.arabic import AR_LETTER_RE, LATIN_LETTER_RE
 from review.checks.base import ROW, CheckContext, catalogue, implements, no_hits
@@ -45,9 +47,6 @@ def _primary(lang: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def candidates(text: str) -> tuple[tuple[str, float], ...]:
     """langdetect's (language, probability) candidates, best first; () when it cannot tell."""
-    from langdetect import DetectorFactory, detect_langs
-    from langdetect.lang_detect_exception import LangDetectException
-
     DetectorFactory.seed = 0
     try:
         return tuple((c.lang, float(c.prob)) for c in detect_langs(text))

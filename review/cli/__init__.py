@@ -14,6 +14,7 @@ import warnings
 import click
 
 from review.cli.messages import verbosity_options
+from review.errors import InputError, InputWarning
 
 # command name -> (module, attribute, one-line help shown by `review --help`)
 COMMANDS = {
@@ -51,8 +52,6 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx):
-        from review.errors import InputError, InputWarning
-
         def show(message, category, *args, **kwargs):  # input warnings: one line on stderr
             if issubclass(category, InputWarning):
                 click.echo(f"warning: {message}", err=True)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
+from review.apply import apply_file
 from review.cli.messages import info, verbosity_options
+from review.cli.stdin import stdin_inputs
+from review.store import Project
 
 
 def _diff_lines(change) -> list[str]:
@@ -27,10 +30,6 @@ def apply(project, file, reviewer, dry_run, input_format):
     """Apply FILE (`-`: standard input), an export of PROJECT corrected in another tool (XLIFF 1.2/2.x, TMX, PO, CSV,
     JSONL, Parquet), as revisions by REVIEWER. Segments revised in the project since the export are
     conflicts and keep the project's text (exit code 1)."""
-    from review.apply import apply_file
-    from review.cli.stdin import stdin_inputs
-    from review.store import Project
-
     with Project.open(project) as p, stdin_inputs([file]) as (path,):  # `-`: standard input
         result = apply_file(p, path, reviewer, dry_run=dry_run, fmt=input_format)
     if dry_run:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import click
 
 from review.cli.messages import info, verbosity_options
+from review.cli.output import refuse_binary_terminal
+from review.export.project import export_project
+from review.export.report import DEFAULT_THRESHOLD, write_report
 from review.fileio import check_output, is_stdout
+from review.store import Project
 
 EXPORT_FORMATS = ("text", "tmx", "xliff", "xliff2", "po", "csv", "jsonl", "parquet")
 
@@ -25,10 +29,6 @@ EXPORT_FORMATS = ("text", "tmx", "xliff", "xliff2", "po", "csv", "jsonl", "parqu
 @verbosity_options
 def export(project, fmt, out, approved_only, mark_unreviewed):
     """Export PROJECT: the corrected translation or an interchange file. Written atomically."""
-    from review.cli.output import refuse_binary_terminal
-    from review.export.project import export_project
-    from review.store import Project
-
     if fmt != "text":  # text may be a folder of documents: checked when written
         check_output(out)
     refuse_binary_terminal(fmt, out)
@@ -49,9 +49,6 @@ def export(project, fmt, out, approved_only, mark_unreviewed):
 @verbosity_options
 def report(project, out, fmt, threshold):
     """Write the QA report of PROJECT: one self-contained HTML file (or JSON with the same data)."""
-    from review.export.report import DEFAULT_THRESHOLD, write_report
-    from review.store import Project
-
     check_output(out)
     with Project.open(project) as p:
         write_report(p, out, fmt, DEFAULT_THRESHOLD if threshold is None else threshold)

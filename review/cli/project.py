@@ -7,13 +7,16 @@ from pathlib import Path
 
 import click
 
+from review import workflow
 from review.cli.messages import info, verbosity_options
 from review.cli.output import input_options
+from review.cli.score import ProgressBar
+from review.errors import InputError
+from review.inputs import load_inputs
+from review.store import Project
 
 
 def _progress():
-    from review.cli.score import ProgressBar
-
     return ProgressBar(sys.stderr)
 
 
@@ -30,10 +33,6 @@ def _progress():
 def init(project, inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, input_format, force):
     """Create the review project PROJECT (one SQLite file) from INPUT... (a source and a target
     document, or pre-aligned files), scored and ready for the dashboard."""
-    from review import workflow
-    from review.errors import InputError
-    from review.inputs import load_inputs
-
     if Path(project).exists() and not force:
         raise InputError(project, "project already exists (use --force to replace it)")
     settings = workflow.settings(config_path, glossary)
@@ -60,9 +59,6 @@ def init(project, inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, en
 def rescore(project, config_path, glossary):
     """Re-run the checks and metrics on PROJECT's machine translation. Corrections, statuses,
     annotations and verdicts are kept."""
-    from review import workflow
-    from review.store import Project
-
     p = Project.open(project)
     with _progress() as bar:
         workflow.rescore(p, config_path, glossary, progress=bar.update if bar.enabled else None)

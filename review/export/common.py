@@ -8,7 +8,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import polars as pl
 
-from review.schema import CURRENT, STATUS, STATUSES, TAG_PLACEHOLDER_RE, TARGET
+from review.schema import (CATEGORY, CHECK, COMMENT, CURRENT, DOC, MESSAGE, REVIEWER, SEG, SEVERITY, STATUS,
+                           STATUSES, TAG_PLACEHOLDER_RE, TARGET, VERDICT)
 
 TO_REVIEW, CORRECTED, APPROVED = STATUSES
 OUTPUT = "output"  # column added by final_text: the text an export writes for the segment
@@ -60,9 +61,6 @@ def with_tags(text: str | None, tags_json: str | None) -> str:
 def segment_notes(flags: pl.DataFrame, annotations: pl.DataFrame) -> dict[tuple[str, int], list[tuple[str, str]]]:
     """(doc, seg) -> [(kind, text)]: the automatic flags of the MT (with the reviewers' verdict)
     and the reviewers' own MQM annotations. kind is "flag" or "annotation"."""
-    from review.schema import (CATEGORY, CHECK, COMMENT, DOC, MESSAGE, REVIEWER, SEG, SEVERITY,
-                               VERDICT)
-
     notes: dict[tuple[str, int], list[tuple[str, str]]] = {}
     for f in flags.iter_rows(named=True):
         text = f"{f[CHECK]} [{f[CATEGORY]}, {f[SEVERITY]}]: {f[MESSAGE]}"

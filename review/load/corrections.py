@@ -20,6 +20,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 from review.errors import InputError
 from review.load import detect_format
 from review.load.inline import Placeholders, flatten
@@ -261,8 +263,6 @@ def _jsonl(path) -> list[CorrectedUnit]:
 
 
 def _parquet(path) -> list[CorrectedUnit]:
-    import polars as pl
-
     try:
         df = pl.read_parquet(path)
     except Exception as e:  # noqa: BLE001 (polars raises several kinds for a damaged file)
