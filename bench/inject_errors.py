@@ -9,7 +9,7 @@ Printed per type:
 Plus the false-positive rate: untouched segments flagged major or worse, in the clean run and over
 all injected runs. Exits cleanly when the data is absent.
 
-    .venv/bin/python bench/inject_errors.py [--n 40] [--seed 1] [--types a,b] [--show 2]
+    .venv/bin/python bench/inject_errors.py [--split tune|heldout|all] [--n 40] [--seed 1] [--types a,b] [--show 2]
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import re
 import time
 from typing import Callable
 
-from ntrex_segments import DATA, load_segments, require
+from ntrex_segments import DATA, add_split_argument, load_segments, require
 
 import polars as pl
 
@@ -91,6 +91,24 @@ def doubled_word(src: str, tgt: str, rng: random.Random) -> Pair | None:
     return src, tgt[:m.end()] + " " + m.group() + tgt[m.end():]
 
 
+PAIRS = [("(", ")"), ("«", "»"), ("“", "”"), ('"', '"'), ("[", "]")]
+
+
+def unbalanced_bracket(src: str, tgt: str, rng: random.Random) -> Pair | None:
+    """Drop the closing half of a bracket or quote pair, or open one that never closes."""
+    for left, right in PAIRS:
+        i = tgt.find(left)
+        j = tgt.find(right, i + 1) if i >= 0 else -1
+        if j > i >= 0:
+            return src, tgt[:j] + tgt[j + 1:]
+    words = list(ARABIC_WORD.finditer(tgt))
+    if len(words) < 4:
+        return None
+    m = rng.choice(words[1:-1])
+    left = rng.choice(["(", "«", '"'])
+    return src, tgt[:m.start()] + left + tgt[m.start():]
+
+
 NEG_EN = re.compile(r"\b(not|never|no)\b|n't", re.I)
 NEG_AR = re.compile(r"(?:^|\s)(لا|لم|لن|ليس|ليست)(?=\s)")
 
@@ -151,6 +169,7 @@ TYPES: dict[str, tuple[Inject | None, frozenset[str]]] = {
     "swapped_segments": (None, frozenset({"length_short", "length_long", "number_mismatch", "name_missing",
                                           "low_confidence"})),
     "doubled_word": (doubled_word, frozenset({"repeated_word"})),
+    "unbalanced_bracket": (unbalanced_bracket, frozenset({"unbalanced_brackets", "unbalanced_quotes"})),
     "negation_removed": (negation_removed, frozenset({"polarity"})),
     "name_translated": (name_translated, frozenset({"name_translated"})),
     "stray_letter": (stray_letter, frozenset({"stray_letter"})),
@@ -195,17 +214,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--types", default=",".join(TYPES), help="comma-separated error types")
     parser.add_argument("--show", type=int, default=2, help="missed examples printed per type")
+    add_split_argument(parser)
     args = parser.parse_args()
     require(args.data)
     config = load_config()
-    clean = load_segments(args.data)
+    clean = load_segments(args.data, args.split)
     t0 = time.perf_counter()
     base = score(clean, config)
     base_time = time.perf_counter() - t0
     base_severe = severe_segments(base).with_columns(pl.lit(True).alias("_severe"))
     marks = clean.select(DOC, SEG).join(base_severe, on=[DOC, SEG], how="left")
     quiet = (~marks["_severe"].fill_null(False)).to_list()
-    print(f"clean run: {clean.height} segments, {base_severe.height} flagged major+ "
+    print(f"split {args.split}; clean run: {clean.height} segments, {base_severe.height} flagged major+ "
           f"({base_severe.height / clean.height:.1%}), {base_time:.1f} s")
     print(f"{'error type':<18} {'n':>3} {'intended':>9} {'major+':>7}  intended checks")
     fp_num = fp_den = 0

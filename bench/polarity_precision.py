@@ -1,6 +1,6 @@
 """Precision and recall of the polarity check (review.checks.meaning.polarity_flags).
 
-    .venv/bin/python bench/polarity_precision.py
+    .venv/bin/python bench/polarity_precision.py [--split tune|heldout|all]
 
 Clean pairs: NTREX-128 English->Arabic (../shared/data/ntrex128-dev, professional translations):
 every firing there counts as a false alarm (an upper bound: a few may be real divergences).
@@ -11,15 +11,15 @@ Precision is estimated on the mix of all clean pairs and all injected pairs.
 
 from __future__ import annotations
 
+import argparse
 import re
-import sys
-from pathlib import Path
+
+from ntrex_segments import DATA, add_split_argument, load_segments, require
 
 import polars as pl
 
 from review.checks.meaning import AR_STRONG, AR_WEAK, EN_STRONG, EN_WEAK, polarity_flags
 
-NTREX = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "ntrex128-dev"
 _AR_NEG = re.compile(r"(?<!\w)[وف]?(?:لا|لم|لن|ليس|ليست|لست|ليسوا|لسنا|ليسا|ألا|كلا)(?!\w)\s*")
 
 
@@ -29,14 +29,14 @@ def frame(src: list[str], tgt: list[str]) -> pl.DataFrame:
 
 
 def main() -> None:
-    if not (NTREX / "en.txt").is_file():
-        print("NTREX data absent (../shared/data/ntrex128-dev): nothing to measure")
-        sys.exit(0)
-    en = (NTREX / "en.txt").read_text("utf-8").splitlines()
-    ar = (NTREX / "ar.txt").read_text("utf-8").splitlines()
-    clean = frame(en, ar)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_split_argument(parser)
+    args = parser.parse_args()
+    require(DATA)
+    segments = load_segments(DATA, args.split)
+    clean = frame(segments["source"].to_list(), segments["target"].to_list())
     fired = polarity_flags(clean)
-    print(f"clean NTREX pairs: {clean.height}, polarity fires on {fired.height} "
+    print(f"split {args.split}; clean NTREX pairs: {clean.height}, polarity fires on {fired.height} "
           f"({100 * fired.height / clean.height:.1f}%: false alarms, upper bound)")
     quiet = clean.join(fired.select("_row"), on="_row", how="anti")
     flags = quiet.with_columns(
