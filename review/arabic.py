@@ -129,6 +129,13 @@ WORD_MULTIPLIERS: dict[float, tuple[str, ...]] = {10: ("عقود",), 100: ("مئ
 DECADE_WORDS: dict[float, tuple[str, ...]] = {20 + 10 * i: (f"{stem}يات", f"{stem}ات") for i, stem in enumerate(
     ("عشرين", "ثلاثين", "أربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين"))}
 
+# --------------------------------------------------------------------------- negation
+# Negation particles, whole words after at most one conjunction (ولم, فليس). A word is a particle
+# only when it is one of these once the conjunction is stripped; a name written with the same
+# letters (فليس for Felice) is told apart by the source (review.checks.meaning.polarity).
+NEGATION_PARTICLES = ("لا", "لم", "لن", "ليس", "ليست", "لست", "ليسوا", "لسنا", "ليسا", "ألا", "كلا")
+NEGATION_RE = f"\\b[{''.join(CONJUNCTIONS)}]?(?:{'|'.join(NEGATION_PARTICLES)})\\b"
+
 # --------------------------------------------------------------------------- name transliteration
 # English consonant letters (longest first) and the Arabic letters that write them in
 # transliterations, as regexes; a trailing ? marks a consonant Arabic may leave out.
@@ -195,6 +202,17 @@ def _ar_skeletons(word: str) -> tuple[str, ...]:
             if len(skel) >= SKELETON_MIN:
                 out.add(skel)
     return tuple(out)
+
+
+def spells_a_name(word: str, text: str) -> bool:
+    """Whether an Arabic word (clitics and all: فليس) has the consonant skeleton of a capitalised
+    word of the Latin-script text (Felice, Phyllis): then it is that name, not a particle. Latin c
+    is read both as k and as s (Felice -> فليس, Carter -> كارتر)."""
+    skel = _REPEAT_RE.sub(r"\1", word.translate(_DROP_MARKS).translate(_AR_CLASS))
+    if len(skel) < SKELETON_MIN:
+        return False
+    names = set(_EN_NAME_RE.findall(text))
+    return any(skel in (_en_skeleton(n), _en_skeleton(n.replace("c", "s").replace("C", "S"))) for n in names)
 
 
 # --------------------------------------------------------------------------- text direction

@@ -132,3 +132,9 @@ def test_number_words_and_scales_match_digits(src, tgt):
 ])
 def test_number_words_do_not_hide_a_changed_amount(src, tgt, frag):
     assert [g[1] for g in fired([(src, tgt)], CHECK)] == [frag]
+
+
+def test_changed_code_digits_are_caught_and_a_translated_code_is_not():
+    got = fired([("the SS21 collection and the HER4 protein", "مجموعة SS26 وبروتين HER4")], CHECK)
+    assert [(g[1], g[2]) for g in got] == [("SS26", "The code 'SS21' of the source appears as 'SS26' in the target.")]
+    assert quiet([("the G7 summit on HER4", "قمة مجموعة السبع حول HER4")], CHECK)

@@ -206,6 +206,30 @@ def _forgive_decades(missing: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     return m.filter(~(decade & pl.col("_century"))).drop(SOURCE, "_century")
 
 
+_CODE = r"\b[A-Za-z]+[0-9]+[A-Za-z0-9]*\b"  # SS21, HER4, A380: kept in Latin script in a translation
+
+
+def _changed_codes(rows: pl.DataFrame) -> pl.DataFrame:
+    """Hits for a code whose digits changed (SS21 -> SS26, HER4 -> HER5): a source code missing from
+    the target paired with a target code of the same letters that the source lacks. A code missing
+    alone is no error (G7 -> مجموعة السبع)."""
+    def items(col: str, original: str) -> pl.DataFrame:
+        found = find_spans(rows, col, _CODE)
+        found = found.join(rows.select(ROW, original), on=ROW).with_columns(
+            pl.col("match").alias("key"),
+            pl.col("match").str.extract(r"^([A-Za-z]+)", 1).str.to_lowercase().alias("_letters"),
+            pl.col(original).str.slice(pl.col("start"), pl.col("end") - pl.col("start")).alias("text"))
+        return found.select(ROW, "key", "_letters", "text", "start", "end")
+    missing, extra = compare_items(items(SRC_DIGITS, SOURCE), items(TGT_DIGITS, TARGET))
+    pairs = missing.drop("rank").join(extra.drop("rank"), on=[ROW, "_letters"], suffix="_t")
+    pairs = pairs.unique([ROW, "start"], keep="first", maintain_order=True).unique([ROW, "start_t"], keep="first",
+                                                                                   maintain_order=True)
+    return pairs.select(
+        ROW, pl.format("The code '{}' of the source appears as '{}' in the target.", "text", "text_t").alias("message"),
+        pl.lit("target").alias("side"), pl.col("start_t").cast(pl.Int64).alias("start"),
+        pl.col("end_t").cast(pl.Int64).alias("end"))
+
+
 @implements("number_mismatch")
 def number_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     # Most segments have no digit at all: a plain scan drops them before any replacement.
@@ -230,4 +254,6 @@ def number_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         missing = missing.join(both, on=[ROW, "value"], how="anti")
         extra = extra.join(both, on=[ROW, "value"], how="anti")
     rank = pl.int_range(pl.len()).over(ROW).alias("rank")
-    return difference_hits(missing.with_columns(rank), extra.with_columns(rank), "number")
+    found = difference_hits(missing.with_columns(rank), extra.with_columns(rank), "number")
+    codes = _changed_codes(rows)
+    return pl.concat([found, codes], how="diagonal_relaxed") if codes.height else found
