@@ -152,6 +152,17 @@ EN_CONSONANTS: list[tuple[str, str]] = [
 EN_VOWEL_LETTERS = {"a": "اىيه", "e": "يا", "i": "يى", "o": "وا", "u": "واي", "y": "يى"}
 GLIDES = "ئؤء"  # hamza seats a vowel slot may hold
 
+# --------------------------------------------------------------------------- nisba adjectives
+# The adjective of a place or nation (Indonesia -> إندونيسي, الإندونيسية, الإندونيسيون; Europe ->
+# الأوروبي; Britain -> البريطاني) is the name's skeleton plus ي and an ending: a rendering of the name,
+# article and all. NISBA_RE takes the ending off (group 1 is the stem); the name's own final vowel
+# comes back as one of NISBA_FINALS (إندونيس + ا = إندونيسيا, أوروب + ا = أوروبا, بريطان).
+NISBA_RE = "^(.{3,})ي(?:ة|ه|ون|ين|ان|تين|تان|ات)?$"
+# Endings no name transliteration has: a word with one of them is the adjective even where it
+# also reads as a transliteration (سامي is Sami; الإندونيسية is Indonesian).
+NISBA_ONLY_RE = "ي(?:ة|ون|ين|تين|تان|ات)$"
+NISBA_FINALS = ("", "ا", "ي")
+
 # --------------------------------------------------------------------------- name skeletons
 # A coarser key than the transliteration table above, on purpose: alignment compares every
 # capitalised source word with every target word near the diagonal, so it needs one cheap
