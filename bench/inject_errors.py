@@ -167,7 +167,7 @@ TYPES: dict[str, tuple[Inject | None, frozenset[str]]] = {
     "translated_url": (translated_url, frozenset({"url_changed"})),
     "translated_email": (translated_email, frozenset({"email_changed"})),
     "swapped_segments": (None, frozenset({"length_short", "length_long", "number_mismatch", "name_missing",
-                                          "low_confidence"})),
+                                          "low_confidence", "misaligned"})),
     "doubled_word": (doubled_word, frozenset({"repeated_word"})),
     "unbalanced_bracket": (unbalanced_bracket, frozenset({"unbalanced_brackets", "unbalanced_quotes"})),
     "negation_removed": (negation_removed, frozenset({"polarity"})),
