@@ -113,11 +113,17 @@ NEG_EN = re.compile(r"\b(not|never|no)\b|n't", re.I)
 NEG_AR = re.compile(r"(?:^|\s)(لا|لم|لن|ليس|ليست)(?=\s)")
 
 
+# Particles that open an idiom negate nothing (لا يزال = still, لا شك = no doubt, لا بد = must; "no
+# doubt" in English): removing one is no dropped negation, so such pairs are not used.
+AR_IDIOM = re.compile(r"(?:لا|لم)\s*(?:سيما|بد|يزال|تزال|يزالون|زال|شك|محالة|غنى|يسع\w*)")
+EN_IDIOM = re.compile(r"\b(?:not only|not least|no doubt|no matter|not to mention)\b", re.I)
+
+
 def negation_removed(src: str, tgt: str, rng: random.Random) -> Pair | None:
-    if not NEG_EN.search(src):
+    if not NEG_EN.search(EN_IDIOM.sub(" ", src)):
         return None
     found = list(NEG_AR.finditer(tgt))
-    if len(found) != 1:  # one negation only: removing it surely flips the meaning
+    if len(found) != 1 or AR_IDIOM.search(tgt):  # one negation only: removing it surely flips the meaning
         return None
     m = found[0]
     return src, tgt[:m.start(1)] + tgt[m.end(1) + 1:]
@@ -170,7 +176,7 @@ TYPES: dict[str, tuple[Inject | None, frozenset[str]]] = {
                                           "low_confidence", "misaligned"})),
     "doubled_word": (doubled_word, frozenset({"repeated_word"})),
     "unbalanced_bracket": (unbalanced_bracket, frozenset({"unbalanced_brackets", "unbalanced_quotes"})),
-    "negation_removed": (negation_removed, frozenset({"polarity"})),
+    "negation_removed": (negation_removed, frozenset({"polarity", "negation_count"})),
     "name_translated": (name_translated, frozenset({"name_translated"})),
     "stray_letter": (stray_letter, frozenset({"stray_letter"})),
     "english_left": (english_left, frozenset({"latin_leftover"})),

@@ -173,21 +173,24 @@ def misaligned(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         ("_len_swap", "a neighbouring target fits this source's length better"),
         ("_num_off", "no number in common"),
         ("_name_off", "no name of the source in the target"),
-        ("_neighbour", "a number of this source is in a neighbouring target"))], separator="; ", ignore_nulls=True)
+        ("_neighbour", "a number of this source is in a neighbouring target"),
+        ("_latin_off", "the Latin-script words of the target are in a neighbouring source, not in this one"))], separator="; ", ignore_nulls=True)
     return found.select(ROW, pl.format("This source and target may not belong together: {}.", why).alias("message"),
                         pl.lit("target").alias("side"))
 
 
 def misalignment_evidence(frame: pl.DataFrame, length_z: float, swap_gain: float) -> pl.DataFrame:
-    """ROW, the evidence columns (_len_off, _len_swap, _num_off, _name_off, _neighbour), their sum _evidence
+    """ROW, the evidence columns (_len_off, _len_swap, _num_off, _name_off, _neighbour, _latin_off), their sum _evidence
     and _agree, for the pairs with text on both sides.
 
     A source and target that do not belong together: their anchors disagree. Evidence, each one
     point: the length ratio far from the document's usual one; numbers on both sides with none in
     common (or on one side only); names of the source (ones the document renders elsewhere) with
-    no rendering in this target; a number of this source found in a neighbouring target instead; and,
-    counting twice, lengths that fit better with this target and the next (or previous) one swapped.
-    A number or a name both sides share is counter-evidence: such a pair is never flagged."""
+    no rendering in this target; a number of this source found in a neighbouring target instead;
+    Latin-script words in the target (kept names, acronyms) not in this source but in a neighbouring
+    one; and, counting twice, lengths that fit better with this target and the next (or previous)
+    one swapped. A number, a Latin word or all the names both sides share is counter-evidence: such
+    a pair is never flagged."""
     empty = pl.DataFrame(schema={ROW: pl.Int64})
     if SRC_DIGITS not in frame.columns:
         return empty
@@ -202,7 +205,18 @@ def misalignment_evidence(frame: pl.DataFrame, length_z: float, swap_gain: float
     ns, nt = pl.col("_sn").list.len(), pl.col("_tn").list.len()
     near = [pl.col("_sn").list.set_intersection(pl.col("_tn").shift(k).over("_doc")).list.len().fill_null(0)
             for k in (1, -1)]
-    f = f.with_columns(shared.alias("_shared"),
+    # Latin words the MT kept (names, acronyms, titles: BNPB, "Ghost Town") come from the source
+    latin = pl.col(TARGET).fill_null("").str.extract_all(r"\b[A-Za-z][A-Za-z0-9]+\b").list.unique()
+    src_words = pl.col(SOURCE).fill_null("").str.extract_all(r"\b[A-Za-z][A-Za-z0-9]+\b").list.unique()
+    latin_base = base.sort(ROW).select(ROW, latin.alias("_tl_words"), src_words.alias("_sw"))
+    f = f.join(latin_base, on=ROW).with_columns(
+        pl.col("_tl_words").list.set_intersection("_sw").list.len().alias("_latin_shared"),
+        pl.col("_tl_words").list.len().alias("_latin_n"))
+    near_latin = [pl.col("_tl_words").list.set_intersection(pl.col("_sw").shift(k).over("_doc")).list.len().fill_null(0)
+                  for k in (1, -1)]
+    f = f.with_columns(((pl.col("_latin_n") > 0) & (pl.col("_latin_shared") == 0)
+                        & ((near_latin[0] > 0) | (near_latin[1] > 0))).alias("_latin_off"),
+                       shared.alias("_shared"),
                        ((shared == 0) & ((ns > 0) | (nt > 0))).alias("_num_off"),
                        ((shared == 0) & (ns > 0) & ((near[0] > 0) | (near[1] > 0))).alias("_neighbour"))
     # length: the robust z of the log length ratio within the document (review.checks.form)
@@ -231,8 +245,9 @@ def misalignment_evidence(frame: pl.DataFrame, length_z: float, swap_gain: float
     # most names of the source unrendered (a name the whole document repeats may be in any target)
     f = f.with_columns(((pl.col("_names") > 0) & (pl.col("_rendered") * 2 < pl.col("_names"))).alias("_name_off"))
     # a better fit with the neighbour's target counts twice: it is enough on its own
-    evidence = (sum(pl.col(c).cast(pl.Int32) for c in ("_len_off", "_num_off", "_name_off", "_neighbour"))
+    evidence = (sum(pl.col(c).cast(pl.Int32) for c in ("_len_off", "_num_off", "_name_off", "_neighbour", "_latin_off"))
                 + 2 * pl.col("_len_swap").cast(pl.Int32))
     # a name the whole document repeats may be in any target: only all of them rendered agrees
-    agree = (pl.col("_shared") > 0) | ((pl.col("_rendered") > 0) & (pl.col("_rendered") >= pl.col("_names")))
+    agree = ((pl.col("_shared") > 0) | (pl.col("_latin_shared") > 0)
+             | ((pl.col("_rendered") > 0) & (pl.col("_rendered") >= pl.col("_names"))))
     return f.with_columns(evidence.alias("_evidence"), agree.alias("_agree"))
