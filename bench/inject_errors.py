@@ -6,6 +6,8 @@ corpus untouched, so document-level checks see their usual context) and the corp
 Printed per type:
   intended  share of injected segments on which one of the checks meant for this error fired
   major+    share of injected segments with any flag of severity major or critical
+  clean     clean segments on which one of those checks fires (false alarms, an upper bound)
+  prec.     precision of those checks on the clean segments plus the injected ones
 Plus the false-positive rate: untouched segments flagged major or worse, in the clean run and over
 all injected runs. Exits cleanly when the data is absent.
 
@@ -18,6 +20,7 @@ import argparse
 import random
 import re
 import time
+from pathlib import Path
 from typing import Callable
 
 from ntrex_segments import DATA, add_split_argument, load_segments, require
@@ -215,7 +218,7 @@ def choose(segments: pl.DataFrame, eligible: list[bool], name: str, n: int, rng:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=DATA)
+    parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--n", type=int, default=40, help="segments injected per error type")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--types", default=",".join(TYPES), help="comma-separated error types")
@@ -233,8 +236,9 @@ def main() -> None:
     quiet = (~marks["_severe"].fill_null(False)).to_list()
     print(f"split {args.split}; clean run: {clean.height} segments, {base_severe.height} flagged major+ "
           f"({base_severe.height / clean.height:.1%}), {base_time:.1f} s")
-    print(f"{'error type':<18} {'n':>3} {'intended':>9} {'major+':>7}  intended checks")
+    print(f"{'error type':<18} {'n':>3} {'intended':>9} {'major+':>7} {'clean':>6} {'prec.':>6}  intended checks")
     fp_num = fp_den = 0
+    recalls = []
     for name in args.types.split(","):
         inject, intended = TYPES[name]
         base_hits = base.flags.filter(pl.col(CHECK).is_in(list(intended))).select(DOC, SEG).unique()
@@ -263,7 +267,13 @@ def main() -> None:
             print(f"{name:<18} {0:>3}  (no segment where this injection applies)")
             continue
         rec_i, rec_m = res["_intended"].mean(), res["_major"].mean()
-        print(f"{name:<18} {n:>3} {rec_i:>9.0%} {rec_m:>7.0%}  {', '.join(sorted(intended))}")
+        recalls.append(rec_i)
+        # clean: segments of the clean run on which an intended check fires (false alarms, an upper
+        # bound); precision: caught injected segments over those plus the clean firings.
+        clean_fp = len(hit_rows)
+        tp = int(res["_intended"].sum())
+        prec = tp / max(tp + clean_fp, 1)
+        print(f"{name:<18} {n:>3} {rec_i:>9.0%} {rec_m:>7.0%} {clean_fp:>6} {prec:>6.0%}  {', '.join(sorted(intended))}")
         untouched = scored.segments.select(DOC, SEG).join(touched, on=[DOC, SEG], how="anti")
         fp_num += untouched.join(severe_segments(scored), on=[DOC, SEG]).height
         fp_den += untouched.height
@@ -271,6 +281,8 @@ def main() -> None:
             injected.select(DOC, SEG, SOURCE, TARGET), on=[DOC, SEG]).head(args.show)
         for r in missed.iter_rows(named=True):
             print(f"      missed {r[DOC]} #{r[SEG]}: {r[TARGET][:140]}")
+    if recalls:
+        print(f"macro recall (intended check) over {len(recalls)} error types: {sum(recalls) / len(recalls):.1%}")
     if fp_den:
         print(f"false-positive rate on untouched segments (major+): {fp_num / fp_den:.1%} "
               f"over all injected runs; {base_severe.height / clean.height:.1%} in the clean run")
