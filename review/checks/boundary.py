@@ -206,8 +206,8 @@ def misalignment_evidence(frame: pl.DataFrame, length_z: float, swap_gain: float
     near = [pl.col("_sn").list.set_intersection(pl.col("_tn").shift(k).over("_doc")).list.len().fill_null(0)
             for k in (1, -1)]
     # Latin words the MT kept (names, acronyms, titles: BNPB, "Ghost Town") come from the source
-    latin = pl.col(TARGET).fill_null("").str.extract_all(r"\b[A-Za-z][A-Za-z0-9]+\b").list.unique()
-    src_words = pl.col(SOURCE).fill_null("").str.extract_all(r"\b[A-Za-z][A-Za-z0-9]+\b").list.unique()
+    latin = pl.col(TARGET).fill_null("").str.extract_all(r"[A-Za-z][A-Za-z0-9]+").list.unique()
+    src_words = pl.col(SOURCE).fill_null("").str.extract_all(r"[A-Za-z][A-Za-z0-9]+").list.unique()
     latin_base = base.sort(ROW).select(ROW, latin.alias("_tl_words"), src_words.alias("_sw"))
     f = f.join(latin_base, on=ROW).with_columns(
         pl.col("_tl_words").list.set_intersection("_sw").list.len().alias("_latin_shared"),
@@ -232,7 +232,7 @@ def misalignment_evidence(frame: pl.DataFrame, length_z: float, swap_gain: float
         ROW, (pl.col("_stats") & (pl.col("_z").abs() > length_z)).alias("_len_off"),
         (pl.col("_swap_next") | pl.col("_swap_next").shift(1).over(DOC)).fill_null(False).alias("_len_swap"))
     # names: source name words the document renders somewhere, and how many this target renders
-    names, rend, _ = frame_names(base)
+    names, rend, _ = frame_names(frame)  # the whole frame: the table the name checks share (memo)
     f = f.join(lengths, on=ROW, how="left")
     if names.height:
         known = rend.select(DOC, "word").unique()

@@ -255,5 +255,6 @@ def number_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         extra = extra.join(both, on=[ROW, "value"], how="anti")
     rank = pl.int_range(pl.len()).over(ROW).alias("rank")
     found = difference_hits(missing.with_columns(rank), extra.with_columns(rank), "number")
-    codes = _changed_codes(rows)
+    coded = rows.filter(pl.col(SRC_DIGITS).str.contains("[A-Za-z][0-9]") & pl.col(TGT_DIGITS).str.contains("[A-Za-z][0-9]"))
+    codes = _changed_codes(coded) if coded.height else pl.DataFrame()
     return pl.concat([found, codes], how="diagonal_relaxed") if codes.height else found
