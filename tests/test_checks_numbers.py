@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from helpers_form import demo_frame, fired, quiet
 
 from review.checks import run_checks
@@ -138,3 +140,18 @@ def test_changed_code_digits_are_caught_and_a_translated_code_is_not():
     got = fired([("the SS21 collection and the HER4 protein", "مجموعة SS26 وبروتين HER4")], CHECK)
     assert [(g[1], g[2]) for g in got] == [("SS26", "The code 'SS21' of the source appears as 'SS26' in the target.")]
     assert quiet([("the G7 summit on HER4", "قمة مجموعة السبع حول HER4")], CHECK)
+
+
+_SCALES = [("thousand", "ألف"), ("million", "مليون"), ("billion", "مليار"), ("trillion", "تريليون")]
+_ENDINGS = ["", "ًا", "اً", "ا"]  # none, and the accusative as usually written
+
+
+@settings(max_examples=15, deadline=None)
+@given(n=st.integers(min_value=3, max_value=999), scale=st.sampled_from(_SCALES), ending=st.sampled_from(_ENDINGS),
+       delta=st.integers(min_value=1, max_value=9))
+def test_scaled_amounts_match_across_languages_and_a_changed_one_does_not(n, scale, ending, delta):
+    en, ar = scale
+    src = f"They spent {n} {en} dollars."
+    assert quiet([(src, f"أنفقوا {n} {ar}{ending} دولار.")], CHECK)
+    got = fired([(src, f"أنفقوا {n + delta} {ar}{ending} دولار.")], CHECK)
+    assert [g[1].split()[0] for g in got] == [str(n + delta)]
