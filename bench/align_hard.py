@@ -2,10 +2,12 @@
 damage them, aligned, scored on links, omissions and confidence.
 
 Each document (the English source and its professional Arabic translation, line-aligned) is cut
-into paragraphs of 1-3 sentences, the same on both sides. Then, per document, with a seed derived
+into paragraphs of 1-3 sentences (the title, its first line, one of its own), the same on both
+sides. Then, per document, with a seed derived
 from `--seed` and the document id (so a document's damage does not depend on which others run):
 
-- 8% of target sentences are merged with the next sentence of their paragraph (gold bead 2-1);
+- 8% of target sentences are merged with the next sentence of their paragraph (gold bead 2-1), the
+  full stop between them turned into "، و" (a sentence splitter would have cut at a full stop);
 - 8% are broken across two lines at a space near their middle (gold 1-2; the first half has no
   final stop and the second starts a new line, as when an MT or a web page wraps a sentence);
 - 4% are dropped from the target (gold 1-0: an omission);
@@ -113,10 +115,18 @@ def _break_point(text: str) -> int | None:
     return min(spaces, key=lambda k: abs(k - mid)) if spaces else None
 
 
+def merged(a: str, b: str) -> str:
+    """Two Arabic sentences run into one, as MT does ("X. Y." -> "X، وY."): the target sentence
+    splitter would cut "X. Y." in two, so a merge the aligner sees has no full stop inside."""
+    if a.endswith("."):
+        return f"{a[:-1]}، و{b}"
+    return f"{a} {b}"
+
+
 def damage(pairs: list[tuple[str, str]], rng: random.Random) -> Case:
     n = len(pairs)
-    paras, p, left = [], 0, 0
-    for _ in range(n):
+    paras, p, left = [1], 1, 0  # the first line of an NTREX document is its title: a paragraph
+    for _ in range(n - 1):
         if left == 0:
             p, left = p + 1, rng.randint(1, 3)
         paras.append(p)
@@ -178,7 +188,7 @@ def damage(pairs: list[tuple[str, str]], rng: random.Random) -> Case:
                 c.src.append(text)
                 c.src_para.append(para)
                 c.src_line.append(len(c.src_para) == 1 or c.src_para[-2] != para)
-            j = add_tgt(f"{a} {a2}", para, f"{e} {e2}", line_start)
+            j = add_tgt(merged(a, a2), para, f"{e} {e2}", line_start)
             c.gold.append(((len(c.src) - 2, len(c.src) - 1), (j,)))
             k += 2
             continue

@@ -124,8 +124,9 @@ def test_empty_sides():
 
 
 def test_back_translation_tells_an_extra_sentence_from_a_split():
-    """Lengths alone glue the extra target sentence to its neighbour (1-2); its back-translation
-    shares no words with the source, so with it the sentence stands alone (0-1)."""
+    """The extra target sentence shares no words with the source in the back-translation, so it
+    stands alone (0-1). Without a back-translation the omission model gets there from lengths:
+    joined to its neighbour (1-2) it would make the target far too long for the source."""
     src = ["The board fired the chief executive on Friday afternoon.",
            "Employees threatened to resign in large numbers.",
            "Investors asked for a quick return of the founder."]
@@ -134,9 +135,12 @@ def test_back_translation_tells_an_extra_sentence_from_a_split():
     bt = ["The board dismissed the chief executive on Friday afternoon.",
           "The employees threatened resignation in large numbers.",
           "The weather was cold in the city.", "The investors demanded a fast return of the founder."]
-    assert align(src, tgt)["bead"].to_list() == ["1-1", "1-1", "1-2"]
+    gold = [((0, 1), (0, 1)), ((1, 2), (1, 2)), ((2, 2), (2, 3)), ((2, 3), (3, 4))]
+    assert beads_of(align(src, tgt)) == gold
     df = align(src, tgt, tgt_bt=bt)
-    assert beads_of(df) == [((0, 1), (0, 1)), ((1, 2), (1, 2)), ((2, 2), (2, 3)), ((2, 3), (3, 4))]
+    assert beads_of(df) == gold
+    # The back-translation makes the aligner surer of the 0-1 bead than lengths alone do.
+    assert df["conf"][2] >= align(src, tgt)["conf"][2]
     # A back-translation with gaps (None) is used where present and ignored elsewhere.
     assert_partition(align(src, tgt, tgt_bt=[None, None, bt[2], None]), 3, 4)
 
