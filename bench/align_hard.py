@@ -37,6 +37,7 @@ Scores:
 - bead precision by confidence bucket: a bead is right when it is exactly a gold bead.
 
     .venv/bin/python bench/align_hard.py [--split tune|heldout|all] [--bt] [--seed 7] [--reps 5]
+    .venv/bin/python bench/align_hard.py --split tune --fit-confidence   # weights for Params
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from review.align import DEFAULT_PARAMS, align  # noqa: E402
+from review.align import CONF_FEATURES, DEFAULT_PARAMS, align, features, solve  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "ntrex128-dev"
 RATES = {"merge": 0.08, "broken": 0.08, "drop": 0.04, "boiler": 0.05}
@@ -242,7 +243,7 @@ class Tally:
     drop_own: int = 0
     drop_absorbed: int = 0
     spurious_10: int = 0
-    buckets: list[list[int]] = field(default_factory=lambda: [[0, 0] for _ in BUCKETS[:-1]])
+    buckets: list[list[float]] = field(default_factory=lambda: [[0, 0, 0.0] for _ in BUCKETS[:-1]])
     conf_right: list[float] = field(default_factory=list)
     conf_wrong: list[float] = field(default_factory=list)
     by_kind: dict[str, list[int]] = field(default_factory=dict)
@@ -271,6 +272,7 @@ def score_case(c: Case, beads_df, t: Tally) -> None:
             if BUCKETS[b] <= x < BUCKETS[b + 1]:
                 t.buckets[b][0] += right
                 t.buckets[b][1] += 1
+                t.buckets[b][2] += x
         (t.conf_right if right else t.conf_wrong).append(x)
         if s and not tg:
             if s[0] in c.dropped:
@@ -327,12 +329,44 @@ def report(label: str, t: Tally) -> None:
           f"beads ({t.spurious_10 / max(t.beads, 1):.2%})")
     print("    gold beads found by type: " + "  ".join(f"{k} {ok}/{n}" for k, (ok, n) in sorted(t.by_kind.items())))
     cells = []
-    for (lo, hi), (ok, n) in zip(zip(BUCKETS, BUCKETS[1:]), t.buckets):
+    for (lo, hi), (ok, n, total) in zip(zip(BUCKETS, BUCKETS[1:]), t.buckets):
         if n:
-            cells.append(f"[{lo:.2f},{min(hi, 1):.2f}{']' if hi > 1 else ')'} {ok}/{n} = {ok / n:.3f}")
+            cells.append(f"[{lo:.2f},{min(hi, 1):.2f}{']' if hi > 1 else ')'} {ok}/{n} = {ok / n:.3f} "
+                         f"(mean conf {total / n:.3f})")
     print("    bead precision by confidence: " + ";  ".join(cells))
+    conf = t.conf_right + t.conf_wrong
+    brier = (sum((1 - x) ** 2 for x in t.conf_right) + sum(x * x for x in t.conf_wrong)) / max(len(conf), 1)
+    print(f"    Brier score {brier:.4f}; low-confidence beads (< 0.5): {sum(x < 0.5 for x in conf)}, of them wrong "
+          f"{sum(x < 0.5 for x in t.conf_wrong)}; wrong beads at >= 0.5: {sum(x >= 0.5 for x in t.conf_wrong)}")
     print(f"    confidence AUC (right vs wrong beads) {auc(t.conf_right, t.conf_wrong):.3f}; "
           f"aligning {t.seconds:.2f} s")
+
+
+def fit_confidence(prepared, params=DEFAULT_PARAMS) -> tuple[float, ...]:
+    """Logistic regression (Newton's method, a little L2) of "the bead is exactly a gold bead" on
+    review.align's confidence features, over the given cases aligned without and with the
+    back-translation. Run on the tune split; the weights go into Params.confidence_weights."""
+    import numpy as np
+
+    xs, ys = [], []
+    for _, c in prepared:
+        gold = set(c.gold)
+        for bt in (False, True):
+            beads, x = solve(features(c.src, c.src_para, c.src_line, lexical=c.src if bt else None),
+                             features(c.tgt, c.tgt_para, c.tgt_line, lexical=c.bt if bt else None), params)
+            xs.append(x)
+            ys += [(tuple(range(a, b)), tuple(range(q, r))) in gold for a, b, q, r, _ in beads]
+    x, y = np.vstack(xs), np.array(ys, dtype=float)
+    w = np.zeros(x.shape[1])
+    for _ in range(50):
+        prob = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
+        grad = x.T @ (prob - y) + 1e-2 * w
+        hess = (x * (prob * (1 - prob))[:, None]).T @ x + 1e-2 * np.eye(len(w))
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return tuple(round(float(v), 3) for v in w)
 
 
 def main() -> int:
@@ -344,6 +378,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--reps", type=int, default=5, help="damage every document this many times (seeds "
                     "seed, seed+1, ...) for more omissions to count")
+    ap.add_argument("--fit-confidence", action="store_true", help="fit the confidence weights on this "
+                    "split (use --split tune) and print them instead of scoring")
     args = ap.parse_args()
     if not all((args.data / f).is_file() for f in ("en.txt", "ar.txt", "doc_ids.txt")):
         print(f"align_hard: {args.data} not found; nothing to measure (third-party data, not in the repo)")
@@ -351,6 +387,10 @@ def main() -> int:
     docs = read_docs(args.data)
     chosen = [d for d in docs if args.split == "all" or split_of(d) == args.split]
     prepared = list(cases(docs, args.split, args.seed, args.reps))
+    if args.fit_confidence:
+        weights = fit_confidence(prepared)
+        print(f"confidence weights over {CONF_FEATURES} fitted on split {args.split}:\n{weights}")
+        return 0
     print(f"NTREX-128 dev, split {args.split}: {len(chosen)} of {len(docs)} documents, "
           f"{sum(len(docs[d]) for d in chosen)} sentence pairs, damaged {args.reps}x (seed {args.seed}); "
           f"rates {RATES}, paragraphs of 1-3 sentences")

@@ -15,8 +15,8 @@ from typing import Sequence
 import numpy as np
 import polars as pl
 
-from review.align_cost import (BEAD_NAMES, BEAD_SHAPES, BIG, DEFAULT_PARAMS, LOW_CONF_THRESHOLD,  # noqa: F401
-                               Params, SideFeatures, _CostModel, features, lexical_masks)
+from review.align_cost import (BEAD_NAMES, BEAD_SHAPES, BIG, CONF_FEATURES, DEFAULT_PARAMS,  # noqa: F401
+                               LOW_CONF_THRESHOLD, Params, SideFeatures, _CostModel, features, lexical_masks)
 from review.arabic import name_skeletons, word_skeletons  # noqa: F401  (re-exported for callers)
 
 
@@ -108,15 +108,17 @@ def _near_edge(beads, lo: np.ndarray, W: int, m: int, margin: int = 2) -> bool:
     return False
 
 
-def _confidence(model: _CostModel, D: np.ndarray, lo: np.ndarray, W: int, beads, p: Params) -> np.ndarray:
-    """How much better each bead's end cell is reached by this bead than by any other (and how
-    much better the next bead's is): a small margin means a close alternative alignment."""
+def _confidence_features(model: _CostModel, D: np.ndarray, lo: np.ndarray, W: int, beads) -> np.ndarray:
+    """Per bead, what says it may be wrong (one row per bead, CONF_FEATURES columns): the margin by
+    which its end cell is reached by this bead rather than by another bead type (the smaller of
+    its own and the next bead's: a close alternative alignment), its own cost (a bead that is itself
+    unlikely), its type, its length and whether a back-translation took part."""
     if not beads:
-        return np.zeros(0)
+        return np.zeros((0, len(CONF_FEATURES)))
     ends_i = np.array([b[1] for b in beads])
     ends_j = np.array([b[3] for b in beads])
     chosen = np.array([b[4] for b in beads])
-    n, m = D.shape[0] - 1, int(ends_j.max())
+    n = D.shape[0] - 1
 
     def dval(i, j):
         k = j - lo[np.clip(i, 0, n)]
@@ -131,17 +133,42 @@ def _confidence(model: _CostModel, D: np.ndarray, lo: np.ndarray, W: int, beads,
     margin = np.clip(alts.min(axis=0) - best, 0, None)
     nxt = np.concatenate([margin[1:], [np.inf]])
     own_cost = best - dval(np.array([b[0] for b in beads]), np.array([b[2] for b in beads]))
-    conf = (1 - np.exp(-np.minimum(margin, nxt) / p.confidence_scale))
-    # A bead that is itself very unlikely (lengths far apart, anchors missing) is doubtful too.
-    conf = conf * np.exp(-np.clip(own_cost - 8.0, 0, None) / 8.0)
-    return np.clip(conf, 0.0, 1.0)
+    shapes = np.array([BEAD_SHAPES[t] for t in chosen])
+    skip = (shapes.min(axis=1) == 0).astype(float)
+    multi = (shapes.max(axis=1) == 2).astype(float)
+    s_len = np.concatenate([[0.0], np.cumsum(model.s[1].length[1:])])
+    t_len = np.concatenate([[0.0], np.cumsum(model.t[1].length[1:])])
+    chars = (s_len[ends_i] - s_len[[b[0] for b in beads]]) + (t_len[ends_j] - t_len[[b[2] for b in beads]])
+    return np.column_stack([
+        np.ones(len(beads)),
+        np.log1p(np.minimum(np.minimum(margin, nxt), 50.0)),
+        np.clip(own_cost, -5.0, 40.0),
+        skip, multi,
+        np.log1p(chars),
+        np.full(len(beads), float(model.lexical)),
+    ])
+
+
+def _confidence(features: np.ndarray, p: Params) -> np.ndarray:
+    """Probability that a bead is right: a logistic model of its features, fitted on the tune
+    split of bench/align_hard.py (bench/align_hard.py --fit-confidence prints the weights)."""
+    z = features @ np.asarray(p.confidence_weights, dtype=np.float64)
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
 def align_features(src: SideFeatures, tgt: SideFeatures, params: Params = DEFAULT_PARAMS,
                    width: int | None = None) -> pl.DataFrame:
+    beads, conf_x = solve(src, tgt, params, width)
+    return _frame(beads, _confidence(conf_x, params))
+
+
+def solve(src: SideFeatures, tgt: SideFeatures, params: Params = DEFAULT_PARAMS,
+          width: int | None = None) -> tuple[list[tuple[int, int, int, int, int]], np.ndarray]:
+    """The best path as (src_from, src_to, tgt_from, tgt_to, shape index) beads, and each bead's
+    confidence features (bench/align_hard.py fits the confidence weights on them)."""
     n, m = len(src.lengths), len(tgt.lengths)
     if n == 0 and m == 0:
-        return _frame([], np.zeros(0))
+        return [], np.zeros((0, len(CONF_FEATURES)))
     model = _CostModel(src, tgt, params)
     # The drift of sentence positions from the character diagonal grows like sqrt(n): a band of
     # sqrt(n + m) rarely needs widening (the search is repeated, twice as wide, when it does).
@@ -154,8 +181,7 @@ def align_features(src: SideFeatures, tgt: SideFeatures, params: Params = DEFAUL
         if W >= m + 1 or not _near_edge(beads, lo, W, m):
             break
         W *= 2
-    conf = _confidence(model, D, lo, W, beads, params)
-    return _frame(beads, conf)
+    return beads, _confidence_features(model, D, lo, W, beads)
 
 
 def _frame(beads, conf) -> pl.DataFrame:

@@ -80,9 +80,11 @@ class Params:
     omit_lex: float = 4.0  # back-translation: evidence per share of own content words found
     omit_lex_centre: float = 0.3  # share of own content words found at which that is neutral
     skip_refund: float = 0.3  # share of a neighbour's paragraph-cut charge a 1-0/0-1 bead takes back
-    confidence_scale: float = 2.0  # margin (cost units) at which confidence reaches 1 - 1/e
+    # Logistic weights of review.align._confidence over CONF_FEATURES (fitted on the tune split).
+    confidence_weights: tuple[float, ...] = (-3.639, 2.378, -0.035, 0.506, 0.203, 0.742, -0.147)
 
 
+CONF_FEATURES = ("bias", "log1p_margin", "own_cost", "skip", "multi", "log1p_chars", "back_translation")
 DEFAULT_PARAMS = Params()
 
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"“”«»]+[^\s<>\"“”«».,;:!?،؛؟)\]]|"
