@@ -285,6 +285,12 @@ class _CostModel:
         self.cut_inside = {k: np.concatenate([[False, False], f.open_end[:-1] & ~f.line_start[1:]])
                            if len(f.lengths) >= 2 else np.zeros(len(f.lengths) + 1, dtype=bool)
                            for k, f in ((0, src), (1, tgt))}
+        # wrap[e]: sentence e - 2 has no final stop and sentence e - 1 starts the next line. On one
+        # side that is a wrapped sentence or a boilerplate line before one; on both sides of a 2-2
+        # bead at once it is one sentence wrapped the same way in the source and the translation.
+        self.wrap = {k: np.concatenate([[False, False], f.open_end[:-1] & f.line_start[1:]])
+                     if len(f.lengths) >= 2 else np.zeros(len(f.lengths) + 1, dtype=bool)
+                     for k, f in ((0, src), (1, tgt))}
         self.s = {1: s1, 2: s2}
         self.t = {1: t1, 2: t2}
         total_s, total_t = src.lengths.sum(), tgt.lengths.sum()
@@ -378,6 +384,8 @@ class _CostModel:
             if not weight:
                 continue
             layout = p.omit_open * self.cut_inside[side][k]
+            if ns == nt == 2:
+                layout = layout + p.omit_open * (self.wrap[0][i] & self.wrap[1][j])
             worst = None
             for back, x, other in ((2, np.maximum(k - 1, 0), k), (1, k, np.maximum(k - 1, 0))):
                 if side == 0:

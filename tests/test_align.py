@@ -208,3 +208,14 @@ def test_clean_pair_is_all_1_1_and_confident(seed, n):
     df = align(src, list(src))
     assert df["bead"].to_list() == ["1-1"] * n
     assert min(df["conf"]) > 0.9
+
+
+def test_a_sentence_wrapped_on_both_sides_stays_one_bead():
+    """The source and the MT both break a sentence across two lines at the same place: one 2-2
+    bead (the whole sentence for the reviewer), not two 1-1 beads of half sentences, although the
+    halves pair up one to one."""
+    src = ["- Dr. Smith disagreed with the board.", "- Nobody answered", "the letter."]
+    tgt = ["- لم يوافق الدكتور سميث على المجلس.", "- لم يرد أحد على", "الرسالة."]
+    kinds = ["bullet", "bullet", "text"]
+    df = align(src, tgt, [1, 1, 1], [1, 1, 1], [True] * 3, [True] * 3, kinds, kinds)
+    assert beads_of(df) == [((0, 1), (0, 1)), ((1, 3), (1, 3))]
