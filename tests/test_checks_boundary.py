@@ -81,8 +81,17 @@ def test_omission_and_addition_beads():
         {"source": "", "target": "   ", "bead": "0-1"},  # blank: nothing to report
     ])
     assert [(s, f) for s, _, f in flags(seg, "omission_bead")] == [(1, None)]
+    assert flags(seg, "omission_bead")[0][1].endswith("dropped.'.")  # no confidence: none quoted
     added = flags(seg, "addition_bead")
     assert [s for s, _, _ in added] == [2] and "اترك تعليقاً" in added[0][1]
+
+
+def test_omission_quotes_the_alignment_confidence():
+    seg = segments([{"source": "Dropped here.", "target": "", "bead": "1-0", "align_conf": 0.372},
+                    {"source": "And here.", "target": "", "bead": "1-0", "align_conf": 0.99}])
+    found = flags(seg, "omission_bead")
+    assert [(s, m.endswith(f"(alignment confidence {c}).")) for (s, m, _), c in zip(found, ("0.37", "0.99"))] \
+        == [(1, True), (2, True)]
 
 
 def test_low_confidence_quotes_the_confidence():

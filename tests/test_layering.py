@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"review", "__main__", "cli", "app"},  # interfaces: parse input, call the library, present
     {"workflow", "apply"},  # create a project, rescore, re-check a correction, apply corrections, build the demo
     {"store", "export", "score"},
-    {"checks", "metrics", "align", "load", "inputs", "sentences", "config"},
+    {"checks", "metrics", "align", "align_cost", "load", "inputs", "sentences", "config"},
     {"catalogue", "mqm", "arabic", "normalize", "schema", "errors", "fileio", "corpus", "diff",
      "demo"},  # data and small utilities
 ]

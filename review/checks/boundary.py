@@ -114,9 +114,16 @@ def omission_bead(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     if BEAD not in frame.columns:
         return no_hits()
     found = frame.filter((pl.col(BEAD) == "1-0") & (pl.col(SOURCE).fill_null("").str.strip_chars() != ""))
+    # The aligner's confidence that the sentence really has no translation (rather than one it
+    # failed to pair): a reviewer reads a low one as "look next door first".
+    conf = pl.col(ALIGN_CONF) if ALIGN_CONF in frame.columns else pl.lit(None, pl.Float64)
+    plain = pl.format("No translation was found for the source sentence '{}'", quote_expr(SOURCE))
     return found.select(
         ROW,
-        pl.format("No translation was found for the source sentence '{}'.", quote_expr(SOURCE)).alias("message"),
+        pl.when(conf.is_not_null())
+        .then(pl.format("{} (alignment confidence {}).", plain, conf.round(2)))
+        .otherwise(pl.format("{}.", plain))
+        .alias("message"),
         _side("source"),
     )
 
