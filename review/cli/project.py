@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
+from review.cli.messages import info, verbosity_options
 from review.cli.output import input_options
 
 
@@ -18,7 +18,7 @@ def _progress():
 
 
 @click.command("init")
-@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("project")  # a plain string: review.store refuses bad paths in one line
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @input_options
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
@@ -30,43 +30,43 @@ def init(project, inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, en
     """Create the review project PROJECT (one SQLite file) from INPUT... (a source and a target
     document, or pre-aligned files), scored and ready for the dashboard."""
     from review import workflow
-    from review.errors import InputError
     from review.inputs import load_inputs
+    from review.store import project_target
 
-    if Path(project).exists() and not force:
-        raise InputError(project, "project already exists (use --force to replace it)")
+    project_target(project, force)  # a bad project path is refused before any work
     settings = workflow.settings(config_path, glossary)
     corpus = load_inputs(list(inputs), bt=bt, ref=ref, src_lang=src_lang, tgt_lang=tgt_lang,
                          encoding=encoding, input_format=input_format)
-    click.echo(f"loaded {corpus.segments.height} segments in {corpus.documents.height} document(s); "
-               "scoring ...", err=True)
+    info(f"loaded {corpus.segments.height} segments in {corpus.documents.height} document(s); "
+         "scoring ...")
     with _progress() as bar:
         p = workflow.create_project(project, corpus, settings, overwrite=force,
                                     progress=bar.update if bar.enabled else None)
     progress = p.progress()
     signature = p.signature
     p.close()
-    click.echo(f"created {project}: {progress['total']} segments, {progress['flagged']} flagged")
-    click.echo(f"signature: {signature}")
+    info(f"created {project}: {progress['total']} segments, {progress['flagged']} flagged")
+    info(f"signature: {signature}")
 
 
 @click.command("rescore")
-@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("project")  # a plain string: review.store refuses bad paths in one line
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="TOML configuration (default: the one kept in the project); kept for next time.")
 @click.option("--glossary", type=click.Path(dir_okay=False), default=None,
               help="Glossary (default: the one kept in the project); kept for next time.")
+@verbosity_options
 def rescore(project, config_path, glossary):
     """Re-run the checks and metrics on PROJECT's machine translation. Corrections, statuses,
     annotations and verdicts are kept."""
     from review import workflow
     from review.store import Project
 
-    p = Project.open(project)
-    with _progress() as bar:
-        workflow.rescore(p, config_path, glossary, progress=bar.update if bar.enabled else None)
-    progress = p.progress()
-    signature = p.signature
-    p.close()
-    click.echo(f"rescored {project}: {progress['total']} segments, {progress['flagged']} flagged")
-    click.echo(f"signature: {signature}")
+    with Project.open(project) as p:
+        p.require_writable()  # before the scoring, not after
+        with _progress() as bar:
+            workflow.rescore(p, config_path, glossary, progress=bar.update if bar.enabled else None)
+        progress = p.progress()
+        signature = p.signature
+    info(f"rescored {project}: {progress['total']} segments, {progress['flagged']} flagged")
+    info(f"signature: {signature}")
