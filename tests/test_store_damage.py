@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from streamlit.testing.v1 import AppTest
 
 from review.cli import main
 from review.errors import InputError
@@ -79,8 +80,6 @@ def test_every_command_refuses_a_damaged_project(damaged, command, tmp_path, req
 
 @pytest.mark.parametrize("damaged", ["dropped table", "renamed column", "flipped bytes in a table"], indirect=True)
 def test_the_dashboard_names_the_damage_without_a_traceback(damaged, monkeypatch, request):
-    from streamlit.testing.v1 import AppTest
-
     monkeypatch.setenv("MT_REVIEW_PROJECT", str(damaged))
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "streamlit_app.py"), default_timeout=60).run()
     assert not at.exception

@@ -695,6 +695,9 @@ def project_target(path: str | Path, overwrite: bool) -> Path:
             raise InputError(given, f"is {what}; not replaced by a project")
         if not overwrite:
             raise InputError(given, "project already exists (use --force to replace it)")
+    folder = target.parent
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):  # said before any scoring
+        raise InputError(given, "project not created: its folder cannot be written (read-only?)")
     return target
 
 
