@@ -43,7 +43,11 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "corpora" / "musk-letter"
 FAILURES = ("traceback", "garbled", "refused", "hang")
 SIGPIPE_EXIT = 128 + 13  # what `review` exits with when its reader left (as a shell reports SIGPIPE)
-OUTCOMES = ("error", "ok") + FAILURES
+OUTCOMES = ("error", "ok") + FAILURES + ("skipped",)
+
+
+class Skip(Exception):
+    """Raised by a case's setup when this machine cannot stage it (e.g. no chattr)."""
 
 
 @dataclass
@@ -614,8 +618,14 @@ def _fifo_read(folder: Path) -> str:
 
 
 def _immutable(folder: Path, on: bool) -> None:
-    # An immutable file (chattr +i): creating the temporary file works, the rename over it fails.
-    subprocess.run(["chattr", "+i" if on else "-i", str(folder / "old.jsonl")], check=on, capture_output=True)
+    # An immutable file (chattr +i, root on ext4/xfs/btrfs): creating the temporary file beside it
+    # works, the rename over it fails.
+    try:
+        p = subprocess.run(["chattr", "+i" if on else "-i", str(folder / "old.jsonl")], capture_output=True)
+    except OSError:
+        p = None
+    if on and (p is None or p.returncode != 0):
+        raise Skip("chattr +i is not available here")
 
 
 def output_cases() -> list[Case]:
@@ -715,7 +725,10 @@ def run_case(case: Case, base: Path) -> Result:
     holder = None
     try:
         if case.setup is not None:
-            case.setup(d)
+            try:
+                case.setup(d)
+            except Skip as e:
+                return Result(case, "skipped", str(e))
         if case.lock is not None:  # another writer, holding the lock for the whole run
             holder = sqlite3.connect(d / case.lock, isolation_level=None)
             holder.execute("BEGIN EXCLUSIVE")
