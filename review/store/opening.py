@@ -1,4 +1,5 @@
-"""Opening a project file safely, and SQLite's errors as one-line InputErrors naming the file.
+"""Opening a project file safely (and choosing the file a new one is written to), and SQLite's
+errors as one-line InputErrors naming the file.
 
 What can be wrong with a file given as a project, and what it becomes:
 - missing, a folder, a FIFO or device, empty, not SQLite: "no such project file", "is a folder",
@@ -22,7 +23,7 @@ import stat
 from pathlib import Path
 
 from review.errors import BusyError, InputError
-from review.store.tables import MIGRATIONS, migrate, q
+from review.store.tables import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, migrate, q
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 NOT_OURS = "not a review project"
@@ -130,6 +131,57 @@ def one_line(text: str, limit: int = 200) -> str:
     """SQLite's messages may span lines ("*** in database main ***\nPage 48: ..."): one line."""
     text = " ".join(text.replace("***", " ").split())
     return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def check_project(p: Path, conn: sqlite3.Connection, read_only: bool) -> None:
+    """Refuse what is not one of our projects, or is one damaged (InputError naming `p`)."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if app_id != APPLICATION_ID:
+        raise InputError(p, f"{NOT_OURS} (made by another program)")
+    if version > SCHEMA_VERSION:
+        raise InputError(p, f"project schema version {version} is newer than this program "
+                            f"understands ({SCHEMA_VERSION}): upgrade mt-review")
+    if version == 0:  # ours, yet never built: a creation cut short, or the version wiped
+        raise InputError(p, "damaged project file (schema version 0)")
+    problem = integrity_problem(conn) or layout_problem(conn, version)
+    if problem:
+        raise InputError(p, f"damaged project file ({problem})")
+    if read_only and version < SCHEMA_VERSION:
+        raise InputError(p, f"project schema version {version} must be upgraded to {SCHEMA_VERSION}, "
+                            "which needs write access: open it once where it can be written")
+
+
+def project_target(path: str | Path, overwrite: bool) -> Path:
+    """The file a new project at `path` is written to, or InputError. A symbolic link is
+    followed (as `-o` does): the file it points to is replaced (with `overwrite`), the link
+    stays; a dangling link or a loop is refused. `-`, an empty path, a folder, a FIFO or a device
+    are refused: a project is a regular file."""
+    text = str(path)
+    if text == "-":
+        raise InputError("-", "a project is a file: standard input/output ('-') is not supported; give a file name")
+    if not text.strip():
+        raise InputError(repr(text), "empty project path")
+    given = Path(text)
+    target = given
+    if given.is_symlink():
+        try:
+            target = Path(os.path.realpath(given, strict=True))
+        except FileNotFoundError:
+            raise InputError(given, f"is a symbolic link to {os.readlink(given)!r}, which does not exist; "
+                             "not created (give the real path to create it)") from None
+        except OSError as e:
+            raise InputError(given, f"symbolic link cannot be resolved ({e.strerror or e}); not created") from None
+    if os.path.lexists(target):
+        if not target.is_file():
+            what = "a folder" if target.is_dir() else "not a regular file"
+            raise InputError(given, f"is {what}; not replaced by a project")
+        if not overwrite:
+            raise InputError(given, "project already exists (use --force to replace it)")
+    folder = target.parent
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):  # said before any scoring
+        raise InputError(given, "project not created: its folder cannot be written (read-only?)")
+    return target
 
 
 def _code(e: sqlite3.Error) -> int:

@@ -30,10 +30,11 @@ from review.schema import (
     VERDICT, VERDICTS,
 )
 from review.store import opening
+from review.store.opening import project_target
 from review.store import search as query
 from review.store.search import SEARCH_SIDES, require
 from review.store.tables import (
-    ANNOTATION_SCHEMA, APPLICATION_ID, RECHECKED, REVISION_SCHEMA, SCHEMA_VERSION,
+    ANNOTATION_SCHEMA, APPLICATION_ID, RECHECKED, REVISION_SCHEMA,
     STORED_FLAG_SCHEMA, STORED_SEGMENT_SCHEMA, TEXT_INDEX, VERDICT_SCHEMA, migrate, q,
 )
 from review.store.writes import (
@@ -111,7 +112,7 @@ class Project:
         except sqlite3.DatabaseError as e:
             raise opening.store_error(p, e) from None
         try:
-            cls._check(p, conn, ro)
+            opening.check_project(p, conn, ro)
             cls._configure(conn)
             if not ro:
                 conn.execute("PRAGMA journal_mode = WAL")
@@ -124,25 +125,6 @@ class Project:
         project = cls(p, conn)
         project.read_only = ro
         return project
-
-    @staticmethod
-    def _check(p: Path, conn: sqlite3.Connection, read_only: bool) -> None:
-        """Refuse what is not one of our projects, or is one damaged (InputError naming `p`)."""
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if app_id != APPLICATION_ID:
-            raise InputError(p, f"{opening.NOT_OURS} (made by another program)")
-        if version > SCHEMA_VERSION:
-            raise InputError(p, f"project schema version {version} is newer than this program "
-                                f"understands ({SCHEMA_VERSION}): upgrade mt-review")
-        if version == 0:  # ours, yet never built: a creation cut short, or the version wiped
-            raise InputError(p, "damaged project file (schema version 0)")
-        problem = opening.integrity_problem(conn) or opening.layout_problem(conn, version)
-        if problem:
-            raise InputError(p, f"damaged project file ({problem})")
-        if read_only and version < SCHEMA_VERSION:
-            raise InputError(p, f"project schema version {version} must be upgraded to {SCHEMA_VERSION}, "
-                                "which needs write access: open it once where it can be written")
 
     @classmethod
     def create(cls, path: str | Path, corpus: Corpus, scored: Any = None, overwrite: bool = False,
@@ -669,38 +651,6 @@ for _name, _member in list(vars(Project).items()):
 
 
 # ---------------------------------------------------------------------- helpers used above
-def project_target(path: str | Path, overwrite: bool) -> Path:
-    """The file a new project at `path` is written to, or InputError. A symbolic link is
-    followed (as `-o` does): the file it points to is replaced (with `overwrite`), the link
-    stays; a dangling link or a loop is refused. `-`, an empty path, a folder, a FIFO or a device
-    are refused: a project is a regular file."""
-    text = str(path)
-    if text == "-":
-        raise InputError("-", "a project is a file: standard input/output ('-') is not supported; give a file name")
-    if not text.strip():
-        raise InputError(repr(text), "empty project path")
-    given = Path(text)
-    target = given
-    if given.is_symlink():
-        try:
-            target = Path(os.path.realpath(given, strict=True))
-        except FileNotFoundError:
-            raise InputError(given, f"is a symbolic link to {os.readlink(given)!r}, which does not exist; "
-                             "not created (give the real path to create it)") from None
-        except OSError as e:
-            raise InputError(given, f"symbolic link cannot be resolved ({e.strerror or e}); not created") from None
-    if os.path.lexists(target):
-        if not target.is_file():
-            what = "a folder" if target.is_dir() else "not a regular file"
-            raise InputError(given, f"is {what}; not replaced by a project")
-        if not overwrite:
-            raise InputError(given, "project already exists (use --force to replace it)")
-    folder = target.parent
-    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):  # said before any scoring
-        raise InputError(given, "project not created: its folder cannot be written (read-only?)")
-    return target
-
-
 def _doc_seg_filter(doc, seg) -> tuple[str, list]:
     where, params = [], []
     if doc is not None:
