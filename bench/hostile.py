@@ -552,6 +552,10 @@ def store_cases() -> list[Case]:
             cases.append(Case(f"store {damage} {cmd}", "store", {}, args, expect="error",
                               setup=project_file(damage), check=_no_output("out.csv", "out.html")))
     cases += [
+        Case("store app on a dropped table", "store", {}, ["app", "p.review", "--port", "9"], expect="error",
+             setup=project_file("dropped table")),
+        Case("store app on a folder", "store", {"p.review/x": b"x"}, ["app", "p.review", "--port", "9"],
+             expect="error"),
         Case("store missing project", "store", {}, commands["export"], expect="error"),
         Case("store project is a folder", "store", {"p.review/x": b"x"}, commands["report"], expect="error"),
         Case("store init project '-'", "store", {"a.tsv": b(tsv())}, ["init", "-", "a.tsv"], expect="error"),
