@@ -6,13 +6,19 @@ Each case is a record (files to write, CLI arguments, what must happen). Every c
   error     clean refusal: exit 2, exactly one `error:` line on stderr (warning lines allowed)
   ok        loaded (exit 0), with the expected segment count / texts when the case knows them
   traceback anything else that fails: a traceback, another exit code, a multi-line error
-  garbled   exit 0 but wrong: a count or a text differs, or a case that must be refused loaded
+  garbled   exit 0 but wrong: a count or a text differs, a case that must be refused loaded, or
+            the case's own check of its folder failed (a link or FIFO replaced, a file half-written,
+            a damaged project changed)
   refused   a case that must load was refused (a regression, not an attack)
   hang      the command outlived its timeout
+  skipped   this machine cannot stage the case (e.g. no `chattr +i` for the failed rename)
 
+Suites: the loaders (one per format), the project store (each damage of DAMAGES on export,
+report and rescore; `init` paths; a project locked by a second connection under BEGIN
+EXCLUSIVE), `-o` targets and standard streams (pipes into `head`).
 Prints a table (outcomes per format) and exits 1 on any traceback, garbled, refused or hang.
-Usage: python bench/hostile.py [-k SUBSTRING] [-j WORKERS] [--list]
-Add cases by appending to CASES (see `Case`); later suites (store, -o) plug in the same way.
+Usage: python bench/hostile.py [-k SUBSTRING] [-j WORKERS] [--list] [-v]
+Add cases by appending to CASES (see `Case`: files, arguments, setup/check/teardown, stdin, pipe).
 """
 
 from __future__ import annotations
