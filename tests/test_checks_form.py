@@ -98,6 +98,17 @@ def test_length_short_dropped_clause_without_clause_evidence_is_minor():
     assert _severity(_wide_doc((src, LONG_AR)), "length_short") == {13: "minor"}
 
 
+def test_length_short_dropped_clause_with_its_number():
+    # 71% of the usual ratio alone is not enough; the source's date missing from the target is.
+    src = LONG_EN[:-1] + " on May 30 2005."
+    got = fired(_wide_doc((src, LONG_AR)), "length_short")
+    assert [g[0] for g in got] == [13] and "2 numbers of the source missing" in got[0][2]
+    assert _severity(_wide_doc((src, LONG_AR)), "length_short") == {13: "major"}
+    # the same length with the number kept (in Arabic-Indic digits): quiet
+    assert quiet(_wide_doc((src, LONG_AR[:-10] + " ٣٠ ٢٠٠٥.")), "length_short")
+    assert quiet(_wide_doc((LONG_EN[:-1] + " on that day.", LONG_AR)), "length_short")
+
+
 def test_length_short_document_ratio_quiet_on_short_sources_and_near_usual_ratios():
     short_src = "Man: What in the world is that thing?"  # under doc_min_source_chars
     assert quiet(_wide_doc((short_src, "الرجل: ما هذا الشيء يا ترى؟")), "length_short")

@@ -7,6 +7,7 @@ import polars as pl
 from review.checks.base import ROW, CheckContext, implements
 from review.checks.text import (AR_WORD, URL_OR_EMAIL_RE, mostly_latin, not_bead, quote_expr,
                                 target_is_arabic)
+from review.normalize import SRC_DIGITS, TGT_DIGITS
 from review.schema import DOC, SOURCE, TARGET, TGT_LANG
 
 # Median target/source character ratio of professional English->Arabic news (NTREX-128 dev,
@@ -112,15 +113,23 @@ def length_short(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     # dashes) in the target than in the source, where the lost clause was.
     src_breaks = pl.col(SOURCE).fill_null("").str.count_matches(_CLAUSE_BREAK_SRC)
     tgt_breaks = pl.col(TARGET).fill_null("").str.count_matches(_CLAUSE_BREAK_TGT)
-    lf = lf.with_columns(src_breaks.alias("_sb"), tgt_breaks.alias("_tb"))
-    clause = (pl.col("_sl") >= int(p["doc_min_source_chars"])) & (pl.col("_rel") < rel_short)
+    # Anchors: digit groups of the source (any digit system, folded) that the target lacks; a lost
+    # clause takes its date or amount with it ("on May 30, 2005", "at about 09:30").
+    src_col, tgt_col = (SRC_DIGITS, TGT_DIGITS) if SRC_DIGITS in lf.columns else (SOURCE, TARGET)
+    numbers = lambda c: pl.col(c).fill_null("").str.extract_all("[0-9]+").list.unique()  # noqa: E731
+    lost = numbers(src_col).list.set_difference(numbers(tgt_col)).list.len()
+    lf = lf.with_columns(src_breaks.alias("_sb"), tgt_breaks.alias("_tb"), lost.alias("_lost"))
+    long_enough = pl.col("_sl") >= int(p["doc_min_source_chars"])
+    clause = long_enough & ((pl.col("_rel") < rel_short)
+                            | ((pl.col("_lost") > 0) & (pl.col("_rel") < float(p["doc_share_anchors"]))))
     found = lf.filter(outlier | clause)
-    major = outlier | (pl.col("_rel") < rel_major) | (pl.col("_tb") < pl.col("_sb"))
+    major = outlier | (pl.col("_rel") < rel_major) | (pl.col("_tb") < pl.col("_sb")) | (pl.col("_lost") > 0)
     message = pl.when(outlier).then(_length_message("much shorter")).otherwise(pl.format(
         "The target is {}% of the length this document's translations usually have for such a source "
-        "({} characters for {}; {} clause breaks in the source, {} in the target): a clause may be missing.",
+        "({} characters for {}; {} clause breaks in the source, {} in the target; {} numbers of the source "
+        "missing): a clause may be missing.",
         (pl.col("_rel") * 100).round(0).cast(pl.Int64), pl.col("_tl"), pl.col("_sl"), pl.col("_sb"),
-        pl.col("_tb")))
+        pl.col("_tb"), pl.col("_lost")))
     return found.select(ROW, message.alias("message"), pl.lit("target").alias("side"),
                         pl.when(major).then(pl.lit(None, pl.String)).otherwise(pl.lit("minor")).alias("severity"))
 
