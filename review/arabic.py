@@ -90,6 +90,9 @@ PROCLITIC_RE = f"(?:[{''.join(CONJUNCTIONS)}]?(?:[{''.join(PREPOSITIONS)}]|ل?ل
 # Numbers written out, as usually spelled (callers fold them like the text they meet). A word may
 # carry the accusative ending (مليونًا, ملياراً, عشرًا): CASE_ENDING_RE after a word allows it.
 CASE_ENDING_RE = f"[{HARAKAT}]*ا?[{HARAKAT}]*"
+# What a word retyped with its vowel marks adds after the bare letters (سابق -> سابقًا, الدولي ->
+# الدوليّة): at least one haraka first, then at most a final alif, ta marbuta or alif maqsura.
+MARKED_ENDING_RE = f"^[{HARAKAT}]+[اةى]?[{HARAKAT}]*$"
 _UNIT_STEMS = ("ثلاث", "أربع", "خمس", "ست", "سبع", "ثمان", "تسع")  # 3..9, the stems of 300..900
 NUMBER_WORDS: dict[float, tuple[str, ...]] = {
     1: ("واحد", "واحدة", "أحد", "إحدى", "حادي", "أول", "أولى"),

@@ -1,7 +1,7 @@
 from helpers_form import demo_frame, fired, flags, frame, quiet
 
 from review.checks import run_checks
-from review.schema import SEVERITY
+from review.schema import SEG, SEVERITY
 
 LONG_EN = "The company said on Tuesday that it would open a new office in the city next year."
 LONG_AR = "قالت الشركة يوم الثلاثاء إنها ستفتح مكتبًا جديدًا في المدينة العام المقبل."
@@ -69,6 +69,50 @@ def test_length_short_robust_outlier_of_the_document():
 def test_length_short_quiet_on_normal_ratios_and_tiny_segments():
     assert quiet(_doc((LONG_EN, LONG_AR[:60])), "length_short")  # ratio ~0.73: translators do that
     assert quiet([("Sincerely,", "بإخلاص،"), ("Contact", "اتصال بنا فورًا")], "length_short")
+
+
+def _severity(pairs, check):
+    df = flags(pairs, check)
+    return dict(zip(df[SEG].to_list(), df[SEVERITY].to_list()))
+
+
+def _wide_doc(extra):
+    # A translator who writes about 5% longer than the source: the z-score rule keeps quiet on a
+    # ratio of 0.65, the document-relative rule measures it against 1.05.
+    base = [(LONG_EN, LONG_AR[:-1] + f" بحسب البيان {i}.") for i in range(12)]
+    return base + [extra]
+
+
+def test_length_short_dropped_clause_against_the_document_ratio():
+    # A clause of the source has no counterpart (62% of the document's usual ratio), and the
+    # source's clause break is gone with it: major.
+    src = LONG_EN[:-1] + ", while the old one will close."
+    got = fired(_wide_doc((src, LONG_AR)), "length_short")
+    assert [g[0] for g in got] == [13] and "clause" in got[0][2] and "1 clause breaks in the source, 0" in got[0][2]
+    assert _severity(_wide_doc((src, LONG_AR)), "length_short") == {13: "major"}
+
+
+def test_length_short_dropped_clause_without_clause_evidence_is_minor():
+    # About 65% of the usual ratio, and the target keeps as many clause breaks as the source.
+    src = LONG_EN[:-1] + " and will hire more people."
+    assert _severity(_wide_doc((src, LONG_AR)), "length_short") == {13: "minor"}
+
+
+def test_length_short_dropped_clause_with_its_number():
+    # 71% of the usual ratio alone is not enough; the source's date missing from the target is.
+    src = LONG_EN[:-1] + " on May 30 2005."
+    got = fired(_wide_doc((src, LONG_AR)), "length_short")
+    assert [g[0] for g in got] == [13] and "2 numbers of the source missing" in got[0][2]
+    assert _severity(_wide_doc((src, LONG_AR)), "length_short") == {13: "major"}
+    # the same length with the number kept (in Arabic-Indic digits): quiet
+    assert quiet(_wide_doc((src, LONG_AR[:-10] + " ٣٠ ٢٠٠٥.")), "length_short")
+    assert quiet(_wide_doc((LONG_EN[:-1] + " on that day.", LONG_AR)), "length_short")
+
+
+def test_length_short_document_ratio_quiet_on_short_sources_and_near_usual_ratios():
+    short_src = "Man: What in the world is that thing?"  # under doc_min_source_chars
+    assert quiet(_wide_doc((short_src, "الرجل: ما هذا الشيء يا ترى؟")), "length_short")
+    assert quiet(_wide_doc((LONG_EN + " Again.", LONG_AR)), "length_short")  # ~85% of the usual ratio
 
 
 def test_length_long():

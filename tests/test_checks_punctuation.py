@@ -103,6 +103,16 @@ def test_repeated_word():
     assert [g[1] for g in got] == ["الاضطرابات والاضطرابات"]
 
 
+def test_repeated_word_with_case_ending_or_glued_quote():
+    # The same word retyped with its accusative ending, and a repeat glued to a closing quote.
+    got = fired([("formerly", "وهو معروف سابق سابقًا باسم كاني")], "repeated_word")
+    assert [g[1] for g in got] == ["سابق سابقًا"]
+    got = fired([("x", "نجم مسلسل \"صراع العروش العروش\"كيت هارينغتون")], "repeated_word")
+    assert [g[1] for g in got] == ["العروش العروش"]
+    got = fired([("x", "المنظمة الدولي الدوليّة للهجرة")], "repeated_word")
+    assert [g[1] for g in got] == ["الدولي الدوليّة"]
+
+
 @pytest.mark.parametrize("src, tgt", [
     ("on the BBC", "على بي بي سي"),
     ("on CNN and MSNBC", "على سي إن إن وإم إس إن بي سي"),
@@ -111,6 +121,8 @@ def test_repeated_word():
     ("slowly", "تقدم رويدًا رويدًا"),
     ("between 10 10", "بين 10 10"),
     ("work, work", "العمل، العمل"),
+    ("they both wrote", "هما كتب كتبا معا"),  # a suffix without a haraka is another word
+    ("x", "قال \"العمل\" العمل"),  # a quote between the two words
 ])
 def test_repeated_word_quiet(src, tgt):
     assert quiet([(src, tgt)], "repeated_word")

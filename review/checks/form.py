@@ -7,6 +7,7 @@ import polars as pl
 from review.checks.base import ROW, CheckContext, implements
 from review.checks.text import (AR_WORD, URL_OR_EMAIL_RE, mostly_latin, not_bead, quote_expr,
                                 target_is_arabic)
+from review.normalize import SRC_DIGITS, TGT_DIGITS
 from review.schema import DOC, SOURCE, TARGET, TGT_LANG
 
 # Median target/source character ratio of professional English->Arabic news (NTREX-128 dev,
@@ -28,6 +29,10 @@ _DANGLING_RE = r"(?:^|\s)(?:" + "|".join(_DANGLING) + r")\s*[.،,]?\s*$"
 # Without closing punctuation the target is only "truncated" (major) when it also ends on a
 # dangling word or is clearly short; a complete sentence that just lacks its full stop is minor.
 TRUNCATED_SHORT_RATIO = 0.70 * EXPECTED_RATIO
+# Clause breaks: where a sentence divides into clauses (English and Arabic commas, semicolons,
+# colons, dashes).
+_CLAUSE_BREAK_SRC = r"[,;:]\s|\s[—–-]\s"
+_CLAUSE_BREAK_TGT = r"[,،;؛:]\s?|\s[—–-]\s"
 
 def _stripped(col: str) -> pl.Expr:
     return pl.col(col).fill_null("").str.strip_chars()
@@ -76,11 +81,15 @@ def _length_frame(frame: pl.DataFrame, min_source_chars: int) -> pl.DataFrame:
     mad = (pl.col("_lr") - pl.col("_med")).abs().median()
     mad = mad.over(by_doc) if by_doc else mad
     n = pl.len().over(by_doc) if by_doc else pl.len()
-    return eligible.with_columns(
+    eligible = eligible.with_columns(
         ((pl.col("_lr") - pl.col("_med")) / (1.4826 * pl.max_horizontal(mad, pl.lit(MAD_FLOOR)))).alias("_z"),
         (n >= MIN_DOC_SEGMENTS).alias("_stats"),
         pl.col("_med").exp().alias("_doc_ratio"),
     )
+    # The pair's ratio as a share of its document's usual one (of the expected one in a document
+    # too small for statistics): a translator's own habit (longer or shorter) cancels out.
+    usual = pl.when(pl.col("_stats")).then(pl.col("_doc_ratio")).otherwise(pl.lit(EXPECTED_RATIO))
+    return eligible.with_columns((pl.col("_ratio") / usual).alias("_rel"))
 
 
 def _length_message(kind: str) -> pl.Expr:
@@ -94,10 +103,35 @@ def _length_message(kind: str) -> pl.Expr:
 def length_short(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     p = ctx.params
     z, min_ratio = float(p["robust_z"]), float(p["min_ratio"])
+    rel_short, rel_major = float(p["doc_share"]), float(p["doc_share_major"])
     lf = _length_frame(frame, int(p["min_source_chars"]))
-    found = lf.filter((pl.col("_ratio") < min_ratio)
-                      | (pl.col("_stats") & (pl.col("_z") < -z) & (pl.col("_ratio") < Z_SHORT_RATIO)))
-    return found.select(ROW, _length_message("much shorter").alias("message"), pl.lit("target").alias("side"))
+    outlier = ((pl.col("_ratio") < min_ratio)
+               | (pl.col("_stats") & (pl.col("_z") < -z) & (pl.col("_ratio") < Z_SHORT_RATIO)))
+    # A dropped clause takes a third or more of the sentence: the ratio falls below a share of the
+    # document's usual ratio while staying inside the spread of the whole corpus. Clause-level
+    # evidence makes it major: far below the usual ratio, or fewer clause breaks (commas, colons,
+    # dashes) in the target than in the source, where the lost clause was.
+    src_breaks = pl.col(SOURCE).fill_null("").str.count_matches(_CLAUSE_BREAK_SRC)
+    tgt_breaks = pl.col(TARGET).fill_null("").str.count_matches(_CLAUSE_BREAK_TGT)
+    # Anchors: digit groups of the source (any digit system, folded) that the target lacks; a lost
+    # clause takes its date or amount with it ("on May 30, 2005", "at about 09:30").
+    src_col, tgt_col = (SRC_DIGITS, TGT_DIGITS) if SRC_DIGITS in lf.columns else (SOURCE, TARGET)
+    numbers = lambda c: pl.col(c).fill_null("").str.extract_all("[0-9]+").list.unique()  # noqa: E731
+    lost = numbers(src_col).list.set_difference(numbers(tgt_col)).list.len()
+    lf = lf.with_columns(src_breaks.alias("_sb"), tgt_breaks.alias("_tb"), lost.alias("_lost"))
+    long_enough = pl.col("_sl") >= int(p["doc_min_source_chars"])
+    clause = long_enough & ((pl.col("_rel") < rel_short)
+                            | ((pl.col("_lost") > 0) & (pl.col("_rel") < float(p["doc_share_anchors"]))))
+    found = lf.filter(outlier | clause)
+    major = outlier | (pl.col("_rel") < rel_major) | (pl.col("_tb") < pl.col("_sb")) | (pl.col("_lost") > 0)
+    message = pl.when(outlier).then(_length_message("much shorter")).otherwise(pl.format(
+        "The target is {}% of the length this document's translations usually have for such a source "
+        "({} characters for {}; {} clause breaks in the source, {} in the target; {} numbers of the source "
+        "missing): a clause may be missing.",
+        (pl.col("_rel") * 100).round(0).cast(pl.Int64), pl.col("_tl"), pl.col("_sl"), pl.col("_sb"),
+        pl.col("_tb"), pl.col("_lost")))
+    return found.select(ROW, message.alias("message"), pl.lit("target").alias("side"),
+                        pl.when(major).then(pl.lit(None, pl.String)).otherwise(pl.lit("minor")).alias("severity"))
 
 
 @implements("length_long")

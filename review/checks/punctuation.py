@@ -3,9 +3,11 @@ Arabic, sentence-final ? and !, repeated words."""
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
-from review.arabic import AR_LETTERS
+from review.arabic import AR_LETTERS, MARKED_ENDING_RE
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import char_at, find_spans
 from review.checks.text import URL_OR_EMAIL_RE, arabic_only, hit_frame, not_bead
@@ -257,7 +259,10 @@ def repeated_word(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         return no_hits()
     t = _tokens(rows)
     lead = pl.col("w").str.len_chars() - pl.col("w").str.strip_chars_start(_PUNCT).str.len_chars()
-    t = t.with_columns(pl.col("w").str.strip_chars(_PUNCT).alias("core"), lead.alias("_lead"))
+    # The core ends at the first punctuation mark inside the token too: a quote glued to the next
+    # word ('العروش"كيت') must not hide a repeat.
+    core = pl.col("w").str.strip_chars_start(_PUNCT).str.extract(f"^([^{re.escape(_PUNCT)}]*)", 1)
+    t = t.with_columns(core.alias("core"), lead.alias("_lead"))
     t = t.with_columns(normalize_expr(pl.col("core")).str.to_lowercase().alias("norm"),
                        (pl.col("start") + pl.col("_lead")).alias("cs"))
     t = t.with_columns((pl.col("cs") + pl.col("core").str.len_chars()).alias("ce"))
@@ -273,8 +278,13 @@ def repeated_word(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     same = (pl.col("norm") == prev("norm")) & ~acronym
     # "الاضطرابات والاضطرابات": one English pair of synonyms rendered as the same word twice.
     with_and = (pl.col("norm") == ("و" + prev("norm"))) & (prev("norm").str.len_chars() >= 4)
+    # "سابق سابقًا": the same word retyped with its vowel marks or case ending (the second one
+    # carries a haraka right where the first one stops).
+    rest = pl.col("core").str.slice(prev("core").str.len_chars())
+    with_ending = (pl.col("core").str.starts_with(prev("core")) & rest.str.contains(MARKED_ENDING_RE)
+                   & (prev("norm").str.len_chars() >= 3))
     found = t.with_columns(prev("cs").alias("ps")).filter(
-        (same | with_and) & joined & (pl.col("_lead") == 0) & pl.col("norm").str.contains(f"{_AR}|[A-Za-z]")
+        (same | with_and | with_ending) & joined & (pl.col("_lead") == 0) & pl.col("norm").str.contains(f"{_AR}|[A-Za-z]")
         & ~pl.col("core").is_in(REDUPLICATIONS))
     found = found.join(rows.select(ROW, TARGET, SOURCE), on=ROW)
     # A repetition the source has too is a name ("Roa Roa hotel").
