@@ -172,3 +172,6 @@ VERDICT = "verdict"  # reviewer's verdict on an automatic flag, one of VERDICTS,
 COMMENT = "comment"  # reviewer's comment on an annotation or revision
 FROM_CORRECTION = "from_correction"  # True for flags found by re-running the checks on a correction
 ANNOTATION_ID = "annotation_id"  # stable integer id of a reviewer's MQM annotation
+# A revision made by accepting a propagated fix: the segment whose correction it repeats (null otherwise).
+PROPAGATED_DOC = "propagated_doc"
+PROPAGATED_SEG = "propagated_seg"

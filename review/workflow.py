@@ -27,8 +27,8 @@ from review.schema import DOC, FLAG_SCHEMA, SEG, conform
 from review.score import Progress, Scored, check_segment, resolve_glossary, score
 from review.store import Project
 
-__all__ = ["Settings", "build_demo", "create_project", "recheck", "rescore", "save_correction",
-           "settings"]
+__all__ = ["Settings", "build_demo", "create_project", "project_glossary", "recheck", "rescore",
+           "save_correction", "settings"]
 
 
 @dataclass(frozen=True)
@@ -96,17 +96,22 @@ def recheck(project: Project, doc: str, seg: int) -> pl.DataFrame | None:
 
 
 def save_correction(project: Project, doc: str, seg: int, text: str, reviewer: str, base_rev: int,
-                    note: str | None = None) -> int:
+                    note: str | None = None, propagated_from: tuple[str, int] | None = None) -> int:
     """Save a reviewer's correction (Project.save: ConflictError if `base_rev` is stale) and re-check
     it. A failure of the checks never undoes the saved correction: it is a RuntimeWarning, and
-    the segment keeps its MT's flags."""
-    rev = project.save(doc, seg, text, reviewer, base_rev, note)
+    the segment keeps its MT's flags. `propagated_from`: see review.propagate."""
+    rev = project.save(doc, seg, text, reviewer, base_rev, note, propagated_from=propagated_from)
     try:
         recheck(project, doc, seg)
     except Exception as e:  # noqa: BLE001 (the correction is saved; the flags are stale)
         warnings.warn(f"{doc} #{seg}: saved, but the checks failed on the correction: {e}",
                       RuntimeWarning, stacklevel=2)
     return rev
+
+
+def project_glossary(project: Project) -> pl.DataFrame | None:
+    """The glossary the project is checked with (term, allowed targets), or None."""
+    return _correction_checker(project)[1]
 
 
 _demo_lock = threading.Lock()

@@ -25,6 +25,7 @@ COMMANDS = {
     "rescore": ("review.cli.project", "rescore", "Re-run checks and metrics on a project."),
     "export": ("review.cli.export", "export", "Export a project: corrected text, TMX, XLIFF, CSV, ..."),
     "report": ("review.cli.export", "report", "Write the QA report (HTML or JSON) of a project."),
+    "propagate": ("review.cli.propagate", "propagate", "Repeat a saved name/term fix in every segment it applies to."),
     "app": ("review.cli.app", "app", "Open the review dashboard (Streamlit)."),
 }
 

@@ -56,12 +56,12 @@ def export_bytes(project, fmt: str, approved_only: bool = False,
     if fmt == "tmx":
         from review.export.tmx import tmx_text
 
-        text = tmx_text(documents, rows, flags, annotations)
+        text = tmx_text(documents, rows, flags, annotations, project.propagated())
     else:
         from review.export.xliff import xliff12_text, xliff21_text
 
         writer = xliff12_text if fmt == "xliff" else xliff21_text
-        text = writer(documents, rows, flags, annotations)
+        text = writer(documents, rows, flags, annotations, project.propagated())
     suffix = ".xliff2.xlf" if fmt == "xliff2" else EXTENSIONS[fmt]
     return text.encode("utf-8"), name + suffix, MIME[fmt]
 

@@ -30,6 +30,7 @@ from review.schema import (
     VERDICT, VERDICTS,
 )
 from review.store import search as query
+from review.store.reviewlog import ReviewLog
 from review.store.search import SEARCH_SIDES, require
 from review.store.tables import (
     ANNOTATION_SCHEMA, APPLICATION_ID, RECHECKED, REVISION_SCHEMA, SCHEMA_VERSION,
@@ -68,7 +69,7 @@ def _require_reviewer(reviewer: str) -> str:
     return name
 
 
-class Project:
+class Project(ReviewLog):
     """Open with Project.open(path) or build with Project.create(path, corpus, scored)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection):
@@ -451,9 +452,10 @@ class Project:
 
     # ------------------------------------------------------------------ the review record
     def save(self, doc: str, seg: int, text: str, reviewer: str, base_rev: int,
-             note: str | None = None) -> int:
+             note: str | None = None, propagated_from: tuple[str, int] | None = None) -> int:
         """Append a revision made on `base_rev`; returns its number. Refused (ConflictError) when
-        the segment's latest revision is no longer `base_rev`.
+        the segment's latest revision is no longer `base_rev`. `propagated_from`: (doc, seg) of
+        the segment whose fix this revision repeats (review.propagate).
 
         Until its flags are stored (store_correction_flags; review.workflow.save_correction does
         both), the segment shows the flags of its MT."""
@@ -469,8 +471,10 @@ class Project:
                     f"opened revision {base_rev}; your text was not saved", mine=text, theirs=current,
                     theirs_by=by or "")
             new = rev + 1
-            c.execute("INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      (doc, seg, new, text, reviewer, now, note))
+            p_doc, p_seg = propagated_from if propagated_from is not None else (None, None)
+            cols = ", ".join(q(x) for x in REVISION_SCHEMA)
+            c.execute(f"INSERT INTO revisions ({cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      (doc, seg, new, text, reviewer, now, note, p_doc, p_seg))
             c.execute(f"UPDATE segments SET {q(CURRENT)} = ?, {q(REV)} = ?, {q(STATUS)} = ?, "
                       f"{q(REVIEWER)} = ?, {q(UPDATED)} = ?, {RECHECKED} = 0 "
                       f"WHERE {q(DOC)} = ? AND {q(SEG)} = ?",
