@@ -260,3 +260,89 @@ def test_text_from_data_and_the_address_is_only_text_in_a_real_browser(browser, 
     finally:
         page.close()
     assert dialogs == []
+
+
+# ---------------------------------------------------------------------- issue 13: review once, fix everywhere
+@pytest.fixture
+def demo_server(tmp_path):
+    """`review app` on a fresh copy of the demo project."""
+    from review.workflow import build_demo
+
+    yield from _serve(tmp_path, build_demo(tmp_path / "demo.review"))
+
+
+def _export_text(project_path, tmp_path) -> str:
+    from review.export.project import export_project
+    from review.store import Project
+
+    out = tmp_path / "ar.corrected.txt"
+    with contextlib.closing(Project.open(project_path)) as p:
+        export_project(p, "text", out)
+    return out.read_text(encoding="utf-8")
+
+
+def _propagate_flow(page, url: str, project_path, tmp_path) -> None:
+    from review.store import Project
+
+    page.goto(f"{url}/segment?doc=musk-letter&seg=43&reviewer=Tess")
+    expect(page.get_by_role("heading", name="musk-letter #43")).to_be_visible()
+    box = page.locator(".st-key-correction textarea")
+    expect(box).to_have_value(re.compile("Altman"))
+    _settled(page)
+    mt = box.input_value()
+    # Keyboard only from here: Alt+Y confirms the first open flag.
+    page.keyboard.press("Alt+KeyY")
+    expect(page.get_by_text("Flag marked confirmed")).to_be_visible()
+    _settled(page)
+    box.focus()
+    page.keyboard.press("Control+KeyA")
+    page.keyboard.insert_text(mt.replace("Altman", "ألتمان"))
+    page.keyboard.press("Control+Enter")
+    expect(page.get_by_text("Saved revision 1")).to_be_visible()
+    panel = page.locator(".st-key-propagation")
+    expect(panel).to_contain_text("Same fix elsewhere (1)")
+    expect(panel).to_contain_text("musk-letter #2")
+    expect(panel.locator("del")).to_have_text("Altman")
+    expect(panel.locator("ins")).to_have_text("ألتمان")
+    _settled(page)
+    _shot(page, "propagation-offered")
+    page.locator("body").press("Alt+KeyP")  # accept all, from the keyboard
+    expect(page.get_by_text("Accepted 1 propagated fix(es)")).to_be_visible()
+    expect(panel).to_contain_text("Same fix elsewhere (0)")
+    _settled(page)
+    with contextlib.closing(Project.open(project_path)) as p:
+        rev = p.revisions("musk-letter", 2).row(-1, named=True)
+        assert (rev["propagated_doc"], rev["propagated_seg"], rev["reviewer"]) == ("musk-letter", 43, "Tess")
+        assert p.verdicts()["verdict"].to_list() == ["confirmed"]
+    text = _export_text(project_path, tmp_path)
+    assert "Altman" not in text and text.count("ألتمان") >= 2
+
+    page.locator("body").press("Alt+KeyU")  # undo the propagated fix
+    expect(page.get_by_text("Undid 1 propagated fix(es)")).to_be_visible()
+    expect(panel).to_contain_text("Same fix elsewhere (1)")  # offered again
+    _settled(page)
+    with contextlib.closing(Project.open(project_path)) as p:
+        assert p.segment("musk-letter", 2)["status"] == "to_review"
+    assert "Sam Altman" in _export_text(project_path, tmp_path)
+
+    page.locator("body").press("Alt+KeyA")  # approve
+    expect(page.get_by_text("Approved musk-letter #43")).to_be_visible()
+    _settled(page)
+    page.locator("body").press("Alt+KeyN")  # next flagged
+    expect(page).not_to_have_url(re.compile(r"seg=43(&|$)"))
+    expect(page.get_by_text("Keyboard shortcuts")).to_be_visible()
+
+
+def test_fix_once_propagate_undo_with_the_keyboard_in_a_real_browser(browser, demo_server, tmp_path):
+    url, project = demo_server
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(30_000)
+    expect.set_options(timeout=30_000)
+    try:
+        _propagate_flow(page, url, project, tmp_path)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(tmp_path / "failure.png"))
+        raise
+    finally:
+        page.close()
