@@ -26,6 +26,7 @@ COMMANDS = {
     "export": ("review.cli.export", "export", "Export a project: corrected text, TMX, XLIFF, CSV, ..."),
     "report": ("review.cli.export", "report", "Write the QA report (HTML or JSON) of a project."),
     "propagate": ("review.cli.propagate", "propagate", "Repeat a saved name/term fix in every segment it applies to."),
+    "glossary": ("review.cli.propagate", "glossary", "Glossary learned from corrections: suggest, accept, export, import."),
     "app": ("review.cli.app", "app", "Open the review dashboard (Streamlit)."),
 }
 

@@ -86,3 +86,47 @@ def propagate(project, origin, dry_run, reviewer, only, skips, undo):
         click.echo(f"saved {len(saved)} propagated revision(s) from {doc} #{seg}")
     finally:
         p.close()
+
+
+@click.command("glossary")
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.option("--accept", "accept", multiple=True, metavar="TERM",
+              help="Accept the suggested form of TERM into the project glossary (repeatable).")
+@click.option("--accept-all", is_flag=True, help="Accept every suggestion not yet in the glossary.")
+@click.option("--export", "export_to", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Write the project glossary as TSV (the --glossary format).")
+@click.option("--import", "import_from", type=click.Path(dir_okay=False), default=None,
+              help="Replace the project glossary by this TSV/CSV file.")
+def glossary(project, accept, accept_all, export_to, import_from):
+    """Glossary learned from corrections: list the suggested entries of PROJECT (source term ->
+    the form reviewers chose, with the segments that support it), accept them into the project
+    glossary, export or import it. `review rescore PROJECT` then flags the old renderings."""
+    from review import glossary_learn as gl
+    from review.errors import InputError
+    from review.store import Project
+
+    p = Project.open(project)
+    try:
+        if import_from:
+            n = gl.import_glossary(p, import_from)
+            click.echo(f"imported {n} term(s) from {import_from}", err=True)
+        sugg = gl.suggestions(p)
+        chosen = sugg.filter(~sugg["in_glossary"]) if accept_all else sugg.filter(sugg["term"].is_in(list(accept)))
+        missing = [t for t in accept if t not in sugg["term"].to_list()]
+        if missing:
+            raise InputError(None, f"no suggestion for {', '.join(missing)}")
+        for row in chosen.unique("term", keep="first", maintain_order=True).iter_rows(named=True):
+            gl.accept(p, row["term"], row["target"])
+            click.echo(f"accepted: {row['term']} -> {row['target']}", err=True)
+        if export_to:
+            n = gl.export_glossary(p, export_to)
+            click.echo(f"wrote {n} term(s) to {export_to}", err=True)
+        if not (accept or accept_all or export_to or import_from):
+            for row in sugg.iter_rows(named=True):
+                state = "in glossary" if row["in_glossary"] else "suggested"
+                click.echo(f"{row['term']}\t{row['target']}\t{state}\treplaces {row['old']}\t"
+                           f"{row['n_segments']} segment(s) ({row['propagated']} propagated): {row['segments']}")
+            if sugg.height == 0:
+                click.echo("no name or term fix in the corrections yet", err=True)
+    finally:
+        p.close()
