@@ -128,7 +128,7 @@ def _verdict(flag_id: int, verdict: str, current: str | None) -> None:
     if who is None:
         return
     try:  # clicking the verdict a flag already has withdraws it
-        state.project().set_verdict(flag_id, None if current == verdict else verdict, who)
+        workflow.set_verdict(state.project(), flag_id, None if current == verdict else verdict, who)
     except InputError as e:
         state.flash("error", error_text(e))
 

@@ -63,11 +63,26 @@ def score(inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, 
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Show severities, parameters and enabled state under this configuration.")
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
-def checks(config_path, fmt):
-    """List the catalogue of checks: id, family, MQM category, severity, parameters, enabled."""
+@click.option("--suggest", "suggest_for", type=click.Path(dir_okay=False), default=None, metavar="PROJECT",
+              help="Print configuration changes (TOML) that PROJECT's verdicts support instead.")
+def checks(config_path, fmt, suggest_for):
+    """List the catalogue of checks: id, family, MQM category, severity, parameters, enabled.
+    With --suggest PROJECT: the checks reviewers keep rejecting, as TOML to put in the config."""
     from review.config import load_config
     from review.score import catalogue_frame
 
+    if suggest_for is not None:
+        from review.calibrate import suggest_toml
+        from review.store import Project
+        from review.workflow import project_config
+
+        p = Project.open(suggest_for)
+        try:
+            config = load_config(config_path) if config_path else project_config(p)
+            click.echo(suggest_toml(p, config), nl=False)
+        finally:
+            p.close()
+        return
     config = load_config(config_path)
     frame = catalogue_frame(config)
     if fmt == "json":
