@@ -164,6 +164,9 @@ def conform(df: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
 # Added to the segment table by review.store (the review record).
 CURRENT = "current"  # target text after the latest correction (= TARGET when none)
 REV = "rev"  # number of the latest revision of the segment (0 = the MT as loaded)
+# A revision made by accepting a propagated fix: the segment whose correction it repeats (null otherwise).
+PROPAGATED_DOC = "propagated_doc"
+PROPAGATED_SEG = "propagated_seg"
 STATUS = "status"  # one of STATUSES
 REVIEWER = "reviewer"  # who made the latest revision / status change
 UPDATED = "updated"  # ISO-8601 UTC time of the latest change
@@ -172,6 +175,3 @@ VERDICT = "verdict"  # reviewer's verdict on an automatic flag, one of VERDICTS,
 COMMENT = "comment"  # reviewer's comment on an annotation or revision
 FROM_CORRECTION = "from_correction"  # True for flags found by re-running the checks on a correction
 ANNOTATION_ID = "annotation_id"  # stable integer id of a reviewer's MQM annotation
-# A revision made by accepting a propagated fix: the segment whose correction it repeats (null otherwise).
-PROPAGATED_DOC = "propagated_doc"
-PROPAGATED_SEG = "propagated_seg"

@@ -168,7 +168,7 @@ def test_propagated_revisions_are_in_the_history_and_the_exported_notes(recurrin
         out = tmp_path / f"out.{fmt}"
         export_project(p, fmt, out)
         text = out.read_text(encoding="utf-8")
-        assert f"revision 1 by Tess: propagated from {doc} #1: المسك → ماسك" in text
+        assert f"Tess: propagated fix (revision 1): propagated from {doc} #1: المسك → ماسك" in text
         assert text.count("propagated from") == 1
 
 

@@ -55,12 +55,10 @@ def with_tags(text: str | None, tags_json: str | None) -> str:
     return "".join(tags.get(p, xml_text(p)) if i % 2 else xml_text(p) for i, p in enumerate(parts))
 
 
-def segment_notes(flags: pl.DataFrame, annotations: pl.DataFrame, propagated: pl.DataFrame | None = None
-                  ) -> dict[tuple[str, int], list[tuple[str, str]]]:
-    """(doc, seg) -> [(kind, text)]: the automatic flags of the MT (with the reviewers' verdict),
-    the reviewers' own MQM annotations and the revisions propagated from another segment's fix
-    (Project.propagated()). kind is "flag", "annotation" or "propagated"."""
-    from review.schema import (CATEGORY, CHECK, COMMENT, DOC, MESSAGE, NOTE, REV, REVIEWER, SEG, SEVERITY,
+def segment_notes(flags: pl.DataFrame, annotations: pl.DataFrame) -> dict[tuple[str, int], list[tuple[str, str]]]:
+    """(doc, seg) -> [(kind, text)]: the automatic flags of the MT (with the reviewers' verdict)
+    and the reviewers' own MQM annotations. kind is "flag" or "annotation"."""
+    from review.schema import (CATEGORY, CHECK, COMMENT, DOC, MESSAGE, REVIEWER, SEG, SEVERITY,
                                VERDICT)
 
     notes: dict[tuple[str, int], list[tuple[str, str]]] = {}
@@ -74,7 +72,21 @@ def segment_notes(flags: pl.DataFrame, annotations: pl.DataFrame, propagated: pl
         if a[COMMENT]:
             text += f": {a[COMMENT]}"
         notes.setdefault((a[DOC], a[SEG]), []).append(("annotation", text))
-    for r in (propagated.iter_rows(named=True) if propagated is not None else ()):
-        notes.setdefault((r[DOC], r[SEG]), []).append(
-            ("propagated", f"revision {r[REV]} by {r[REVIEWER]}: {r[NOTE]}"))
     return notes
+
+
+def with_propagation_notes(annotations: pl.DataFrame, propagated: pl.DataFrame) -> pl.DataFrame:
+    """`annotations` (Project.annotations()) plus one note-only row per revision propagated from
+    another segment's fix (Project.propagated()), so that every format's notes carry it as
+    "<reviewer>: propagated fix (revision N): propagated from DOC #SEG: old → new"."""
+    from review.schema import (ANNOTATION_ID, CATEGORY, COMMENT, DOC, END, NOTE, REV, REVIEWER, SEG, SEVERITY,
+                               START, UPDATED)
+
+    if propagated.height == 0:
+        return annotations
+    rows = propagated.select(
+        pl.lit(None, dtype=pl.Int64).alias(ANNOTATION_ID), DOC, SEG, REV,
+        pl.lit("propagated fix").alias(CATEGORY), pl.format("revision {}", pl.col(REV)).alias(SEVERITY),
+        pl.lit(None, dtype=pl.Int64).alias(START), pl.lit(None, dtype=pl.Int64).alias(END),
+        pl.col(NOTE).alias(COMMENT), REVIEWER, UPDATED)
+    return pl.concat([annotations, rows.select(annotations.columns).cast(annotations.schema)])

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from review.errors import InputError
-from review.export.common import OUTPUT, final_text
+from review.export.common import OUTPUT, final_text, with_propagation_notes
 from review.export.tabular import frame_to_bytes
 from review.fileio import write_bytes
 from review.schema import DOC
@@ -52,16 +52,16 @@ def export_bytes(project, fmt: str, approved_only: bool = False,
                 z.writestr(n, blob)
         return buf.getvalue(), name + ".zip", MIME["zip"]
     rows = final_text(segments, approved_only, False)
-    flags, annotations = project.flags(which="mt"), project.annotations()
+    flags, annotations = project.flags(which="mt"), with_propagation_notes(project.annotations(), project.propagated())
     if fmt == "tmx":
         from review.export.tmx import tmx_text
 
-        text = tmx_text(documents, rows, flags, annotations, project.propagated())
+        text = tmx_text(documents, rows, flags, annotations)
     else:
         from review.export.xliff import xliff12_text, xliff21_text
 
         writer = xliff12_text if fmt == "xliff" else xliff21_text
-        text = writer(documents, rows, flags, annotations, project.propagated())
+        text = writer(documents, rows, flags, annotations)
     suffix = ".xliff2.xlf" if fmt == "xliff2" else EXTENSIONS[fmt]
     return text.encode("utf-8"), name + suffix, MIME[fmt]
 

@@ -32,11 +32,11 @@ def languages(segments: pl.DataFrame) -> tuple[str, str]:
 
 
 def tmx_text(documents: pl.DataFrame, segments: pl.DataFrame, flags: pl.DataFrame,
-             annotations: pl.DataFrame, propagated: pl.DataFrame | None = None) -> str:
+             annotations: pl.DataFrame) -> str:
     """segments: the review table with OUTPUT (see export.common.final_text)."""
     src, tgt = languages(segments)
     native = {d for d, f in documents.select(DOC, FORMAT).rows() if f == "tmx"}
-    notes = segment_notes(flags, annotations, propagated)
+    notes = segment_notes(flags, annotations)
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<tmx version="1.4">',
            f'  <header creationtool="{PROGRAM}" creationtoolversion={xml_attr(_version())} '

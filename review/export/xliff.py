@@ -33,9 +33,9 @@ def _by_document(documents: pl.DataFrame, segments: pl.DataFrame):
 
 
 def xliff12_text(documents: pl.DataFrame, segments: pl.DataFrame, flags: pl.DataFrame,
-                 annotations: pl.DataFrame, propagated: pl.DataFrame | None = None) -> str:
+                 annotations: pl.DataFrame) -> str:
     src, tgt = languages(segments)
-    notes = segment_notes(flags, annotations, propagated)
+    notes = segment_notes(flags, annotations)
     out = ['<?xml version="1.0" encoding="UTF-8"?>', f'<xliff version="1.2" xmlns="{NS_12}">']
     for doc, fmt, rows in _by_document(documents, segments):
         native = fmt == "xliff"
@@ -54,7 +54,7 @@ def xliff12_text(documents: pl.DataFrame, segments: pl.DataFrame, flags: pl.Data
                 out.append(f'        <alt-trans origin="machine-translation"><target xml:space="preserve">'
                            f'{with_tags(row[TARGET], tags)}</target></alt-trans>')
             for kind, text in notes.get((doc, row[SEG]), []):
-                who = text.split(":", 1)[0] if kind == "annotation" else PROGRAM
+                who = PROGRAM if kind == "flag" else text.split(":", 1)[0]
                 out.append(f'        <note from={xml_attr(who)} annotates="target">{xml_text(text)}</note>')
             out.append('      </trans-unit>')
         out += ['    </body>', '  </file>']
@@ -63,9 +63,9 @@ def xliff12_text(documents: pl.DataFrame, segments: pl.DataFrame, flags: pl.Data
 
 
 def xliff21_text(documents: pl.DataFrame, segments: pl.DataFrame, flags: pl.DataFrame,
-                 annotations: pl.DataFrame, propagated: pl.DataFrame | None = None) -> str:
+                 annotations: pl.DataFrame) -> str:
     src, tgt = languages(segments)
-    notes = segment_notes(flags, annotations, propagated)
+    notes = segment_notes(flags, annotations)
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            f'<xliff xmlns="{NS_2}" version="2.1" srcLang={xml_attr(src)} trgLang={xml_attr(tgt)}>']
     for k, (doc, fmt, rows) in enumerate(_by_document(documents, segments), 1):
