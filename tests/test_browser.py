@@ -330,7 +330,9 @@ def _propagate_flow(page, url: str, project_path, tmp_path) -> None:
     _settled(page)
     page.locator("body").press("Alt+KeyN")  # next flagged
     expect(page).not_to_have_url(re.compile(r"seg=43(&|$)"))
-    expect(page.get_by_text("Keyboard shortcuts")).to_be_visible()
+    _settled(page)
+    expect(page.get_by_role("heading", name="musk-letter #43")).to_have_count(0)
+    expect(page.get_by_text("Keyboard shortcuts").first).to_be_visible()  # the legend
 
 
 def test_fix_once_propagate_undo_with_the_keyboard_in_a_real_browser(browser, demo_server, tmp_path):
