@@ -306,6 +306,8 @@ def _propagate_flow(page, url: str, project_path, tmp_path) -> None:
     expect(panel.locator("ins")).to_have_text("ألتمان")
     _settled(page)
     _shot(page, "propagation-offered")
+    if SHOTS:
+        panel.screenshot(path=str(Path(SHOTS) / "propagation-panel.png"))
     page.locator("body").press("Alt+KeyP")  # accept all, from the keyboard
     expect(page.get_by_text("Accepted 1 propagated fix(es)")).to_be_visible()
     expect(panel).to_contain_text("Same fix elsewhere (0)")
