@@ -5,6 +5,8 @@ The public API a notebook user calls. Imports are lazy so that `review --help` s
 
 from __future__ import annotations
 
+import importlib
+
 __version__ = "0.1.0"
 
 _API = {
@@ -17,7 +19,5 @@ _API = {
 
 def __getattr__(name):
     if name in _API:
-        import importlib
-
         return getattr(importlib.import_module(_API[name]), name)
     raise AttributeError(name)

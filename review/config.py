@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import tomllib
 from dataclasses import dataclass, field, fields
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from review.catalogue import catalogue
 from review.errors import InputError
 from review.mqm import DEFAULT_WEIGHTS, EXCEPTIONS, SEVERITIES
 
@@ -49,21 +51,15 @@ class Config:
         return check_id not in self.disabled
 
     def severity(self, check_id: str) -> str:
-        from review.checks.base import catalogue
-
         return self.overrides.get(check_id, {}).get("severity", catalogue()[check_id].severity)
 
     def params(self, check_id: str) -> dict[str, Any]:
-        from review.checks.base import catalogue
-
         merged = dict(catalogue()[check_id].params)
         merged.update({k: v for k, v in self.overrides.get(check_id, {}).items() if k != "severity"})
         return merged
 
     def effective(self) -> dict[str, Any]:
         """Everything that changes a result, in canonical form (what the signature hashes)."""
-        from review.checks.base import catalogue
-
         # The shape of this dict is what every stored signature's cfg hash was computed from:
         # weights per severity, then each exception as "<key>_weight" ("minor_punctuation_weight").
         return {
@@ -90,7 +86,7 @@ class Config:
 class Signature:
     """Versions and the hash of the effective configuration of a scoring run, rendered like
     sacrebleu's signatures (sacrebleu.metrics.base.Signature): `name:value` joined by `|`, e.g.
-    mt-review:0.1.0|checks:43|cfg:af18ea584d|polars:2.1.0|sacrebleu:2.6.0|langdetect:1.0.9"""
+    mt-review:0.1.0|checks:43|cfg:01fbf055c5|polars:2.1.0|sacrebleu:2.6.0|langdetect:1.0.9"""
 
     mt_review: str  # the fields in rendering order; "_" is rendered as "-"
     checks: int  # enabled checks
@@ -102,7 +98,7 @@ class Signature:
     @classmethod
     def of(cls, config: "Config") -> "Signature":
         return cls(mt_review=_version("mt-review"),
-                   checks=sum(1 for cid in _catalogue_ids() if config.enabled(cid)),
+                   checks=sum(1 for cid in catalogue() if config.enabled(cid)),
                    cfg=config.digest(), polars=_version("polars"), sacrebleu=_version("sacrebleu"),
                    langdetect=_version("langdetect"))
 
@@ -125,12 +121,6 @@ class Signature:
             raise ValueError(f"not an mt-review signature: {text!r}")
         values = {n: pairs[n.replace("_", "-")] for n in names}
         return cls(**{**values, "checks": int(values["checks"])})
-
-
-def _catalogue_ids():
-    from review.checks.base import catalogue
-
-    return catalogue().keys()
 
 
 def _version(dist: str) -> str:
@@ -170,8 +160,6 @@ def _from_toml(path: Path) -> Config:
 def parse_config(text: str, path: str | Path) -> Config:
     """The configuration in TOML `text` (a file's, or the copy a project keeps); `path` names it
     in errors and anchors a relative glossary path."""
-    from review.checks.base import catalogue
-
     path = Path(path)
     try:
         data = tomllib.loads(text)
@@ -186,7 +174,7 @@ def parse_config(text: str, path: str | Path) -> Config:
     for key, value in data.get("weights", {}).items():
         if key not in DEFAULT_WEIGHTS:
             raise InputError(path, f"[weights]: unknown severity {key!r} (known: {', '.join(DEFAULT_WEIGHTS)})")
-        cfg.weights[key] = float(value)
+        cfg.weights[key] = _number(path, f"[weights] {key}", value)
     checks = dict(data.get("checks", {}))
     disabled = checks.pop("disabled", [])
     cat = catalogue()
@@ -203,8 +191,28 @@ def parse_config(text: str, path: str | Path) -> Config:
         unknown = set(over) - {"severity"} - set(cat[cid].params)
         if unknown:
             raise InputError(path, f"[checks.{cid}]: unknown parameter(s) {', '.join(sorted(unknown))}")
+        for name, value in over.items():
+            if name != "severity" and _is_number(cat[cid].params[name]):
+                _number(path, f"[checks.{cid}] {name}", value)
         cfg.overrides[cid] = dict(over)
-    cfg.score.update(data.get("score", {}))
+    for key, value in data.get("score", {}).items():
+        if key not in DEFAULT_SCORE:
+            raise InputError(path, f"[score]: unknown key {key!r} (known: {', '.join(DEFAULT_SCORE)})")
+        if not isinstance(value, bool):
+            raise InputError(path, f"[score] {key}: must be true or false, not {value!r}")
+        cfg.score[key] = value
     if "glossary" in data:
         cfg.glossary = str((path.parent / data["glossary"]).resolve())
     return cfg
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _number(path: Path, key: str, value: Any) -> float:
+    """A weight or numeric parameter: a finite number, at least 0 (`major = "ten"` is an error
+    naming the file and the key, not a traceback later)."""
+    if not _is_number(value) or not math.isfinite(value) or value < 0:
+        raise InputError(path, f"{key}: must be a number of at least 0, not {value!r}")
+    return float(value)

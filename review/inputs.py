@@ -5,6 +5,7 @@ formats go through review.load. The CLI commands `align`, `score` and `init` sha
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import polars as pl
 from review.align import LOW_CONF_THRESHOLD, align
 from review.corpus import Corpus
 from review.errors import InputError
+from review.load import load_file as _load_file
 from review.load.encoding import read_text
 from review.schema import (
     ALIGN_CONF, BEAD, BOM, BT, DOC, ENCODING, FORMAT, LOCATOR, LOW_CONF, ORIGIN, PARA, REFERENCE, SEG,
@@ -26,18 +28,51 @@ TEXT_EXTENSIONS = (".txt", ".text", ".md", "")
 # File names that say nothing about the document ("ar.mt.txt", "target.txt", "en-US.txt").
 GENERIC_NAME_PARTS = frozenset({"mt", "src", "tgt", "source", "target", "translation", "output", "input",
                                 "bt", "ref", "reference", "txt", "text", "md", "doc", "document"})
-LANG_CODE_RE = re.compile(r"[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*", re.I)
+# A language tag as file names carry it: "ar", "en-US", "zh_Hant", "es-419"; not "ar_01" or "mt_v2",
+# which number documents that share a folder.
+LANG_CODE_RE = re.compile(r"[a-z]{2,3}(?:[-_](?:[a-z]{4}|[a-z]{2}|\d{3}))?(?:[-_](?:[a-z]{2}|\d{3}))?", re.I)
+
+
+def _generic(part: str) -> bool:
+    return part.lower() in GENERIC_NAME_PARTS or bool(LANG_CODE_RE.fullmatch(part))
 
 
 def doc_id_for(target: str | Path) -> str:
-    """The document id of a target file: its stem, or its folder's name when the stem is generic."""
+    """The document id of a target file: its stem without language codes and words such as "mt"
+    ("letter.ar.mt.txt" -> "letter"), so that several documents in one folder keep apart; the
+    folder's name when nothing else is left ("musk-letter/ar.mt.txt" -> "musk-letter")."""
     p = Path(target)
     parts = [x for x in p.name.split(".") if x]
-    if parts and all(x.lower() in GENERIC_NAME_PARTS or LANG_CODE_RE.fullmatch(x) for x in parts):
-        folder = p.resolve().parent.name
-        if folder:
-            return folder
-    return p.stem or p.name
+    if len(parts) > 1 and p.suffix.lower() in TEXT_EXTENSIONS:
+        parts = parts[:-1]  # the extension
+    specific = [x for x in parts if not _generic(x)]
+    if specific:
+        return ".".join(specific)
+    folder = p.resolve().parent.name
+    return folder or p.stem or p.name
+
+
+CORPUS_FILE = "corpus.toml"  # a corpus folder's description: [languages] source, target
+
+
+def declared_languages(folder: str | Path) -> tuple[str | None, str | None]:
+    """(source, target) language codes declared by the folder's corpus.toml ([languages]);
+    (None, None) without one. A file that cannot be read is an error naming it."""
+    path = Path(folder) / CORPUS_FILE
+    if not path.is_file():
+        return None, None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise InputError(path, f"cannot read the corpus description: {e}") from None
+    langs = data.get("languages", {})
+    out = []
+    for key in ("source", "target"):
+        value = langs.get(key) if isinstance(langs, dict) else None
+        if value is not None and not (isinstance(value, str) and LANG_CODE_RE.fullmatch(value)):
+            raise InputError(path, f"[languages] {key} must be a language code such as \"ar\", not {value!r}")
+        out.append(value)
+    return out[0], out[1]
 
 
 def _sentence_arrays(sents: list[Sentence]) -> dict[str, np.ndarray]:
@@ -117,10 +152,14 @@ def _join_third(pieces: list[str | None], sents: list[Sentence], tf: np.ndarray,
 
 
 def load_pair(source: str | Path, target: str | Path, bt: str | Path | None = None,
-              ref: str | Path | None = None, src_lang: str | None = "en", tgt_lang: str | None = "ar",
+              ref: str | Path | None = None, src_lang: str | None = None, tgt_lang: str | None = None,
               encoding: str | None = None, doc: str | None = None) -> Corpus:
     """Segment and align two plain documents (plus an optional back-translation and/or reference
-    line-aligned with the target) into a Corpus with one document."""
+    line-aligned with the target) into a Corpus with one document. Languages: as given, else as
+    the target folder's corpus.toml declares them, else en -> ar."""
+    if src_lang is None or tgt_lang is None:
+        declared_src, declared_tgt = declared_languages(Path(target).parent)
+        src_lang, tgt_lang = src_lang or declared_src, tgt_lang or declared_tgt
     src_lang = src_lang or "en"
     tgt_lang = tgt_lang or "ar"
     s_dec = read_text(source, encoding)
@@ -189,8 +228,6 @@ def _locator() -> pl.Expr:
 
 def load_file(path: str | Path, **kwargs) -> Corpus:
     """A pre-aligned file (TSV/CSV, JSONL, Parquet, TMX, XLIFF, PO): see review.load.load_file."""
-    from review.load import load_file as _load_file
-
     return _load_file(path, **kwargs)
 
 

@@ -175,3 +175,11 @@ VERDICT = "verdict"  # reviewer's verdict on an automatic flag, one of VERDICTS,
 COMMENT = "comment"  # reviewer's comment on an annotation or revision
 FROM_CORRECTION = "from_correction"  # True for flags found by re-running the checks on a correction
 ANNOTATION_ID = "annotation_id"  # stable integer id of a reviewer's MQM annotation
+
+# --------------------------------------------------------------------------- interchange files
+# Every export records, per segment, the revision it was made from (REV at export time), so that
+# `review apply` can tell a correction made on that text from one made over a later revision:
+# XLIFF as a note of this category/origin, TMX as a <prop type="x-revision">, PO as an extracted
+# comment, CSV/JSONL/Parquet as the REV column.
+BASE_REV_NOTE = "mt-review:base-revision"
+SEG_KEY_SEP = "#"  # PO msgctxt and TMX tuid: "doc#seg"

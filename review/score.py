@@ -21,9 +21,11 @@ import polars as pl
 
 from review.checks import by_family, run_checks, selected_checks
 from review.checks.base import catalogue
+from review.checks.consistency import load_glossary
 from review.checks.meaning import MIN_WORDS
 from review.config import Config, load_config
 from review.corpus import Corpus
+from review.metrics import make_metric, score_pairs
 from review.schema import (BT, BT_CHRF, CATEGORY, CHECK, DOC, FLAGGED, MAX_SEVERITY, METRIC_COLUMNS,
                            N_FLAGS, PENALTY, REF_BLEU, REF_CHRF, REF_TER, REFERENCE, RISK, SEG,
                            SEGMENT_SCHEMA, SEVERITIES, SEVERITY, SEVERITY_RANK, SOURCE, START,
@@ -114,8 +116,6 @@ def resolve_glossary(glossary: pl.DataFrame | str | Path | None, config: Config)
     except OSError:  # load_glossary reports it
         stat = None
     if stat is None:
-        from review.checks.consistency import load_glossary
-
         return load_glossary(path)
     return _load_glossary_cached(str(path), stat.st_mtime_ns, stat.st_size)
 
@@ -123,8 +123,6 @@ def resolve_glossary(glossary: pl.DataFrame | str | Path | None, config: Config)
 @functools.lru_cache(maxsize=8)
 def _load_glossary_cached(path: str, mtime_ns: int, size: int) -> pl.DataFrame:
     """A glossary file is parsed once per version (re-checking a correction on every save)."""
-    from review.checks.consistency import load_glossary
-
     return load_glossary(path)
 
 
@@ -168,8 +166,6 @@ def add_metrics(segments: pl.DataFrame, passes: list[str],
     corpus scores with their signatures, per pass."""
     columns = {c: pl.lit(None, dtype=pl.Float64).alias(c) for c in METRIC_COLUMNS}
     corpus: dict[str, Any] = {}
-    if passes:
-        from review.metrics import make_metric, score_pairs
     for name in passes:
         hyp, ref, which, targets = PASSES[name]
         hyps = segments.select(pl.when(_scorable(hyp, ref)).then(pl.col(hyp))).to_series().to_list()

@@ -1,4 +1,5 @@
-"""A small review project for the dashboard tests: our own sentences, hand-made flags.
+"""A small review project for the dashboard tests (our own sentences, hand-made flags), and the
+headless dashboard on it (`start`).
 
 The flags are written here (not produced by the checks) so that the tests know exactly what
 the queue and the segment view must show; saving a correction runs the real checks.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+from streamlit.testing.v1 import AppTest
 
 from review.config import load_config
 from review.corpus import Corpus
@@ -17,6 +19,7 @@ from review.schema import (BEAD, CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, LOCATOR
 from review.score import Scored, add_metrics, add_scores, metric_passes, summarize
 from review.store import Project
 
+APP = Path(__file__).resolve().parents[1] / "streamlit_app.py"
 DOC_ID = "news"
 XSS = "<img src=x onerror=alert(1)>"
 # Markdown link, LaTeX, HTML and emphasis: shown as exactly this text everywhere, never rendered.
@@ -88,3 +91,21 @@ def build(path: Path, config_text: str | None = None, doc: str = DOC_ID, locator
                     config.signature())
     Project.create(path, c, scored, config_text=config_text).close()
     return path
+
+
+def page(name: str) -> str:
+    return f"review/app/pages/page_{name}.py"  # relative to the main script, as AppTest wants
+
+
+def start(name: str = "overview", reviewer: str | None = "Tess", **params) -> AppTest:
+    """The dashboard run headless (AppTest) on page `name`, with `reviewer` and `params` as URL
+    parameters. An exception shown by the app fails the test here."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if reviewer:
+        at.query_params["reviewer"] = reviewer
+    at.query_params.update({k: str(v) for k, v in params.items()})
+    at.run()
+    if name != "overview":
+        at.switch_page(page(name)).run()
+    assert not at.exception, at.exception
+    return at

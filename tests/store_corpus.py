@@ -1,32 +1,23 @@
-"""A small hand-made corpus and scoring run for the store and workflow tests."""
+"""A small hand-made corpus and scoring run for the store, workflow and report tests."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import polars as pl
 
 from review.corpus import Corpus
+from review.score import Scored
 from review.schema import (
     CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, FLAGGED, FORMAT, MAX_SEVERITY, N_FLAGS, PENALTY, RISK, SEG,
     SEVERITY, SOURCE, START, TARGET,
 )
 
 
-@dataclass
-class Scored:
-    """The shape review.score.score returns, built by hand for these tests."""
-    segments: pl.DataFrame
-    flags: pl.DataFrame
-    summary: dict = field(default_factory=dict)
-    signature: str = "test-signature"
-
-
-def _flags(rows: list[tuple]) -> pl.DataFrame:
-    # (doc, seg, check, category, severity, start, end, weight)
+def flag_frame(rows: list[tuple]) -> pl.DataFrame:
+    """Flags by hand: (doc, seg, check, category, severity, start, end, weight[, message]) rows,
+    target side; the message defaults to "<check> here"."""
     return pl.DataFrame(
-        [{DOC: d, SEG: s, CHECK: c, CATEGORY: cat, SEVERITY: sev, "message": f"{c} here",
-          "side": "target", START: a, END: b, "weight": w} for d, s, c, cat, sev, a, b, w in rows],
+        [{DOC: d, SEG: s, CHECK: c, CATEGORY: cat, SEVERITY: sev, "message": msg[0] if msg else f"{c} here",
+          "side": "target", START: a, END: b, "weight": w} for d, s, c, cat, sev, a, b, w, *msg in rows],
         schema=FLAG_SCHEMA)
 
 
@@ -50,12 +41,18 @@ def make_corpus() -> Corpus:
     return Corpus(segments=segs, documents=docs)
 
 
-def make_scored(corpus: Corpus, flag_rows=FLAG_ROWS) -> Scored:
-    flags = _flags(flag_rows)
+SUMMARY = {"corpus": {"metrics": {"bt_vs_source": {"chrf": 50.0, "chrf_signature": "x"}}}}
+
+
+def make_scored(corpus: Corpus, flag_rows=FLAG_ROWS, summary: dict | None = None,
+                signature: str = "test-signature") -> Scored:
+    """A scoring run by hand: penalty and risk are the flags' weights, `flagged` any flag worse
+    than minor; `summary` defaults to SUMMARY with the segment count."""
+    flags = flag_frame(flag_rows)
     per_seg = flags.group_by(DOC, SEG).agg(pl.col("weight").sum().alias(PENALTY), pl.len().alias(N_FLAGS),
                                            (pl.col(SEVERITY) != "minor").any().alias(FLAGGED))
     segs = corpus.segments.join(per_seg, on=[DOC, SEG], how="left").with_columns(
         pl.col(PENALTY).fill_null(0.0), pl.col(N_FLAGS).fill_null(0).cast(pl.Int64),
         pl.col(FLAGGED).fill_null(False), pl.col(PENALTY).fill_null(0.0).alias(RISK),
         pl.lit(None, dtype=pl.String).alias(MAX_SEVERITY))
-    return Scored(segs, flags, summary={"segments": segs.height, "corpus": {"metrics": {"bt_vs_source": {"chrf": 50.0, "chrf_signature": "x"}}}})
+    return Scored(segs, flags, {"segments": segs.height, **SUMMARY} if summary is None else summary, signature)

@@ -13,38 +13,18 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_project import DOC_ID, PAIRS, build
+from app_project import DOC_ID, PAIRS, build, page, start
 from review.app.safe import md_escape
 from review.cli.app import streamlit_command
 from review.export.project import EXPORT_FORMATS
 from review.schema import CURRENT, FLAG_ID, REV, REVIEWER, STATUS, VERDICT
 from review.store import Project
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "streamlit_app.py"
-
-
-def page(name: str) -> str:
-    return f"review/app/pages/page_{name}.py"  # relative to the main script, as AppTest wants
-
-
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
     path = build(tmp_path / "news.sqlite")
     monkeypatch.setenv("MT_REVIEW_PROJECT", str(path))
     return path
-
-
-def start(name: str = "overview", reviewer: str | None = "Tess", **params) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    if reviewer:
-        at.query_params["reviewer"] = reviewer
-    at.query_params.update({k: str(v) for k, v in params.items()})
-    at.run()
-    if name != "overview":
-        at.switch_page(page(name)).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def on_segment(at: AppTest) -> AppTest:
@@ -274,6 +254,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_review_app_serves_on_the_port_from_the_environment(project):
     port = _free_port()
     env = dict(os.environ, STREAMLIT_SERVER_PORT=str(port), STREAMLIT_SERVER_HEADLESS="true")

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from app_project import DOC_ID, HOSTILE, XSS, build
+from app_project import APP, DOC_ID, HOSTILE, XSS, build, start
 from review.app import state
 from review.app.safe import WORD_JOINER, badge, error_text, md_escape
 from review.cli.app import PROJECTS_DIR_ENV, server_env
@@ -25,27 +25,10 @@ from review.errors import InputError
 from review.schema import REV
 from review.store import Project
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "streamlit_app.py"
 # What must never reach Streamlit unescaped: a Markdown link, LaTeX, HTML, emphasis, a bare URL.
 RAW = ("[x](", "$x^2$", "<img", "**bold**", "https://")
 TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info",
                  "success", "toast", "exception")
-
-
-def page(name: str) -> str:
-    return f"review/app/pages/page_{name}.py"
-
-
-def start(name: str = "overview", reviewer: str | None = "Tess", **params) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    if reviewer:
-        at.query_params["reviewer"] = reviewer
-    at.query_params.update({k: str(v) for k, v in params.items()})
-    at.run()
-    if name != "overview":
-        at.switch_page(page(name)).run()
-    return at
 
 
 def texts(at: AppTest) -> list[str]:
@@ -74,7 +57,8 @@ def unescape(markdown: str) -> str:
 @given(st.text())
 def test_md_escape_keeps_the_text_and_leaves_no_markup(text):
     escaped = md_escape(text)
-    assert unescape(escaped) == re.sub(r"\s+", " ", text)
+    # word joiners are what md_escape adds (to break bare URLs): ignored on both sides
+    assert unescape(escaped) == re.sub(r"\s+", " ", text).replace(WORD_JOINER, "")
     # every ASCII punctuation character is escaped, so none can start markup
     assert not re.search(r"(?<!\\)(?:\\\\)*[!-/:-@\[-`{-~]", re.sub(r"\\[!-/:-@\[-`{-~]", "", escaped))
     assert "\n" not in escaped

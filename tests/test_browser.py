@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from app_project import DOC_ID, HOSTILE, PAIRS, XSS, build
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -168,15 +168,17 @@ def _review_flow(page, url: str) -> str:
     return fixed
 
 
-def test_review_a_segment_in_a_real_browser(browser, server, tmp_path):
-    url, project = server
+@contextlib.contextmanager
+def _page(browser, tmp_path: Path):
+    """A browser page for one test: long timeouts, a screenshot on failure, and no dialog (an
+    alert() would be a script that ran)."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.set_default_timeout(30_000)
     expect.set_options(timeout=30_000)  # a loaded machine: the auto-retrying assertions wait long
     try:
-        fixed = _review_flow(page, url)
+        yield page
     except BaseException:
         with contextlib.suppress(Exception):  # kept in pytest's tmp folder for a look
             page.screenshot(path=str(tmp_path / "failure.png"))
@@ -184,6 +186,12 @@ def test_review_a_segment_in_a_real_browser(browser, server, tmp_path):
     finally:
         page.close()
     assert dialogs == []
+
+
+def test_review_a_segment_in_a_real_browser(browser, server, tmp_path):
+    url, project = server
+    with _page(browser, tmp_path) as page:
+        fixed = _review_flow(page, url)
 
     from review.store import Project
 
@@ -246,20 +254,8 @@ def _hostile_pages(page, url: str, folder: Path) -> None:
 
 def test_text_from_data_and_the_address_is_only_text_in_a_real_browser(browser, hostile_server, tmp_path):
     url, project = hostile_server
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.set_default_timeout(30_000)
-    expect.set_options(timeout=30_000)
-    try:
+    with _page(browser, tmp_path) as page:
         _hostile_pages(page, url, project.parent)
-    except BaseException:
-        with contextlib.suppress(Exception):
-            page.screenshot(path=str(tmp_path / "failure.png"))
-        raise
-    finally:
-        page.close()
-    assert dialogs == []
 
 
 # ---------------------------------------------------------------------- issue 13: review once, fix everywhere
@@ -339,14 +335,5 @@ def _propagate_flow(page, url: str, project_path, tmp_path) -> None:
 
 def test_fix_once_propagate_undo_with_the_keyboard_in_a_real_browser(browser, demo_server, tmp_path):
     url, project = demo_server
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.set_default_timeout(30_000)
-    expect.set_options(timeout=30_000)
-    try:
+    with _page(browser, tmp_path) as page:
         _propagate_flow(page, url, project, tmp_path)
-    except BaseException:
-        with contextlib.suppress(Exception):
-            page.screenshot(path=str(tmp_path / "failure.png"))
-        raise
-    finally:
-        page.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from review.checks import run_checks
 from review.checks import language
@@ -61,3 +62,47 @@ def test_detection_is_deterministic():
     first = language.detect(text)
     language.detect.cache_clear()
     assert language.detect(text) == first and first[0] == "fr"
+
+
+def test_short_strings_are_not_judged():
+    """langdetect reads short Spanish UI strings as Portuguese or Italian with probability 1.0."""
+    seg = segments(["Exportar base de datos a formato TMX", "Nombre de base de datos inválido.",
+                    "No hay programa predeterminado para ver los archivos.",
+                    "Seleccione el archivo que desea convertir."], tgt_lang="es",
+                   sources=["Export database to TMX", "Invalid database name.",
+                            "There is no default program to view the files.", "Select the file to convert."])
+    assert fired(seg) == []
+
+
+def test_long_wrong_language_still_fires_and_the_declared_language_decides():
+    german = "Der Brief wurde am Dienstagabend an den Vorstand geschickt, und niemand hat darauf geantwortet."
+    assert fired(segments([german], tgt_lang="es")) == [1]
+    assert fired(segments([german], tgt_lang="de")) == []
+    assert fired(segments([german], tgt_lang="de-AT")) == []
+
+
+def test_arabic_only_checks_skip_other_targets():
+    from review.checks.base import catalogue
+
+    arabic_only = [cid for cid, spec in catalogue().items() if spec.targets == ("ar",)]
+    assert {"latin_punct", "tatweel", "persian_letters", "polarity"} <= set(arabic_only)
+    assert catalogue()["wrong_language"].targets == ()  # every language, against the declared one
+    text = "قال المدير, هل وصلت الرسالة?"  # Latin comma and question mark in Arabic prose
+    both = pl.concat([segments([text], tgt_lang="ar"), segments([text], tgt_lang="es-ES")
+                      .with_columns(pl.lit(2, dtype=pl.Int64).alias("seg"))])
+    flags = run_checks(both, only=["latin_punct"])
+    assert flags["seg"].unique().to_list() == [1]  # the same text declared Spanish is not checked
+
+
+@pytest.mark.shared_data
+def test_real_spanish_xliff_has_no_wrong_language_flags():
+    from pathlib import Path
+
+    from review.load import load_file
+
+    path = Path(__file__).resolve().parents[2] / "shared" / "data" / "formats" / "xliff12" / "SF-12-Test01.xlf"
+    if not path.exists():
+        pytest.skip(f"shared data not available ({path})")
+    seg = load_file(path).segments
+    assert set(seg["tgt_lang"].to_list()) == {"es"}  # the file's target-language
+    assert fired(seg) == []

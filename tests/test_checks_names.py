@@ -114,6 +114,7 @@ def test_demo_names():
     assert "OpenAI" not in latin
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_ntrex_stays_mostly_quiet():
     if not (NTREX / "en.txt").is_file():
@@ -162,6 +163,7 @@ def name_and_form(draw):
     return word, form
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(name_and_form())
 def test_matcher_agrees_with_the_transliteration_regex(pair):
@@ -225,6 +227,7 @@ def _one_row_cases():
             yield prepare(row.with_columns(pl.lit(edit(row["target"][0] or "")).alias("target")))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (DEMO / "en.txt").exists(), reason="demo source not written yet")
 def test_one_row_shortcut_gives_the_table_result():
     from review.checks import names, names_table

@@ -223,6 +223,7 @@ def review(*args, **kwargs) -> subprocess.CompletedProcess:
                           capture_output=True, timeout=120, **kwargs)
 
 
+@pytest.mark.slow
 def test_pipe_into_head_ends_quietly(tmp_path):
     rows = "".join(f"Line {i} of the board.\tسطر {i} من المجلس.\n" for i in range(60_000))
     big = tmp_path / "big.tsv"
@@ -261,6 +262,7 @@ def test_fifo_output_in_place(project, tmp_path):
     assert got == [TARGET.encode("utf-8")] and stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
+@pytest.mark.slow
 def test_devices_written_in_place(project):
     r = review("export", project, "--format", "tmx", "-o", "/dev/null")
     assert r.returncode == 0, r.stderr
@@ -276,3 +278,19 @@ def test_stdin_from_a_real_pipe(tmp_path):
     r = review("score", "-", "--format", "jsonl", input=PAIRS.encode("utf-8"))
     assert r.returncode == 0, r.stderr
     assert len(r.stdout.splitlines()) == 2
+
+
+def test_init_and_rescore_take_quiet(tmp_path):
+    from click.testing import CliRunner
+
+    from review.cli import main
+
+    src, tgt = tmp_path / "en.txt", tmp_path / "ar.txt"
+    src.write_text("The board met on Monday.\n", encoding="utf-8")
+    tgt.write_text("اجتمع المجلس يوم الاثنين.\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["init", str(tmp_path / "p.review"), str(src), str(tgt), "-q"])
+    assert r.exit_code == 0 and r.stderr == "" and "created" in r.stdout
+    r = CliRunner().invoke(main, ["init", str(tmp_path / "q.review"), str(src), str(tgt)])
+    assert r.exit_code == 0 and "loaded 1 segments" in r.stderr
+    r = CliRunner().invoke(main, ["-q", "rescore", str(tmp_path / "p.review")])
+    assert r.exit_code == 0 and r.stderr == "" and "rescored" in r.stdout

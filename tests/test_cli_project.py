@@ -37,7 +37,7 @@ def test_init_then_export_text_round_trips(demo_project, tmp_path):
         assert p.signature and p.summary()["corpus"]["segments"] == p.progress()["total"]
 
 
-@pytest.mark.parametrize("fmt", ["tmx", "xliff", "xliff2", "csv", "jsonl", "parquet"])
+@pytest.mark.parametrize("fmt", ["tmx", "xliff", "xliff2", "po", "csv", "jsonl", "parquet"])
 def test_export_formats(demo_project, tmp_path, fmt):
     out = tmp_path / f"out.{fmt}"
     r = run("export", demo_project, "--format", fmt, "-o", out)

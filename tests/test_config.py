@@ -1,6 +1,8 @@
 import pytest
+from click.testing import CliRunner
 
 from review.checks.base import catalogue
+from review.cli import main
 from review.config import Signature, load_config
 from review.errors import InputError
 from review.mqm import weight
@@ -71,6 +73,13 @@ def test_overrides_change_signature(tmp_path):
     ("[weights]\nenormous = 3\n", "unknown severity"),
     ("what = \n", "invalid TOML"),
     ("[colour]\n", "unknown key 'colour'"),
+    ("[weights]\nmajor = \"ten\"\n", r"\[weights\] major: must be a number of at least 0, not 'ten'"),
+    ("[weights]\nminor = true\n", r"\[weights\] minor: must be a number"),
+    ("[weights]\ncritical = nan\n", r"\[weights\] critical: must be a number"),
+    ("[weights]\nminor = -1\n", r"\[weights\] minor: must be a number of at least 0"),
+    ("[checks.length_short]\nmin_ratio = \"low\"\n", r"\[checks.length_short\] min_ratio: must be a number"),
+    ("[score]\nmetric_flag = \"yes\"\n", r"\[score\] metric_flag: must be true or false"),
+    ("[score]\nmetric_flags = true\n", r"\[score\]: unknown key 'metric_flags'"),
 ])
 def test_bad_config_is_one_line_error(tmp_path, text, match):
     path = tmp_path / "bad.toml"
@@ -79,6 +88,23 @@ def test_bad_config_is_one_line_error(tmp_path, text, match):
         load_config(path)
     assert str(info.value).startswith(str(path))
     assert "\n" not in str(info.value)
+
+
+def test_non_numeric_weight_through_the_cli_is_one_line_exit_2(tmp_path):
+    path = tmp_path / "review.toml"
+    path.write_text("[weights]\nmajor = \"ten\"\n")
+    result = CliRunner().invoke(main, ["checks", "--config", str(path)])
+    assert result.exit_code == 2
+    assert result.output == f"error: {path}: [weights] major: must be a number of at least 0, not 'ten'\n"
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_numeric_weights_and_parameters_are_kept_as_given(tmp_path):
+    path = tmp_path / "review.toml"
+    path.write_text("[weights]\nmajor = 10\n[checks.tripled_letters]\n[checks.length_short]\nmin_ratio = 0\n")
+    cfg = load_config(path)
+    assert cfg.weights["major"] == 10.0
+    assert cfg.params("length_short")["min_ratio"] == 0
 
 
 def test_check_parameters_come_from_the_catalogue_only():

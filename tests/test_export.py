@@ -18,7 +18,7 @@ from review.export.project import EXPORT_FORMATS, export_bytes, export_project
 from review.load import load_file
 from review.inputs import load_inputs, load_pair
 from review.schema import (
-    CURRENT, DOC, FORMAT, REV, SEG, SOURCE, SRC_LANG, STATUS, TARGET, TARGET_TEXT, TGT_END, TGT_LANG,
+    CURRENT, DOC, FLAGGED, FORMAT, REV, SEG, SOURCE, SRC_LANG, STATUS, TARGET, TARGET_TEXT, TGT_END, TGT_LANG,
     TGT_START,
 )
 from review.store import Project
@@ -174,7 +174,7 @@ def _reviewed_project(tmp_path) -> Project:
     return p
 
 
-@pytest.mark.parametrize("fmt", ["tmx", "xliff", "xliff2", "csv", "jsonl", "parquet"])
+@pytest.mark.parametrize("fmt", ["tmx", "xliff", "xliff2", "po", "csv", "jsonl", "parquet"])
 def test_reimport_gives_back_the_segments(tmp_path, fmt):
     p = _reviewed_project(tmp_path)
     out = tmp_path / f"out.{fmt}"
@@ -216,7 +216,9 @@ def test_xliff12_and_tmx_parse_with_translate_toolkit(tmp_path):
     units = [u for u in store.units if not u.isheader()]
     assert [u.source for u in units] == segs[SOURCE].to_list()
     assert [u.target for u in units] == segs[CURRENT].to_list()
-    assert [u.isapproved() for u in units] == [s == "approved" for s in segs[STATUS]]
+    # Not approved (so fuzzy for translate-toolkit) only where nobody reviewed a flagged segment.
+    assert [u.isapproved() for u in units] == [
+        not (s == "to_review" and f) for s, f in zip(segs[STATUS], segs[FLAGGED])]
     alt = units[1].getalttrans()
     assert [a.target for a in alt] == [segs[TARGET][1]]  # the original MT is kept
     assert "wrong figure" in units[1].getnotes()
@@ -234,11 +236,16 @@ def test_xliff_states_follow_review_status(tmp_path):
     ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
     root = ET.fromstring(export_bytes(p, "xliff")[0])
     assert [t.get("state") for t in root.iterfind(".//x:trans-unit/x:target", ns)] == [
-        "needs-review-translation", "translated", "signed-off"]
+        "translated", "translated", "signed-off"]  # segment 1 has no major flag
+    assert [u.get("approved") for u in root.iterfind(".//x:trans-unit", ns)] == ["yes"] * 3
+    bases = [n.text for n in root.iterfind(".//x:trans-unit/x:note[@from='mt-review:base-revision']", ns)]
+    assert bases == [str(r) for r in p.segments()[REV]] == ["0", "1", "0"]
     ns2 = {"x": "urn:oasis:names:tc:xliff:document:2.0"}
     root = ET.fromstring(export_bytes(p, "xliff2")[0])
     assert root.get("version") == "2.1"
     assert [s.get("state") for s in root.iterfind(".//x:segment", ns2)] == ["translated", "reviewed", "final"]
+    bases = [n.text for n in root.iterfind(".//x:note[@category='mt-review:base-revision']", ns2)]
+    assert bases == ["0", "1", "0"]
     notes = [n.text for n in root.iterfind(".//x:unit[@id='u2']/x:notes/x:note", ns2)]
     assert "اجتمع المجلس. ارتفعت الإيرادات 21%." not in notes
     assert "ارتفعت الإيرادات 21%." in notes  # the original MT
@@ -261,7 +268,7 @@ def test_unknown_format_is_an_input_error(tmp_path):
     p = _project(tmp_path, "One.\n", "واحد.\n")
     with pytest.raises(InputError, match="unknown export format"):
         export_bytes(p, "docx")
-    assert set(EXPORT_FORMATS) == {"text", "tmx", "xliff", "xliff2", "csv", "jsonl", "parquet"}
+    assert set(EXPORT_FORMATS) == {"text", "tmx", "xliff", "xliff2", "po", "csv", "jsonl", "parquet"}
 
 
 def test_text_spans_match_target_text(tmp_path):

@@ -48,6 +48,7 @@ def test_classification():
     assert hostile.classify(must_fail, 2, "", "error: a.tsv:1: bad\n")[0] == "error"
 
 
+@pytest.mark.slow
 def test_hostile_fast_subset():
     _check(hostile.run_all([c for c in hostile.CASES if c.name in FAST], workers=2))
 

@@ -136,6 +136,19 @@ def test_doc_ids():
     assert doc_id_for("corpora/musk-letter/ar.mt.txt") == "musk-letter"
     assert doc_id_for("x/report-2023.txt") == "report-2023"
     assert doc_id_for("x/target.txt") == "x"
+    # Several documents in one folder: each keeps its own name.
+    assert doc_id_for("x/letter.ar.mt.txt") == "letter"
+    assert doc_id_for("x/report.es-419.txt") == "report"
+    assert [doc_id_for(f"x/ar_{k:02}.txt") for k in (1, 2)] == ["ar_01", "ar_02"]
+    assert doc_id_for("x/ar-EG.mt.md") == "x"
+
+
+def test_two_documents_of_one_folder_in_one_project(tmp_path):
+    for name in ("a", "b"):
+        write(tmp_path / f"{name}.en.txt", SRC)
+        write(tmp_path / f"{name}.ar.txt", TGT)
+    parts = [load_pair(tmp_path / f"{n}.en.txt", tmp_path / f"{n}.ar.txt") for n in ("a", "b")]
+    assert [c.documents[DOC][0] for c in parts] == ["a", "b"]
 
 
 def test_bad_inputs_exit_2_with_one_line(tmp_path):
@@ -173,3 +186,44 @@ def test_load_inputs_two_plain_documents_and_tables(tmp_path):
     assert corpus.documents.height == 2
     with pytest.raises(InputError):
         load_inputs([str(a)], bt=str(tgt))
+
+
+@pytest.mark.parametrize("kind", ["pair", "tables"])
+def test_error_names_the_binary_second_file(tmp_path, kind):
+    if kind == "pair":
+        first = write(tmp_path / "letter.en.txt", SRC)
+        second = tmp_path / "letter.ar.txt"
+    else:
+        first = write(tmp_path / "a.tsv", "source\ttarget\nOne.\tواحد.\n")
+        second = tmp_path / "b.tsv"
+    second.write_bytes(b"source\ttarget\n" + bytes(range(256)) * 4)
+    with pytest.raises(InputError) as e:
+        load_inputs([str(first), str(second)])
+    assert e.value.path == str(second) and "binary" in e.value.message
+
+
+def test_target_language_from_corpus_toml_and_tgt_lang(tmp_path):
+    src = write(tmp_path / "guide.en.txt", "Open the file. Save it.\n")
+    tgt = write(tmp_path / "guide.es.txt", "Abra el archivo. Guárdelo.\n")
+    assert set(load_pair(src, tgt).segments["tgt_lang"]) == {"ar"}  # nothing declared: the default
+    write(tmp_path / "corpus.toml", '[languages]\nsource = "en"\ntarget = "es"\n')
+    corpus = load_inputs([str(src), str(tgt)])
+    assert set(corpus.segments["tgt_lang"]) == {"es"} and corpus.documents["tgt_lang"][0] == "es"
+    assert set(load_inputs([str(src), str(tgt)], tgt_lang="es-MX").segments["tgt_lang"]) == {"es-MX"}
+    write(tmp_path / "corpus.toml", '[languages]\ntarget = "Spanish!"\n')
+    with pytest.raises(InputError) as e:
+        load_pair(src, tgt)
+    assert e.value.path == str(tmp_path / "corpus.toml") and "language code" in e.value.message
+
+
+def test_declared_target_language_reaches_the_checks(tmp_path):
+    """The same Arabic-script text declared Arabic or Urdu: the Arabic-only checks run on the
+    first only."""
+    from review.checks import run_checks
+
+    src = write(tmp_path / "a.en.txt", "He said: do you agree? We do, of course.\n")
+    tgt = write(tmp_path / "a.ar.txt", "قال: هل توافق? نعم, بالطبع.\n")
+    ar = run_checks(load_pair(src, tgt, tgt_lang="ar").segments)
+    es = run_checks(load_pair(src, tgt, tgt_lang="ur").segments)
+    assert {"latin_punct", "space_before_punct"} & set(ar["check"])
+    assert not {"latin_punct", "space_before_punct"} & set(es["check"])

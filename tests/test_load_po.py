@@ -92,3 +92,17 @@ def test_translator_credit_entries_are_not_segments(tmp_path):
     seg = load_file(p).segments
     assert seg.select("source", "target").rows() == [("Save", "حفظ")]
     assert seg["locator"].to_list() == ["entry 3"]
+
+
+def test_unescaped_form_feed_and_line_separator_stay_in_the_message(tmp_path):
+    """Only \\n ends a PO line: a form feed or U+2028 inside a string is text (str.splitlines()
+    would cut the entry there)."""
+    from review.load import load_file
+
+    path = tmp_path / "ff.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Language: ar\\n"\n\nmsgid "a\x0cb\u2028c"\nmsgstr "أ\x0cب\u2028ج"\n',
+                    encoding="utf-8")
+    seg = load_file(path).segments
+    assert seg["source"].to_list() == ["a\x0cb\u2028c"] and seg["target"].to_list() == ["أ\x0cب\u2028ج"]
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))  # classic Mac line ends
+    assert load_file(path).segments["target"].to_list() == ["أ\x0cب\u2028ج"]

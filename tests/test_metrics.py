@@ -87,6 +87,7 @@ def test_statistics_identical_to_sacrebleu(name):
     assert ours == SACRE[name]()._extract_corpus_statistics(hyps, [refs])
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 @pytest.mark.parametrize("name", ["bleu", "chrf", "chrf++"])
 def test_parity_on_ntrex(name):
@@ -110,6 +111,7 @@ _WORDY = st.lists(st.sampled_from(["في", "في،", "الرسالة", "(قال)
                                     "", " ", "  ", "\u00a0", "؟"]), max_size=30).map(" ".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=5))
 def test_bleu_and_chrf_statistics_property(pairs):
@@ -121,6 +123,7 @@ def test_bleu_and_chrf_statistics_property(pairs):
 _ANY = st.one_of(_TEXT, _WORDY, st.text(max_size=30))
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(_ANY, _ANY), min_size=1, max_size=12))
 def test_sentence_and_corpus_scores_property(pairs):
@@ -207,6 +210,7 @@ def test_batch_tokenizer_falls_back_where_the_regex_engines_disagree():
             [metric.sentence_score(h, [r]).score for h, r in zip(hyps, refs)]
 
 
+@pytest.mark.slow
 def test_regex_engine_disagreements_are_all_listed():
     """The Rust route is only safe if \\p{P}, \\p{S} and \\p{N} agree everywhere else."""
     import regex

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import polars as pl
@@ -17,21 +16,11 @@ from review.corpus import Corpus
 from review.diff import DELETE, EQUAL, INSERT, diff_html, edit_stats, word_diff
 from review.export.report import report_data, write_report
 from review.score import score
-from review.schema import (
-    CATEGORY, CHECK, DOC, FLAG_ID, FLAG_SCHEMA, FLAGGED, FORMAT, N_FLAGS, PENALTY, RISK, SEG, SEVERITY,
-    SOURCE, SRC_LANG, TARGET, TGT_LANG,
-)
+from review.schema import DOC, FLAG_ID, FORMAT, SEG, SEVERITY, SOURCE, SRC_LANG, TARGET, TGT_LANG
 from review.store import Project
+from store_corpus import make_scored
 
 EVIL = "<img src=x onerror=alert(1)>"
-
-
-@dataclass
-class Scored:
-    segments: pl.DataFrame
-    flags: pl.DataFrame
-    summary: dict = field(default_factory=dict)
-    signature: str = "mt-review:test|cfg:abc"
 
 
 @pytest.fixture
@@ -43,18 +32,13 @@ def project(tmp_path):
         TARGET: ["ارتفعت الإيرادات 21% في 2023.", "اجتمع المجلس يوم الاثنين.", f"اكتب {EVIL} هنا.", "شكرا."],
         SRC_LANG: ["en"] * 4, TGT_LANG: ["ar"] * 4,
     })
-    flags = pl.DataFrame([
-        {DOC: "news", SEG: 1, CHECK: "numbers", CATEGORY: "Accuracy/Mistranslation", SEVERITY: "major",
-         "message": "21% vs 12%", "side": "target", "start": 17, "end": 20, "weight": 5.0},
-        {DOC: "news", SEG: 2, CHECK: "punct", CATEGORY: "Fluency/Punctuation", SEVERITY: "minor",
-         "message": f"odd {EVIL}", "side": "target", "start": 0, "end": 1, "weight": 0.1},
-        {DOC: "news", SEG: 3, CHECK: "numbers", CATEGORY: "Accuracy/Mistranslation", SEVERITY: "major",
-         "message": "x", "side": "target", "start": 0, "end": 1, "weight": 5.0},
-    ], schema=FLAG_SCHEMA)
-    scored_segs = segs.with_columns(pl.Series(PENALTY, [5.0, 0.1, 5.0, 0.0]), pl.Series(RISK, [5.0, 0.1, 5.0, 0.0]),
-                                    pl.Series(FLAGGED, [True, False, True, False]), pl.Series(N_FLAGS, [1, 1, 1, 0]))
     corpus = Corpus(segs, pl.DataFrame({DOC: ["news", "memo"], FORMAT: ["text", "text"]}))
-    p = Project.create(tmp_path / "r.review", corpus, Scored(scored_segs, flags))
+    scored = make_scored(corpus, [
+        ("news", 1, "numbers", "Accuracy/Mistranslation", "major", 17, 20, 5.0, "21% vs 12%"),
+        ("news", 2, "punct", "Fluency/Punctuation", "minor", 0, 1, 0.1, f"odd {EVIL}"),
+        ("news", 3, "numbers", "Accuracy/Mistranslation", "major", 0, 1, 5.0, "x"),
+    ], summary={}, signature="mt-review:test|cfg:abc")
+    p = Project.create(tmp_path / "r.review", corpus, scored)
     p.save("news", 1, "ارتفعت الإيرادات 12% في عام 2023.", "amal", 0)
     p.save("news", 3, f"اكتب {EVIL} هنا <script>alert(2)</script>.", "omar", 0)
     p.approve("memo", 1, "amal", 0)

@@ -337,6 +337,7 @@ def test_progress_moves_once_per_check_family():
     assert calls == [(1, 3), (2, 3), (3, 3)]
 
 
+@pytest.mark.slow
 def test_check_segment_flags_equal_scoring_the_corrected_row():
     """The shortcuts of check_segment (metric passes read off the row, the glossary cut to the
     terms of the source) change nothing: same flags as scoring that one corrected segment."""

@@ -146,6 +146,7 @@ def _race(path: str, text: str, barrier, results) -> None:
     p.close()
 
 
+@pytest.mark.slow
 def test_conflict_across_processes(project):
     ctx = mp.get_context("spawn")
     barrier, results = ctx.Barrier(2), ctx.Queue()

@@ -50,6 +50,7 @@ def test_catastrophic_pattern_returns_quickly(sentences):
     assert total == 3000
 
 
+@pytest.mark.slow
 def test_other_threads_run_while_a_search_does(sentences):
     """The matching runs without the project's lock and without the GIL."""
     done = threading.Event()

@@ -15,12 +15,14 @@ from review.app import state
 from review.app.safe import md_escape
 from review.export.project import EXPORT_FORMATS, EXTENSIONS, MIME, export_bytes
 from review.export.report import DEFAULT_THRESHOLD, report_data
+from review.export.report_html import render
 
 LABELS = {
     "text": "Corrected document (original layout)",
     "tmx": "TMX 1.4b",
     "xliff": "XLIFF 1.2",
     "xliff2": "XLIFF 2.1",
+    "po": "PO (gettext)",
     "csv": "CSV (UTF-8 with BOM, for spreadsheets)",
     "jsonl": "JSON Lines (segments and review)",
     "parquet": "Parquet (segments and review)",
@@ -44,8 +46,6 @@ def _report(path: str, fmt: str, threshold: float):
         data = report_data(state.open_project(Path(path)), threshold)
         if fmt == "json":
             return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-        from review.export.report_html import render
-
         return render(data).encode("utf-8")
     return make
 

@@ -11,6 +11,7 @@ import streamlit as st
 
 from review.app import nav, state
 from review.app.safe import error_text
+from review.checks.base import catalogue
 from review.errors import InputError
 from review.schema import (CURRENT, DOC, MAX_SEVERITY, MQM_CATEGORIES, N_FLAGS, RISK, SEG, SEVERITIES,
                            SOURCE, STATUS, STATUSES)
@@ -29,8 +30,6 @@ FILTERS = {
 
 @functools.cache
 def check_titles() -> dict[str, str]:
-    from review.checks.base import catalogue
-
     return {cid: spec.title for cid, spec in catalogue().items()}
 
 

@@ -18,6 +18,7 @@ from review import workflow
 from review.app import nav, propagation, queue, state
 from review.app.render import annotation_html, edit_box_css, flag_html, is_rtl, segment_html, spans_from_flags
 from review.app.safe import badge, error_text, md_escape
+from review.diff import diff_html
 from review.errors import ConflictError, InputError
 from review.schema import (ANNOTATION_ID, BT, CURRENT, DOC, FLAG_ID, FROM_CORRECTION, LOCATOR,
                            MQM_CATEGORIES, NOTE, PROPAGATED_DOC, PROPAGATED_SEG, REV, REVIEWER, RISK, SEG,
@@ -366,8 +367,6 @@ def render() -> None:
 
 
 def _corrected(row: dict, current_flags: pl.DataFrame) -> None:
-    from review.diff import diff_html
-
     fresh = current_flags.filter(pl.col(FROM_CORRECTION))
     st.caption(f"Current text: revision {row[REV]} by {md_escape(row[REVIEWER])} · {md_escape(row[STATUS])}")
     st.html(segment_html(row[CURRENT] or "", spans_from_flags(fresh.to_dicts(), "target"),

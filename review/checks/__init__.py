@@ -10,9 +10,11 @@ import polars as pl
 
 from review import mqm
 from review.checks.base import ROW, CheckContext, catalogue, hits, implementation
+from review.checks.consistency import TERM, term_pattern
 from review.config import Config, load_config
+from review.normalize import add_normalized_columns
 from review.schema import (CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, MESSAGE, SEG, SEVERITY, SIDE,
-                           SRC_LANG, START, TGT_LANG, WEIGHT, empty)
+                           SOURCE, SRC_LANG, START, TGT_LANG, WEIGHT, empty)
 
 Parts = list[tuple[str, pl.DataFrame]]  # (check id, its non-empty hits)
 _SMALL_FRAME = 8  # rows up to which run_checks runs the check families concurrently
@@ -31,10 +33,6 @@ def _import_families(check_ids) -> None:
 def prepare(segments: pl.DataFrame) -> pl.DataFrame:
     """Add the row index and the normalised helper columns every check may use."""
     frame = segments.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64))
-    try:
-        from review.normalize import add_normalized_columns
-    except ImportError:  # pragma: no cover - during bootstrap only
-        return frame
     return add_normalized_columns(frame)
 
 
@@ -72,13 +70,28 @@ def run_family(frame: pl.DataFrame, check_ids: list[str], config: Config,
     parts: Parts = []
     for cid in check_ids:
         spec = catalogue()[cid]
-        gl = _glossary_for(frame, glossary) if cid == "glossary" else glossary
+        rows = _for_targets(frame, spec, tgt_lang)
+        if rows.height == 0:
+            continue
+        gl = _glossary_for(rows, glossary) if cid == "glossary" else glossary
         ctx = CheckContext(spec=spec, params=config.params(cid), glossary=gl,
                            src_lang=src_lang, tgt_lang=tgt_lang)
-        found = hits(implementation(cid)(frame, ctx))
+        found = hits(implementation(cid)(rows, ctx))
         if found.height:
             parts.append((cid, found))
     return parts
+
+
+def _for_targets(frame: pl.DataFrame, spec, default_lang: str) -> pl.DataFrame:
+    """The rows of `frame` whose target language the check applies to (catalogue `targets`);
+    a row without a language has the corpus's. Rows keep their ROW index, so hits map back."""
+    if not spec.targets:
+        return frame
+    if TGT_LANG not in frame.columns:
+        return frame if spec.applies_to(default_lang) else frame.head(0)
+    primary = (pl.col(TGT_LANG).fill_null(default_lang).str.strip_chars().str.to_lowercase()
+               .str.replace_all("_", "-").str.split("-").list.first())
+    return frame.filter(primary.is_in(list(spec.targets)))
 
 
 def _glossary_for(frame: pl.DataFrame, glossary: pl.DataFrame | None) -> pl.DataFrame | None:
@@ -88,9 +101,6 @@ def _glossary_for(frame: pl.DataFrame, glossary: pl.DataFrame | None) -> pl.Data
     vectorised over all rows there, and matching every term on every row first costs more)."""
     if glossary is None or glossary.height == 0 or frame.height > 8:
         return glossary
-    from review.checks.consistency import TERM, term_pattern
-    from review.schema import SOURCE
-
     sources = [s for s in frame[SOURCE].to_list() if s]
     if not sources:
         return glossary.head(0)

@@ -14,15 +14,14 @@ The runner (review.checks.run_checks) adds doc, seg, check id, MQM category, sev
 
 from __future__ import annotations
 
-import functools
-import tomllib
-from dataclasses import dataclass, field
-from importlib import resources
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import polars as pl
 
-from review.schema import MQM_CATEGORIES, SEVERITIES, SIDES
+# The catalogue (data) is read one layer down, where review.config can use it too.
+from review.catalogue import SCOPES, CheckSpec, catalogue  # noqa: F401 (re-exported)
+from review.schema import SIDES
 
 ROW = "_row"
 HIT_SCHEMA: dict[str, pl.DataType] = {
@@ -33,25 +32,6 @@ HIT_SCHEMA: dict[str, pl.DataType] = {
     "end": pl.Int64(),
     "severity": pl.String(),
 }
-
-
-SCOPES = ("segment", "document")
-
-
-@dataclass(frozen=True)
-class CheckSpec:
-    id: str
-    family: str
-    category: str
-    severity: str
-    title: str
-    description: str
-    params: dict[str, Any] = field(default_factory=dict)
-    # A flag of this check covers the whole segment (empty, untranslated target): the runner drops
-    # the segment's other target-side flags (review.checks.suppress).
-    supersedes: bool = False
-    # "segment": judges a segment on its own; "document": compares it with the other segments.
-    scope: str = "segment"
 
 
 @dataclass
@@ -65,25 +45,6 @@ class CheckContext:
 
 CheckFunc = Callable[[pl.DataFrame, CheckContext], pl.DataFrame]
 _IMPLEMENTATIONS: dict[str, CheckFunc] = {}
-
-
-@functools.cache
-def catalogue() -> dict[str, CheckSpec]:
-    """All checks, in catalogue order, validated against the MQM vocabulary of review.schema."""
-    data = tomllib.loads(resources.files("review.checks").joinpath("catalogue.toml").read_text("utf-8"))
-    specs: dict[str, CheckSpec] = {}
-    for entry in data["check"]:
-        spec = CheckSpec(**entry)
-        if spec.id in specs:
-            raise ValueError(f"check {spec.id!r} is in the catalogue twice")
-        if spec.category not in MQM_CATEGORIES:
-            raise ValueError(f"check {spec.id!r}: unknown MQM category {spec.category!r}")
-        if spec.scope not in SCOPES:
-            raise ValueError(f"check {spec.id!r}: scope must be one of {', '.join(SCOPES)}")
-        if spec.severity not in SEVERITIES:
-            raise ValueError(f"check {spec.id!r}: unknown severity {spec.severity!r}")
-        specs[spec.id] = spec
-    return specs
 
 
 def implements(check_id: str) -> Callable[[CheckFunc], CheckFunc]:

@@ -5,6 +5,11 @@ langdetect is slow (~1k segments/s) and fails on names, so it runs only where th
 already decide: an Arabic target written in Arabic letters without Persian/Urdu letters is Arabic;
 a target mostly in Latin letters is `untranslated`'s business. Detection is seeded (deterministic)
 and cached by masked text.
+
+It compares with the segment's declared target language (--tgt-lang, corpus.toml, the file's
+metadata) and only believes langdetect where it is reliable: strings of at least `min_words`
+words (on short UI strings it reads Spanish as Portuguese or Italian with probability 1.0), and
+only when the declared language is not among its candidates at all.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import functools
 import re
 
 import polars as pl
+from langdetect import DetectorFactory, detect_langs
+from langdetect.lang_detect_exception import LangDetectException
 
 from review.arabic import AR_LETTER_RE, LATIN_LETTER_RE
 from review.checks.base import ROW, CheckContext, catalogue, implements, no_hits
@@ -26,8 +33,11 @@ NON_ARABIC_LETTERS = "پچژگڤڭۆۇۈۋێۏڕڵھےۓٹڈڑںۀ"
 # the letters above is taken as Arabic without asking langdetect.
 ARABIC_SHARE_DECIDES = 0.8
 MIN_PROBABILITY = 0.8
+# The declared language with at least this probability among langdetect's candidates: no flag.
+DECLARED_CANDIDATE = 0.05
 _NUMBER_RE = r"[0-9٠-٩۰-۹]+(?:[.,٫٬:/-][0-9٠-٩۰-۹]+)*%?٪?"
 _LATIN_TOKEN = re.compile(r"[A-Za-z][\w'’.-]*")
+_WORD = re.compile(r"[^\W\d_]{2,}")  # a word of two letters or more (numbers and names are masked)
 
 
 def _primary(lang: str) -> str:
@@ -35,17 +45,20 @@ def _primary(lang: str) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def detect(text: str) -> tuple[str, float] | None:
-    """(language, probability) of the best guess, or None when langdetect cannot tell."""
-    from langdetect import DetectorFactory, detect_langs
-    from langdetect.lang_detect_exception import LangDetectException
-
+def candidates(text: str) -> tuple[tuple[str, float], ...]:
+    """langdetect's (language, probability) candidates, best first; () when it cannot tell."""
     DetectorFactory.seed = 0
     try:
-        best = detect_langs(text)[0]
+        return tuple((c.lang, float(c.prob)) for c in detect_langs(text))
     except LangDetectException:
-        return None
-    return best.lang, float(best.prob)
+        return ()
+
+
+@functools.lru_cache(maxsize=65536)
+def detect(text: str) -> tuple[str, float] | None:
+    """(language, probability) of the best guess, or None when langdetect cannot tell."""
+    found = candidates(text)
+    return found[0] if found else None
 
 
 def mask_copied(target: str, source: str) -> str:
@@ -57,6 +70,7 @@ def mask_copied(target: str, source: str) -> str:
 @implements("wrong_language")
 def wrong_language(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     min_letters = int(ctx.params["min_letters"])
+    min_words = int(ctx.params["min_words"])
     masked = pl.col(TARGET).fill_null("").str.replace_all(URL_OR_EMAIL_RE, " ").str.replace_all(_NUMBER_RE, " ")
     f = frame.select(ROW, SOURCE, TARGET, *([TGT_LANG] if TGT_LANG in frame.columns else []),
                      target_is_arabic(frame, ctx).alias("_ar"), masked.alias("_m"))
@@ -80,13 +94,15 @@ def wrong_language(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     tgt_langs = todo[TGT_LANG].to_list() if TGT_LANG in todo.columns else [None] * todo.height
     for row, src, masked_text, tgt_lang in zip(todo[ROW], todo[SOURCE].fill_null(""), todo["_m"], tgt_langs):
         text = mask_copied(masked_text, src)
-        if len(re.findall(r"\w", text)) < min_letters:
+        if len(re.findall(r"\w", text)) < min_letters or len(_WORD.findall(text)) < min_words:
             continue
         guess = detect(text)
         if guess is None:
             continue
         lang, prob = guess
-        if prob >= MIN_PROBABILITY and _primary(lang) != _primary(tgt_lang or default):
+        declared = _primary(tgt_lang or default)
+        if (prob >= MIN_PROBABILITY and _primary(lang) != declared
+                and not any(_primary(c) == declared and p >= DECLARED_CANDIDATE for c, p in candidates(text))):
             rows.append(row)
             langs.append(lang)
             probs.append(prob)

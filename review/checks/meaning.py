@@ -16,6 +16,7 @@ from review.arabic import BASIC_LETTERS
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import compare_items, find_spans
 from review.checks.text import quote_expr
+from review.metrics import segment_metrics
 from review.normalize import fold_digits_expr
 from review.schema import BEAD, BT, BT_CHRF, DOC, REF_CHRF, REFERENCE, SOURCE, TARGET
 
@@ -30,8 +31,6 @@ MIN_WORDS = 8
 def _metric_column(frame: pl.DataFrame, column: str) -> pl.Series:
     if column in frame.columns:
         return frame[column].cast(pl.Float64)
-    from review.metrics import segment_metrics
-
     return segment_metrics(frame)[column]
 
 

@@ -14,6 +14,7 @@ import warnings
 import click
 
 from review.cli.messages import verbosity_options
+from review.errors import InputError, InputWarning
 
 # command name -> (module, attribute, one-line help shown by `review --help`)
 COMMANDS = {
@@ -24,6 +25,7 @@ COMMANDS = {
     "init": ("review.cli.project", "init", "Create a review project (SQLite) from inputs, scored."),
     "rescore": ("review.cli.project", "rescore", "Re-run checks and metrics on a project."),
     "export": ("review.cli.export", "export", "Export a project: corrected text, TMX, XLIFF, CSV, ..."),
+    "apply": ("review.cli.apply", "apply", "Apply corrections made in a CAT tool or spreadsheet to a project."),
     "report": ("review.cli.export", "report", "Write the QA report (HTML or JSON) of a project."),
     "propagate": ("review.cli.propagate", "propagate", "Repeat a saved name/term fix in every segment it applies to."),
     "glossary": ("review.cli.propagate", "glossary", "Glossary learned from corrections: suggest, accept, export, import."),
@@ -52,8 +54,6 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx):
-        from review.errors import InputError, InputWarning
-
         def show(message, category, *args, **kwargs):  # input warnings: one line on stderr
             if issubclass(category, InputWarning):
                 click.echo(f"warning: {message}", err=True)

@@ -8,6 +8,7 @@ from review.cli.messages import verbosity_options
 from review.cli.output import describe_loaded, emit, format_option, out_option
 from review.cli.stdin import hide_spool, stdin_inputs
 from review.fileio import check_output
+from review.inputs import load_pair
 
 
 @click.command("align")
@@ -27,8 +28,6 @@ from review.fileio import check_output
 def align(source, target, bt, ref, src_lang, tgt_lang, encoding, doc, fmt, out):
     """Split SOURCE and TARGET into sentences and align them (1-1, 1-2, 2-1, 2-2, 1-0, 0-1).
     Either may be `-` (standard input)."""
-    from review.inputs import load_pair
-
     if out is not None:
         check_output(out)
     with stdin_inputs([source, target], as_text=True) as (src, tgt):

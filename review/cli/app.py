@@ -9,6 +9,9 @@ from pathlib import Path
 
 import click
 
+from review.app import workcopy
+from review.store import Project
+
 PROJECT_ENV = "MT_REVIEW_PROJECT"  # same name as review.app.state.PROJECT_ENV (not imported: slow)
 PROJECTS_DIR_ENV = "MT_REVIEW_PROJECTS_DIR"  # same as review.app.state.PROJECTS_DIR_ENV
 
@@ -67,9 +70,6 @@ def app(project: Path | None, port: int | None, host: str | None, projects_dir: 
     your corrections there survive restarts. The sidebar can switch to another project of the
     projects folder only, never to any other file of the server.
     """
-    from review.app import workcopy
-    from review.store import Project
-
     if project is None:
         path = workcopy.demo_project_path()
         if not path.exists():

@@ -5,16 +5,20 @@ from __future__ import annotations
 import click
 
 from review.cli.messages import info, verbosity_options
+from review.cli.output import refuse_binary_terminal
+from review.export.project import export_project
+from review.export.report import DEFAULT_THRESHOLD, write_report
 from review.fileio import check_output, is_stdout
+from review.store import Project
 
-EXPORT_FORMATS = ("text", "tmx", "xliff", "xliff2", "csv", "jsonl", "parquet")
+EXPORT_FORMATS = ("text", "tmx", "xliff", "xliff2", "po", "csv", "jsonl", "parquet")
 
 
 @click.command("export")
 @click.argument("project", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="text", show_default=True,
               help="text: the corrected document in its original layout; tmx; xliff (1.2); xliff2 "
-                   "(2.1); csv/jsonl/parquet: the full segment and review table.")
+                   "(2.1); po (gettext); csv/jsonl/parquet: the full segment and review table.")
 @click.option("-o", "--out", "out", required=True, metavar="FILE",
               help="Output file (`-`: standard output; a folder for --format text with several "
                    "documents).")
@@ -25,10 +29,6 @@ EXPORT_FORMATS = ("text", "tmx", "xliff", "xliff2", "csv", "jsonl", "parquet")
 @verbosity_options
 def export(project, fmt, out, approved_only, mark_unreviewed):
     """Export PROJECT: the corrected translation or an interchange file. Written atomically."""
-    from review.cli.output import refuse_binary_terminal
-    from review.export.project import export_project
-    from review.store import Project
-
     if fmt != "text":  # text may be a folder of documents: checked when written
         check_output(out)
     refuse_binary_terminal(fmt, out)
@@ -49,9 +49,6 @@ def export(project, fmt, out, approved_only, mark_unreviewed):
 @verbosity_options
 def report(project, out, fmt, threshold):
     """Write the QA report of PROJECT: one self-contained HTML file (or JSON with the same data)."""
-    from review.export.report import DEFAULT_THRESHOLD, write_report
-    from review.store import Project
-
     check_output(out)
     with Project.open(project) as p:
         write_report(p, out, fmt, DEFAULT_THRESHOLD if threshold is None else threshold)

@@ -8,9 +8,7 @@ from review.cli.messages import verbosity_options
 from review.cli.output import describe_loaded, emit, format_option, out_option
 from review.cli.stdin import hide_spool, stdin_inputs
 from review.fileio import check_output
-
-# Kept here (not imported from review.load) so that `review load --help` does not import polars.
-INPUT_FORMATS = ("tsv", "csv", "jsonl", "parquet", "tmx", "xliff", "po")
+from review.load import INPUT_FORMATS, load_file
 
 
 @click.command("load")
@@ -33,8 +31,6 @@ def load(file, src_lang, tgt_lang, fmt, out, input_format, encoding, source_col,
          ref_col, bt_col, id_col):
     """Load a pre-aligned FILE (TSV/CSV, JSONL, Parquet, TMX, XLIFF 1.2/2.x, PO). FILE `-` is
     standard input (format from --input-format or its content)."""
-    from review.load import load_file
-
     if out is not None:
         check_output(out)
     with stdin_inputs([file]) as (path,):

@@ -11,7 +11,8 @@ from review.cli.messages import detail
 from review.errors import InputError
 from review.export.tabular import write_frame
 from review.fileio import STDOUT, is_stdout, write_text
-from review.schema import ALIGN_CONF, BEAD, BT, DOC, LOCATOR, LOW_CONF, REFERENCE, SEG, SOURCE, TARGET
+from review.schema import (ALIGN_CONF, BEAD, BT, DOC, ENCODING, FORMAT, LOCATOR, LOW_CONF, REFERENCE, SEG,
+                           SOURCE, TARGET)
 
 OUTPUT_FORMATS = ("table", "jsonl", "csv", "parquet")
 
@@ -86,7 +87,7 @@ def input_options(func):
         click.option("--ref", type=click.Path(dir_okay=False), default=None,
                      help="Human reference translation (same layout as the target)."),
         click.option("--src-lang", default=None, help="Source language code (default: en)."),
-        click.option("--tgt-lang", default=None, help="Target language code (default: ar)."),
+        click.option("--tgt-lang", default=None, help="Target language code (default: the file's own, corpus.toml beside a plain document, else ar)."),
         click.option("--encoding", default=None, help="Force the text encoding, e.g. cp1256 or utf-16."),
         click.option("--input-format", type=click.Choice(INPUT_FORMATS), default=None,
                      help="Format of the inputs (default: from extension or content)."),
@@ -98,8 +99,6 @@ def input_options(func):
 
 def describe_loaded(corpus, inputs) -> None:
     """-v: what was read, in which encoding (the encoding is never guessed silently)."""
-    from review.schema import DOC, ENCODING, FORMAT
-
     names = ", ".join(str(p) for p in inputs)
     detail(f"read {names}: {corpus.segments.height} segments in {corpus.documents.height} document(s)")
     for d in corpus.documents.select(DOC, FORMAT, ENCODING).iter_rows(named=True):

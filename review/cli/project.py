@@ -7,13 +7,16 @@ from pathlib import Path
 
 import click
 
+from review import workflow
+from review.cli.messages import info, verbosity_options
 from review.cli.output import input_options
-
+from review.cli.score import ProgressBar
+from review.errors import InputError
+from review.inputs import load_inputs
+from review.store import Project
 
 
 def _progress():
-    from review.cli.score import ProgressBar
-
     return ProgressBar(sys.stderr)
 
 
@@ -26,20 +29,16 @@ def _progress():
 @click.option("--glossary", type=click.Path(dir_okay=False), default=None,
               help="Glossary / do-not-translate list; kept in the project.")
 @click.option("--force", is_flag=True, help="Replace an existing project file.")
+@verbosity_options
 def init(project, inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, input_format, force):
     """Create the review project PROJECT (one SQLite file) from INPUT... (a source and a target
     document, or pre-aligned files), scored and ready for the dashboard."""
-    from review import workflow
-    from review.errors import InputError
-    from review.inputs import load_inputs
-
     if Path(project).exists() and not force:
         raise InputError(project, "project already exists (use --force to replace it)")
     settings = workflow.settings(config_path, glossary)
     corpus = load_inputs(list(inputs), bt=bt, ref=ref, src_lang=src_lang, tgt_lang=tgt_lang,
                          encoding=encoding, input_format=input_format)
-    click.echo(f"loaded {corpus.segments.height} segments in {corpus.documents.height} document(s); "
-               "scoring ...", err=True)
+    info(f"loaded {corpus.segments.height} segments in {corpus.documents.height} document(s); scoring ...")
     with _progress() as bar:
         p = workflow.create_project(project, corpus, settings, overwrite=force,
                                     progress=bar.update if bar.enabled else None)
@@ -56,12 +55,10 @@ def init(project, inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, en
               help="TOML configuration (default: the one kept in the project); kept for next time.")
 @click.option("--glossary", type=click.Path(dir_okay=False), default=None,
               help="Glossary (default: the one kept in the project); kept for next time.")
+@verbosity_options
 def rescore(project, config_path, glossary):
     """Re-run the checks and metrics on PROJECT's machine translation. Corrections, statuses,
     annotations and verdicts are kept."""
-    from review import workflow
-    from review.store import Project
-
     p = Project.open(project)
     with _progress() as bar:
         workflow.rescore(p, config_path, glossary, progress=bar.update if bar.enabled else None)

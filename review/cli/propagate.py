@@ -6,11 +6,15 @@ import re
 
 import click
 
+from review import glossary_learn as gl
+from review import propagate as prop
+from review.diff import DELETE, INSERT, word_diff
+from review.errors import InputError
+from review.store import Project
+
 
 def parse_segment(project, spec: str) -> tuple[str, int]:
     """`DOC#SEG`, `DOC:SEG` or `SEG` (when the project has one document) -> (doc, seg)."""
-    from review.errors import InputError
-
     docs = project.doc_ids()
     m = re.fullmatch(r"(?:(.+)[#:])?([0-9]{1,9})", spec.strip())
     if not m:
@@ -28,8 +32,6 @@ def parse_segment(project, spec: str) -> tuple[str, int]:
 
 
 def _diff_line(before: str, after: str) -> str:
-    from review.diff import DELETE, INSERT, word_diff
-
     marks = {DELETE: "[-{}-]", INSERT: "{{+{}+}}"}
     return "".join(marks.get(op, "{}").format(t) for op, t in word_diff(before, after))
 
@@ -47,10 +49,6 @@ def propagate(project, origin, dry_run, reviewer, only, skips, undo):
     """Find the other segments of PROJECT where a saved name or term fix applies (the source has
     the term, the text still has the old rendering, clitics included) and save the same fix
     there, each as a revision marked as propagated from SEG. Diffs: [-removed-] {+added+}."""
-    from review import propagate as prop
-    from review.errors import InputError
-    from review.store import Project
-
     p = Project.open(project)
     try:
         doc, seg = parse_segment(p, origin)
@@ -101,10 +99,6 @@ def glossary(project, accept, accept_all, export_to, import_from):
     """Glossary learned from corrections: list the suggested entries of PROJECT (source term ->
     the form reviewers chose, with the segments that support it), accept them into the project
     glossary, export or import it. `review rescore PROJECT` then flags the old renderings."""
-    from review import glossary_learn as gl
-    from review.errors import InputError
-    from review.store import Project
-
     p = Project.open(project)
     try:
         if import_from:

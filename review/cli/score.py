@@ -6,11 +6,22 @@ import json
 import sys
 
 import click
+import polars as pl
 
+from review.calibrate import suggest_toml
 from review.cli.messages import QUIET, detail, verbosity, verbosity_options
 from review.cli.output import describe_loaded, input_options, out_option, refuse_binary_terminal, show_text
 from review.cli.stdin import hide_spool, pair_is_text, stdin_inputs
+from review.config import load_config
+from review.export.scores import flag_lists, write_scored
 from review.fileio import STDOUT, check_output
+from review.inputs import load_inputs
+from review.schema import (BT, BT_CHRF, CHECK, DOC, FLAGGED, LOCATOR, MAX_SEVERITY, MESSAGE, REF_CHRF,
+                           REFERENCE, RISK, SEG, SEVERITY, SOURCE, TARGET)
+from review.score import catalogue_frame, meets
+from review.score import score as run_score
+from review.store import Project
+from review.workflow import project_config
 
 SCORE_OUTPUT = ("table", "jsonl", "csv", "parquet", "json")
 FAIL_LEVELS = ("minor", "major", "critical")
@@ -37,11 +48,6 @@ def score(inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, 
     reviewer should look at, each with its reasons, MQM category and severity, worst first.
     An INPUT `-` is standard input: a pre-aligned file (format from --input-format or its
     content), or the target of a text pair when the other INPUT is a plain document."""
-    from review.config import load_config
-    from review.inputs import load_inputs
-    from review.score import meets
-    from review.score import score as run_score
-
     if out is not None:
         check_output(out)
     refuse_binary_terminal(fmt, out)
@@ -68,14 +74,7 @@ def score(inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, 
 def checks(config_path, fmt, suggest_for):
     """List the catalogue of checks: id, family, MQM category, severity, parameters, enabled.
     With --suggest PROJECT: the checks reviewers keep rejecting, as TOML to put in the config."""
-    from review.config import load_config
-    from review.score import catalogue_frame
-
     if suggest_for is not None:
-        from review.calibrate import suggest_toml
-        from review.store import Project
-        from review.workflow import project_config
-
         p = Project.open(suggest_for)
         try:
             config = load_config(config_path) if config_path else project_config(p)
@@ -126,8 +125,6 @@ def _emit(scored, fmt: str, out: str | None, show_all: bool) -> None:
     if fmt == "table":
         show_text(render_report(scored, show_all), out)
         return
-    from review.export.scores import write_scored
-
     write_scored(scored, STDOUT if out is None else out, fmt)
 
 
@@ -136,11 +133,6 @@ def render_report(scored, show_all: bool = False) -> str:
 
     Right-to-left text is printed in logical order; the terminal's bidi support lays it out.
     """
-    from review.export.scores import flag_lists
-    from review.schema import (BT, BT_CHRF, CHECK, DOC, FLAGGED, LOCATOR, MAX_SEVERITY, MESSAGE,
-                               REF_CHRF, REFERENCE, RISK, SEG, SEVERITY, SOURCE, TARGET)
-    import polars as pl
-
     rows = pl.concat([scored.segments, flag_lists(scored).select("flags")], how="horizontal")
     rows = rows.sort(RISK, descending=True, maintain_order=True)
     thresholds = scored.summary.get("thresholds", {})

@@ -12,7 +12,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+import polars as pl
+
+from review.corpus import Corpus
 from review.errors import InputError
+from review.inputs import is_plain_text
+from review.schema import ORIGIN, SOURCE_PATH, TARGET_PATH
 
 STDIN = "-"
 SHOWN = "<stdin>"
@@ -46,8 +51,6 @@ def stdin_inputs(inputs: list[str], as_text: bool = False):
 def pair_is_text(inputs: list[str], input_format: str | None) -> bool:
     """A text pair with `-` for one side: unambiguous when the other side is a plain document (by
     its extension) or --input-format text says so."""
-    from review.inputs import is_plain_text
-
     if input_format is not None:
         return input_format == "text"
     return (len(inputs) == 2 and inputs.count(STDIN) == 1
@@ -64,11 +67,6 @@ def _renamed(e: InputError, spool: str) -> InputError:
 
 def hide_spool(corpus, inputs: list[str]):
     """The corpus with the spooled copy's path shown as `<stdin>` (origin and path columns)."""
-    import polars as pl
-
-    from review.corpus import Corpus
-    from review.schema import ORIGIN, SOURCE_PATH, TARGET_PATH
-
     spools = [p for p in inputs if Path(p).parent.name.startswith("mt-review-stdin.")]
     if not spools:
         return corpus

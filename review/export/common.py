@@ -8,7 +8,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import polars as pl
 
-from review.schema import CURRENT, STATUS, STATUSES, TAG_PLACEHOLDER_RE, TARGET
+from review.schema import (ANNOTATION_ID, CATEGORY, CHECK, COMMENT, CURRENT, DOC, END, MESSAGE, NOTE, REV, REVIEWER,
+                           SEG, SEVERITY, START, STATUS, STATUSES, TAG_PLACEHOLDER_RE, TARGET, UPDATED, VERDICT)
 
 TO_REVIEW, CORRECTED, APPROVED = STATUSES
 OUTPUT = "output"  # column added by final_text: the text an export writes for the segment
@@ -35,8 +36,10 @@ def final_text(segments: pl.DataFrame, approved_only: bool = False,
 
 
 def xml_text(text: str | None) -> str:
-    """Escaped character data; characters XML cannot hold are dropped."""
-    return escape(_XML_INVALID.sub("", text or ""))
+    """Escaped character data; characters XML cannot hold are dropped. A carriage return (the
+    CRLF of a broken line in a Windows document) is written as a reference: a parser would turn a
+    literal one into a line feed, and the text would come back changed."""
+    return escape(_XML_INVALID.sub("", text or ""), {"\r": "&#13;"})
 
 
 def xml_attr(value: object) -> str:
@@ -58,9 +61,6 @@ def with_tags(text: str | None, tags_json: str | None) -> str:
 def segment_notes(flags: pl.DataFrame, annotations: pl.DataFrame) -> dict[tuple[str, int], list[tuple[str, str]]]:
     """(doc, seg) -> [(kind, text)]: the automatic flags of the MT (with the reviewers' verdict)
     and the reviewers' own MQM annotations. kind is "flag" or "annotation"."""
-    from review.schema import (CATEGORY, CHECK, COMMENT, DOC, MESSAGE, REVIEWER, SEG, SEVERITY,
-                               VERDICT)
-
     notes: dict[tuple[str, int], list[tuple[str, str]]] = {}
     for f in flags.iter_rows(named=True):
         text = f"{f[CHECK]} [{f[CATEGORY]}, {f[SEVERITY]}]: {f[MESSAGE]}"
@@ -79,9 +79,6 @@ def with_propagation_notes(annotations: pl.DataFrame, propagated: pl.DataFrame) 
     """`annotations` (Project.annotations()) plus one note-only row per revision propagated from
     another segment's fix (Project.propagated()), so that every format's notes carry it as
     "<reviewer>: propagated fix (revision N): propagated from DOC #SEG: old → new"."""
-    from review.schema import (ANNOTATION_ID, CATEGORY, COMMENT, DOC, END, NOTE, REV, REVIEWER, SEG, SEVERITY,
-                               START, UPDATED)
-
     if propagated.height == 0:
         return annotations
     rows = propagated.select(

@@ -10,15 +10,19 @@ import polars as pl
 
 from review.errors import InputError
 from review.export.common import OUTPUT, final_text, with_propagation_notes
+from review.export.po import po_text
 from review.export.tabular import frame_to_bytes
+from review.export.text import document_bytes, export_text, file_names
+from review.export.tmx import tmx_text
+from review.export.xliff import xliff12_text, xliff21_text
 from review.fileio import write_bytes
 from review.schema import DOC
 
-EXPORT_FORMATS = ("text", "tmx", "xliff", "xliff2", "csv", "jsonl", "parquet")
-EXTENSIONS = {"text": ".txt", "tmx": ".tmx", "xliff": ".xlf", "xliff2": ".xlf", "csv": ".csv",
+EXPORT_FORMATS = ("text", "tmx", "xliff", "xliff2", "po", "csv", "jsonl", "parquet")
+EXTENSIONS = {"text": ".txt", "tmx": ".tmx", "xliff": ".xlf", "xliff2": ".xlf", "po": ".po", "csv": ".csv",
               "jsonl": ".jsonl", "parquet": ".parquet"}
 MIME = {"text": "text/plain", "tmx": "application/x-tmx+xml", "xliff": "application/x-xliff+xml",
-        "xliff2": "application/xliff+xml", "csv": "text/csv", "jsonl": "application/x-ndjson",
+        "xliff2": "application/xliff+xml", "po": "text/x-gettext-translation", "csv": "text/csv", "jsonl": "application/x-ndjson",
         "parquet": "application/vnd.apache.parquet", "zip": "application/zip"}
 
 
@@ -38,8 +42,6 @@ def export_bytes(project, fmt: str, approved_only: bool = False,
         return data, name + EXTENSIONS[fmt], MIME[fmt]
     documents = project.documents()
     if fmt == "text":
-        from review.export.text import document_bytes, file_names
-
         rows = final_text(segments, approved_only, mark_unreviewed)
         docs = documents.to_dicts()
         files = [(n, document_bytes(d, rows.filter(pl.col(DOC) == d[DOC])))
@@ -54,12 +56,10 @@ def export_bytes(project, fmt: str, approved_only: bool = False,
     rows = final_text(segments, approved_only, False)
     flags, annotations = project.flags(which="mt"), with_propagation_notes(project.annotations(), project.propagated())
     if fmt == "tmx":
-        from review.export.tmx import tmx_text
-
         text = tmx_text(documents, rows, flags, annotations)
+    elif fmt == "po":
+        text = po_text(documents, rows, flags, annotations)
     else:
-        from review.export.xliff import xliff12_text, xliff21_text
-
         writer = xliff12_text if fmt == "xliff" else xliff21_text
         text = writer(documents, rows, flags, annotations)
     suffix = ".xliff2.xlf" if fmt == "xliff2" else EXTENSIONS[fmt]
@@ -72,8 +72,6 @@ def export_project(project, fmt: str, out: str | Path, approved_only: bool = Fal
     document. Returns the paths written."""
     _check(fmt)
     if fmt == "text":
-        from review.export.text import export_text
-
         return export_text(project.documents(), project.segments(), out, approved_only, mark_unreviewed)
     data, _, _ = export_bytes(project, fmt, approved_only, mark_unreviewed)
     write_bytes(out, data)

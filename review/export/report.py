@@ -20,6 +20,7 @@ from review.config import parse_config
 from review.diff import edit_stats, word_diff
 from review.export.report_html import render
 from review.fileio import write_text
+from review.metrics import corpus_metrics, sentence_metrics
 from review.mqm import DEFAULT_WEIGHTS, weight
 from review.schema import (
     CATEGORY, CHECK, CURRENT, DOC, REV, REVIEWER, SEG, SEVERITIES,
@@ -114,8 +115,6 @@ def _counts(flags: pl.DataFrame, key: str) -> dict[str, int]:
 def _effort(segs: pl.DataFrame) -> dict[str, Any]:
     """Post-editing effort: TER and chrF of the MT against its correction (HTER-like), per
     corrected segment and for the corpus (untouched segments count as zero edits)."""
-    from review.metrics import corpus_metrics, sentence_metrics
-
     mt = segs[TARGET].fill_null("").to_list()
     final = segs[CURRENT].fill_null("").to_list()
     edited = [i for i, (a, b) in enumerate(zip(mt, final)) if a != b]

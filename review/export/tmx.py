@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from importlib import metadata
 from pathlib import Path
 
 import polars as pl
@@ -17,8 +18,6 @@ PROGRAM = "mt-review"
 
 
 def _version() -> str:
-    from importlib import metadata
-
     try:
         return metadata.version("mt-review")
     except metadata.PackageNotFoundError:

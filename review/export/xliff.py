@@ -13,11 +13,22 @@ from review.export.common import (
 )
 from review.export.tmx import PROGRAM, languages
 from review.fileio import write_bytes
-from review.schema import DOC, FORMAT, SEG, SOURCE, STATUS, TAGS, TARGET
+from review.schema import BASE_REV_NOTE, DOC, FLAGGED, FORMAT, REV, SEG, SOURCE, STATUS, TAGS, TARGET
 
-# Review status -> XLIFF 1.2 <target state>, and -> XLIFF 2.1 <segment state>.
-STATE_12 = {TO_REVIEW: "needs-review-translation", CORRECTED: "translated", APPROVED: "signed-off"}
+# Review status -> XLIFF 1.2 <target state>, and -> XLIFF 2.1 <segment state>. Only a segment
+# nobody reviewed that the checks flagged asks for review: CAT tools and translate-toolkit read
+# `approved="yes"` as "not fuzzy", so every other unit carries it (the MT of an unflagged
+# segment is as usable as a translation; the flags stay in the notes either way).
+STATE_12 = {TO_REVIEW: "translated", CORRECTED: "translated", APPROVED: "signed-off"}
+FLAGGED_STATE_12 = "needs-review-translation"
 STATE_21 = {TO_REVIEW: "translated", CORRECTED: "reviewed", APPROVED: "final"}
+
+
+def state_12(status: str, flagged: bool | None) -> tuple[str, bool]:
+    """(XLIFF 1.2 target state, approved attribute) of a segment."""
+    if status == TO_REVIEW and flagged:
+        return FLAGGED_STATE_12, False
+    return STATE_12[status], True
 NS_12 = "urn:oasis:names:tc:xliff:document:1.2"
 NS_2 = "urn:oasis:names:tc:xliff:document:2.0"
 
@@ -45,14 +56,16 @@ def xliff12_text(documents: pl.DataFrame, segments: pl.DataFrame, flags: pl.Data
         out.append('    <body>')
         for row in rows.iter_rows(named=True):
             tags = row[TAGS] if native else None
-            approved = ' approved="yes"' if row[STATUS] == APPROVED else ""
-            out.append(f'      <trans-unit id={xml_attr(row[SEG])}{approved}>')
+            state, approved = state_12(row[STATUS], row.get(FLAGGED))
+            yes = ' approved="yes"' if approved else ""
+            out.append(f'      <trans-unit id={xml_attr(row[SEG])}{yes}>')
             out.append(f'        <source xml:space="preserve">{with_tags(row[SOURCE], tags)}</source>')
-            out.append(f'        <target xml:space="preserve" state="{STATE_12[row[STATUS]]}">'
+            out.append(f'        <target xml:space="preserve" state="{state}">'
                        f'{with_tags(row[OUTPUT], tags)}</target>')
             if (row[TARGET] or "") != (row[OUTPUT] or ""):
                 out.append(f'        <alt-trans origin="machine-translation"><target xml:space="preserve">'
                            f'{with_tags(row[TARGET], tags)}</target></alt-trans>')
+            out.append(f'        <note from="{BASE_REV_NOTE}" annotates="general">{row[REV] or 0}</note>')
             for kind, text in notes.get((doc, row[SEG]), []):
                 who = PROGRAM if kind == "flag" else text.split(":", 1)[0]
                 out.append(f'        <note from={xml_attr(who)} annotates="target">{xml_text(text)}</note>')
@@ -77,12 +90,12 @@ def xliff21_text(documents: pl.DataFrame, segments: pl.DataFrame, flags: pl.Data
             unit_notes = [(f"{PROGRAM}:{kind}", text) for kind, text in notes.get((doc, row[SEG]), [])]
             if (row[TARGET] or "") != (row[OUTPUT] or ""):
                 unit_notes.append((f"{PROGRAM}:original-mt", row[TARGET] or ""))
-            if unit_notes:
-                out.append('      <notes>')
-                for category, text in unit_notes:
-                    out.append(f'        <note category={xml_attr(category)} appliesTo="target">'
-                               f'{xml_text(text)}</note>')
-                out.append('      </notes>')
+            out.append('      <notes>')
+            out.append(f'        <note category="{BASE_REV_NOTE}">{row[REV] or 0}</note>')
+            for category, text in unit_notes:
+                out.append(f'        <note category={xml_attr(category)} appliesTo="target">'
+                           f'{xml_text(text)}</note>')
+            out.append('      </notes>')
             out.append(f'      <segment state="{STATE_21[row[STATUS]]}" subState="{PROGRAM}:{row[STATUS]}">')
             out.append(f'        <source xml:space="preserve">{with_tags(row[SOURCE], tags)}</source>')
             out.append(f'        <target xml:space="preserve">{with_tags(row[OUTPUT], tags)}</target>')

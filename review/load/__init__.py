@@ -12,7 +12,13 @@ from pathlib import Path
 
 from review.corpus import Corpus
 from review.errors import InputError, InputWarning
+from review.load import tabular
 from review.load.encoding import decode, read_bytes
+from review.load.po import load_po
+from review.load.tabular import ID
+from review.load.tmx import load_tmx
+from review.load.xliff import load_xliff
+from review.schema import BT, REFERENCE, SOURCE, TARGET
 
 # Formats a user may name (--input-format); "xliff" covers 1.2 and 2.x (told apart by content).
 INPUT_FORMATS = ("tsv", "csv", "jsonl", "parquet", "tmx", "xliff", "po")
@@ -99,10 +105,6 @@ def load_file(path: str | Path, fmt: str | None = None, src_lang: str | None = N
         raise InputError(path, f"unknown input format {fmt!r}; choose one of {', '.join(INPUT_FORMATS)}")
     common = dict(src_lang=src_lang, tgt_lang=tgt_lang, encoding=encoding, doc=doc)
     if fmt in ("tsv", "csv", "jsonl", "parquet"):
-        from review.load import tabular
-        from review.load.tabular import ID
-        from review.schema import BT, REFERENCE, SOURCE, TARGET
-
         flags = {SOURCE: source_col, TARGET: target_col, REFERENCE: ref_col, BT: bt_col, ID: id_col}
         if fmt in ("tsv", "csv"):
             return tabular.load_delimited(path, fmt, flags=flags, **common)
@@ -114,13 +116,7 @@ def load_file(path: str | Path, fmt: str | None = None, src_lang: str | None = N
         raise InputError(path, f"{', '.join(column_flags)} only apply to tables (TSV, CSV, JSONL, Parquet), "
                          f"not to {fmt.upper()}")
     if fmt == "tmx":
-        from review.load.tmx import load_tmx
-
         return load_tmx(path, **common)
     if fmt == "xliff":
-        from review.load.xliff import load_xliff
-
         return load_xliff(path, **common)
-    from review.load.po import load_po
-
     return load_po(path, **common)

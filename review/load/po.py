@@ -86,7 +86,9 @@ def parse_po(text: str, path: str | Path) -> list[Entry]:
             entries.append(cur)
         cur, last = None, None
 
-    for n, raw in enumerate(text.splitlines(), 1):
+    # Lines end at \n (a \r before it goes with strip()); not at the form feeds, U+2028 and other
+    # breaks str.splitlines() knows, which a message may hold unescaped.
+    for n, raw in enumerate(text.split("\n" if "\n" in text else "\r"), 1):
         line = raw.strip()
         if not line:
             finish()

@@ -30,6 +30,8 @@ from review.schema import (
     VERDICT, VERDICTS,
 )
 from review.store import search as query
+from review.store.frames import frame as _frame
+from review.store.frames import require_reviewer as _require_reviewer
 from review.store.reviewlog import ReviewLog
 from review.store.search import SEARCH_SIDES, require
 from review.store.tables import (
@@ -47,26 +49,6 @@ TO_REVIEW, CORRECTED, APPROVED = STATUSES
 _SEG_COLS = ", ".join(f"s.{q(c)}" for c in STORED_SEGMENT_SCHEMA)
 _FEW_ROWS = 5_000  # candidates of a regex search read from the file; more: from the cached texts
 _TEXTS_SCHEMA = {"rowid": pl.Int64(), SOURCE: pl.String(), TARGET: pl.String(), CURRENT: pl.String()}
-
-
-def _frame(rows: list[tuple], schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Rows from sqlite3 into a typed frame (SQLite has no booleans: 0/1 become False/True)."""
-    cols = list(zip(*rows)) if rows else [()] * len(schema)
-    series = []
-    for (name, dtype), values in zip(schema.items(), cols):
-        if dtype == pl.Boolean:
-            s = pl.Series(name, values, dtype=pl.Int64, strict=False).cast(pl.Boolean)
-        else:
-            s = pl.Series(name, values, dtype=dtype, strict=False)
-        series.append(s)
-    return pl.DataFrame(series)
-
-
-def _require_reviewer(reviewer: str) -> str:
-    name = (reviewer or "").strip()
-    if not name:
-        raise InputError(None, "a reviewer name is required")
-    return name
 
 
 class Project(ReviewLog):

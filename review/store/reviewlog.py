@@ -8,18 +8,17 @@ import polars as pl
 
 from review.schema import (CHECK, DOC, FROM_CORRECTION, PROPAGATED_DOC, PROPAGATED_SEG, RISK, SEG, VERDICT,
                            WEIGHT)
+from review.store.frames import frame, require_reviewer
 from review.store.tables import BASE_RISK, REVISION_SCHEMA, SKIP_SCHEMA, q
 from review.store.writes import now
 
 
 class ReviewLog:
-    """Mixed into review.store.Project: uses its _rows, _write and _frame helpers."""
+    """Mixed into review.store.Project: uses its _rows, _write and _state methods."""
 
     # ------------------------------------------------------------------ propagation
     def propagated(self, doc: str | None = None, seg: int | None = None) -> pl.DataFrame:
         """Every revision made by accepting a propagated fix (from doc #seg when given), oldest first."""
-        from review.store.project import _frame
-
         where, params = [f"{q(PROPAGATED_DOC)} IS NOT NULL"], []
         if doc is not None:
             where.append(f"{q(PROPAGATED_DOC)} = ?")
@@ -29,24 +28,20 @@ class ReviewLog:
             params.append(seg)
         cols = ", ".join(q(c) for c in REVISION_SCHEMA)
         rows = self._rows(f"SELECT {cols} FROM revisions WHERE {' AND '.join(where)} ORDER BY rowid", params)
-        return _frame(rows, REVISION_SCHEMA)
+        return frame(rows, REVISION_SCHEMA)
 
     def skip_propagation(self, doc: str, seg: int, from_doc: str, from_seg: int, old: str, new: str,
                          reviewer: str) -> None:
         """Remember that the reviewer declined repeating from_doc #from_seg's fix old -> new in doc #seg."""
-        from review.store.project import _require_reviewer
-
-        reviewer = _require_reviewer(reviewer)
+        reviewer = require_reviewer(reviewer)
         with self._write() as c:
             self._state(c, doc, seg)
             c.execute("INSERT OR REPLACE INTO propagation_skips VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                       (doc, seg, from_doc, from_seg, old, new, reviewer, now()))
 
     def propagation_skips(self) -> pl.DataFrame:
-        from review.store.project import _frame
-
         cols = ", ".join(q(c) for c in SKIP_SCHEMA)
-        return _frame(self._rows(f"SELECT {cols} FROM propagation_skips ORDER BY rowid"), SKIP_SCHEMA)
+        return frame(self._rows(f"SELECT {cols} FROM propagation_skips ORDER BY rowid"), SKIP_SCHEMA)
 
     # ------------------------------------------------------------------ glossary
     def set_glossary(self, name: str, content: bytes) -> None:
