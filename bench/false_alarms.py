@@ -5,7 +5,7 @@ default configuration and prints the share of segments flagged major or worse (t
 the count of flags per check and severity, and examples of each check's firings, so that every
 class of false alarm can be inspected. Exits cleanly when the data is absent.
 
-    .venv/bin/python bench/false_alarms.py [--examples 4] [--markdown report.md] [--data DIR]
+    .venv/bin/python bench/false_alarms.py [--split tune|heldout|all] [--examples 4] [--markdown report.md] [--data DIR]
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import argparse
 import time
 from pathlib import Path
 
-from ntrex_segments import DATA, load_segments, require
+from ntrex_segments import DATA, add_split_argument, load_segments, require
 
 import polars as pl
 
@@ -30,8 +30,8 @@ def severe(col: str) -> pl.Expr:
     return pl.col(col).replace_strict(SEVERITY_RANK, default=-1, return_dtype=pl.Int64) >= SEVERITY_RANK["major"]
 
 
-def report(data: Path, n_examples: int) -> tuple[str, float]:
-    segments = load_segments(data)
+def report(data: Path, n_examples: int, split: str = "all") -> tuple[str, float]:
+    segments = load_segments(data, split)
     t0 = time.perf_counter()
     scored = score(segments, load_config())
     elapsed = time.perf_counter() - t0
@@ -40,7 +40,7 @@ def report(data: Path, n_examples: int) -> tuple[str, float]:
     n_severe = segs.filter(severe(MAX_SEVERITY)).height
     share = n_severe / n
     lines = [
-        f"NTREX-128 EN->AR: {n} segments, {segs[DOC].n_unique()} documents, scored in {elapsed:.1f} s",
+        f"NTREX-128 EN->AR, split {split}: {n} segments, {segs[DOC].n_unique()} documents, scored in {elapsed:.1f} s",
         f"segments flagged major or worse: {n_severe} ({share:.1%}; target < {TARGET_SHARE:.0%})"
         f"  {'OK' if share < TARGET_SHARE else 'TOO NOISY'}",
         f"segments with any flag: {segs.filter(pl.col('n_flags') > 0).height}",
@@ -75,9 +75,10 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--examples", type=int, default=4, help="examples printed per check")
     parser.add_argument("--markdown", type=Path, default=None, help="also write the report here")
+    add_split_argument(parser)
     args = parser.parse_args()
     require(args.data)
-    text, _ = report(args.data, args.examples)
+    text, _ = report(args.data, args.examples, args.split)
     print(text)
     if args.markdown:
         args.markdown.write_text(text + "\n", encoding="utf-8")

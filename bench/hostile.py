@@ -6,27 +6,39 @@ Each case is a record (files to write, CLI arguments, what must happen). Every c
   error     clean refusal: exit 2, exactly one `error:` line on stderr (warning lines allowed)
   ok        loaded (exit 0), with the expected segment count / texts when the case knows them
   traceback anything else that fails: a traceback, another exit code, a multi-line error
-  garbled   exit 0 but wrong: a count or a text differs, or a case that must be refused loaded
+  garbled   exit 0 but wrong: a count or a text differs, a case that must be refused loaded, or
+            the case's own check of its folder failed (a link or FIFO replaced, a file half-written,
+            a damaged project changed)
   refused   a case that must load was refused (a regression, not an attack)
   hang      the command outlived its timeout
+  skipped   this machine cannot stage the case (e.g. no `chattr +i` for the failed rename)
 
+Suites: the loaders (one per format), the project store (each damage of DAMAGES on export,
+report and rescore; `init` paths; a project locked by a second connection under BEGIN
+EXCLUSIVE), `-o` targets and standard streams (pipes into `head`).
 Prints a table (outcomes per format) and exits 1 on any traceback, garbled, refused or hang.
-Usage: python bench/hostile.py [-k SUBSTRING] [-j WORKERS] [--list]
-Add cases by appending to CASES (see `Case`); later suites (store, -o) plug in the same way.
+Usage: python bench/hostile.py [-k SUBSTRING] [-j WORKERS] [--list] [-v]
+Add cases by appending to CASES (see `Case`: files, arguments, setup/check/teardown, stdin, pipe).
 """
 
 from __future__ import annotations
 
 import argparse
 import codecs
+import functools
 import io
 import json
 import os
+import shlex
+import socket
+import stat
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +48,12 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "corpora" / "musk-letter"
 FAILURES = ("traceback", "garbled", "refused", "hang")
-OUTCOMES = ("error", "ok") + FAILURES
+SIGPIPE_EXIT = 128 + 13  # what `review` exits with when its reader left (as a shell reports SIGPIPE)
+OUTCOMES = ("error", "ok") + FAILURES + ("skipped",)
+
+
+class Skip(Exception):
+    """Raised by a case's setup when this machine cannot stage it (e.g. no chattr)."""
 
 
 @dataclass
@@ -49,6 +66,12 @@ class Case:
     segments: int | None = None  # expected number of output rows (jsonl) when it loads
     texts: tuple[str, ...] = ()  # strings that must come out intact when it loads
     timeout: float = 60.0
+    setup: Callable[[Path], None] | None = None  # prepares the case's folder (links, FIFOs, projects)
+    check: Callable[[Path], str] | None = None  # after the run: what is wrong with the folder ("" if fine)
+    stdin: bytes | None = None  # fed to the command (default: none, as from /dev/null)
+    pipe: str | None = None  # a shell command the output is piped into (`head -c 1`)
+    lock: str | None = None  # a file of the folder held under BEGIN EXCLUSIVE while the command runs
+    teardown: Callable[[Path], None] | None = None  # undoes what setup did that would block cleanup
 
     def command(self) -> list[str]:
         if self.args is not None:
@@ -447,7 +470,225 @@ def text_cases() -> list[Case]:
     ]
 
 
-CASES: list[Case] = table_cases() + xml_cases() + po_cases() + text_cases()
+# ----------------------------------------------------------------------------- the project store
+
+def _sql(path: Path, *statements: str) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+    finally:
+        conn.close()
+
+
+def _flip_page(path: Path, page: int) -> None:
+    data = bytearray(path.read_bytes())
+    size = int.from_bytes(data[16:18], "big") or 65536
+    start = (page - 1) * size + (100 if page == 1 else 0)
+    for i in range(start, min(start + size, len(data))):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+
+
+def _root_page(path: Path, table: str) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _foreign(path: Path, app_id: int = 0) -> None:
+    path.unlink()
+    _sql(path, f"PRAGMA application_id = {app_id}", "CREATE TABLE t (x)", "INSERT INTO t VALUES (1)")
+
+
+# Each damage changes a copy of a good project file in place (what the opener must refuse).
+DAMAGES: dict[str, Callable[[Path], None]] = {
+    "flipped bytes in a table": lambda p: _flip_page(p, _root_page(p, "segments")),
+    "flipped bytes in the schema page": lambda p: _flip_page(p, 1),
+    "dropped table": lambda p: _sql(p, "DROP TABLE revisions"),
+    "renamed column": lambda p: _sql(p, 'ALTER TABLE segments RENAME COLUMN "current" TO "curr"'),
+    "user_version 0": lambda p: _sql(p, "PRAGMA user_version = 0"),
+    "future user_version": lambda p: _sql(p, "PRAGMA user_version = 999"),
+    "not sqlite": lambda p: p.write_bytes(b"not a database\n" * 100),
+    "foreign sqlite": _foreign,
+    "foreign sqlite with our id": lambda p: _foreign(p, 0x4D545256),
+    "empty file": lambda p: p.write_bytes(b""),
+    "truncated": lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 3]),
+    "header only": lambda p: p.write_bytes(p.read_bytes()[:100]),
+}
+
+
+@functools.cache
+def good_project() -> bytes:
+    """A small scored project (the three pairs of SRC/TGT), built once through `review init`."""
+    with tempfile.TemporaryDirectory(prefix="hostile-project-") as d:
+        (Path(d) / "a.tsv").write_text(tsv(), encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        subprocess.run([sys.executable, "-m", "review", "-q", "init", "p.review", "a.tsv"], cwd=d, env=env,
+                       check=True, capture_output=True)
+        return (Path(d) / "p.review").read_bytes()
+
+
+def project_file(damage: str | None = None) -> Callable[[Path], None]:
+    """A case setup: write the good project as p.review in the case's folder, then damage it."""
+    def setup(folder: Path) -> None:
+        path = folder / "p.review"
+        path.write_bytes(good_project())
+        if damage is not None:
+            DAMAGES[damage](path)
+    return setup
+
+
+def _unchanged(name: str, data: Callable[[], bytes]) -> Callable[[Path], str]:
+    def check(folder: Path) -> str:
+        return "" if (folder / name).read_bytes() == data() else f"{name} was changed"
+    return check
+
+
+def store_cases() -> list[Case]:
+    commands = {"export": ["-q", "export", "p.review", "--format", "csv", "-o", "out.csv"],
+                "report": ["-q", "report", "p.review", "-o", "out.html"],
+                "rescore": ["-q", "rescore", "p.review"]}
+    cases = [Case(f"store good project {cmd}", "store", {}, args, expect="ok", setup=project_file())
+             for cmd, args in commands.items()]
+    for damage in DAMAGES:
+        for cmd, args in commands.items():
+            cases.append(Case(f"store {damage} {cmd}", "store", {}, args, expect="error",
+                              setup=project_file(damage), check=_no_output("out.csv", "out.html")))
+    cases += [
+        Case("store app on a dropped table", "store", {}, ["app", "p.review", "--port", "9"], expect="error",
+             setup=project_file("dropped table")),
+        Case("store app on a folder", "store", {"p.review/x": b"x"}, ["app", "p.review", "--port", "9"],
+             expect="error"),
+        Case("store missing project", "store", {}, commands["export"], expect="error"),
+        Case("store project is a folder", "store", {"p.review/x": b"x"}, commands["report"], expect="error"),
+        Case("store init project '-'", "store", {"a.tsv": b(tsv())}, ["init", "-", "a.tsv"], expect="error"),
+        Case("store init project ''", "store", {"a.tsv": b(tsv())}, ["init", "", "a.tsv"], expect="error"),
+        Case("store init over a folder", "store", {"a.tsv": b(tsv()), "d/x": b"x"}, ["init", "d", "a.tsv", "--force"],
+             expect="error"),
+        Case("store init dangling link", "store", {"a.tsv": b(tsv())}, ["init", "link.review", "a.tsv"],
+             expect="error", setup=lambda d: (d / "link.review").symlink_to(d / "nowhere" / "p.review"),
+             check=lambda d: "" if (d / "link.review").is_symlink() else "the link was replaced"),
+        Case("store init through a link", "store", {"a.tsv": b(tsv())},
+             ["-q", "init", "link.review", "a.tsv", "--force"], expect="ok", setup=_linked_project,
+             check=lambda d: "" if (d / "link.review").is_symlink() and (d / "real.review").read_bytes()
+             != b"old" else "the link was replaced or its target not written"),
+        Case("store init existing", "store", {"a.tsv": b(tsv())}, ["init", "p.review", "a.tsv"], expect="error",
+             setup=project_file(), check=_unchanged("p.review", good_project)),
+        Case("store rescore locked", "store", {}, commands["rescore"], expect="error", setup=project_file(),
+             lock="p.review", timeout=90),
+        Case("store export while locked", "store", {}, commands["export"], expect="ok", setup=project_file(),
+             lock="p.review"),
+    ]
+    return cases
+
+
+def _linked_project(folder: Path) -> None:
+    (folder / "real.review").write_bytes(b"old")
+    (folder / "link.review").symlink_to("real.review")
+
+
+def _no_output(*names: str) -> Callable[[Path], str]:
+    def check(folder: Path) -> str:
+        left = [n for n in names if (folder / n).exists()]
+        left += [p.name for p in folder.iterdir() if p.name.endswith(".part")]
+        return f"left behind: {', '.join(left)}" if left else ""
+    return check
+
+
+# ----------------------------------------------------------------------------- -o and standard streams
+
+def _is(kind: Callable[[int], bool], name: str) -> Callable[[Path], str]:
+    def check(folder: Path) -> str:
+        return "" if kind((folder / name).lstat().st_mode) else f"{name} was replaced"
+    return check
+
+
+def _make_socket(folder: Path) -> None:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(folder / "sock"))
+    sock.close()  # the socket file stays
+
+
+_readers: dict[Path, subprocess.Popen] = {}
+
+
+def _fifo_with_reader(folder: Path) -> None:
+    os.mkfifo(folder / "fifo")
+    _readers[folder] = subprocess.Popen(["sh", "-c", "cat fifo > got"], cwd=folder)
+
+
+def _fifo_read(folder: Path) -> str:
+    _readers.pop(folder).wait(timeout=30)
+    if not stat.S_ISFIFO((folder / "fifo").lstat().st_mode):
+        return "the FIFO was replaced"
+    return "" if (folder / "got").read_text("utf-8").count("\n") == 3 else "the reader did not get 3 lines"
+
+
+def _immutable(folder: Path, on: bool) -> None:
+    # An immutable file (chattr +i, root on ext4/xfs/btrfs): creating the temporary file beside it
+    # works, the rename over it fails.
+    try:
+        p = subprocess.run(["chattr", "+i" if on else "-i", str(folder / "old.jsonl")], capture_output=True)
+    except OSError:
+        p = None
+    if on and (p is None or p.returncode != 0):
+        raise Skip("chattr +i is not available here")
+
+
+def output_cases() -> list[Case]:
+    src = {"a.tsv": b(tsv())}
+    load = lambda out: ["load", "a.tsv", "--format", "jsonl", "-o", out]  # noqa: E731
+    old = b'{"old": true}\n'
+    cases = [
+        Case("-o empty", "-o", src, load(""), expect="error"),
+        Case("-o blanks", "-o", src, load("   "), expect="error", check=_no_output("   ")),
+        Case("-o a folder", "-o", {**src, "d/x": b"x"}, load("d"), expect="error"),
+        Case("-o link to a folder", "-o", {**src, "d/x": b"x"}, load("ld"), expect="error",
+             setup=lambda d: (d / "ld").symlink_to("d"), check=_is(stat.S_ISLNK, "ld")),
+        Case("-o missing parent", "-o", src, load("nowhere/x.jsonl"), expect="error"),
+        Case("-o file as parent", "-o", src, load("a.tsv/x.jsonl"), expect="error"),
+        Case("-o dangling link", "-o", src, load("dl"), expect="error",
+             setup=lambda d: (d / "dl").symlink_to("nothing.jsonl"), check=_is(stat.S_ISLNK, "dl")),
+        Case("-o link loop", "-o", src, load("loop1"), expect="error",
+             setup=lambda d: ((d / "loop1").symlink_to("loop2"), (d / "loop2").symlink_to("loop1"))),
+        Case("-o socket", "-o", src, load("sock"), expect="error", setup=_make_socket,
+             check=_is(stat.S_ISSOCK, "sock")),
+        Case("-o link chain", "-o", {**src, "real.jsonl": old}, load("l1"), expect="ok", segments=None,
+             setup=lambda d: ((d / "l2").symlink_to("real.jsonl"), (d / "l1").symlink_to("l2")),
+             check=lambda d: "" if (d / "l1").is_symlink() and (d / "l2").is_symlink()
+             and (d / "real.jsonl").read_text("utf-8").count("\n") == 3 else "a link was replaced"),
+        Case("-o fifo", "-o", src, load("fifo"), expect="ok", setup=_fifo_with_reader, check=_fifo_read),
+        Case("-o /dev/null", "-o", src, load("/dev/null"), expect="ok",
+             check=lambda d: "" if stat.S_ISCHR(os.stat("/dev/null").st_mode) else "/dev/null replaced"),
+        Case("-o /dev/full", "-o", src, load("/dev/full"), expect="error"),
+        Case("-o failed rename", "-o", {**src, "old.jsonl": old}, load("old.jsonl"), expect="error",
+             setup=lambda d: _immutable(d, True), teardown=lambda d: _immutable(d, False),
+             check=lambda d: _unchanged("old.jsonl", lambda: old)(d) or _no_output()(d)),
+        Case("-o existing file replaced", "-o", {**src, "old.jsonl": old}, load("old.jsonl"), expect="ok",
+             check=lambda d: "" if (d / "old.jsonl").read_text("utf-8").count("\n") == 3 else "not replaced"),
+        Case("-o the input itself", "-o", src, ["load", "a.tsv", "--format", "csv", "-o", "a.tsv"], expect="ok"),
+        Case("-o - parquet into a pipe", "-o", src, ["load", "a.tsv", "--format", "parquet", "-o", "-"],
+             expect="ok"),
+        Case("stdin empty", "stdin", {}, ["load", "-", "--format", "jsonl"], expect="error", stdin=b""),
+        Case("stdin unrecognisable", "stdin", {}, ["load", "-", "--format", "jsonl"], expect="error",
+             stdin=bytes(range(256)) * 8),
+        Case("stdin tsv", "stdin", {}, ["load", "-", "--format", "jsonl"], expect="ok", segments=3, texts=ALL,
+             stdin=b(tsv())),
+        Case("stdin - -", "stdin", {}, ["align", "-", "-", "--format", "jsonl"], expect="error", stdin=b(tsv())),
+        Case("stdin - - score", "stdin", {}, ["score", "-", "-"], expect="error", stdin=b(tsv())),
+        Case("output piped into head", "stdin",
+             {"a.tsv": b(tsv([(f"Row {i}.", f"صف {i}.") for i in range(20_000)]))},
+             ["load", "a.tsv", "--format", "jsonl"], expect="ok", pipe="head -c 100"),
+        Case("export piped into head", "stdin", {}, ["export", "p.review", "--format", "jsonl", "-o", "-"],
+             expect="ok", pipe="head -c 10", setup=project_file()),
+    ]
+    return cases
+
+
+CASES: list[Case] = table_cases() + xml_cases() + po_cases() + text_cases() + store_cases() + output_cases()
 
 
 # ----------------------------------------------------------------------------- running
@@ -491,13 +732,39 @@ def run_case(case: Case, base: Path) -> Result:
         (d / name).write_bytes(data)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"}
     t0 = time.perf_counter()
+    holder = None
     try:
-        p = subprocess.run([sys.executable, "-m", "review", *case.command()], cwd=d, env=env,
-                           capture_output=True, timeout=case.timeout)
-        rc, out, err = p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
-    except subprocess.TimeoutExpired:
-        rc, out, err = None, "", ""
-    outcome, detail = classify(case, rc, out, err)
+        if case.setup is not None:
+            try:
+                case.setup(d)
+            except Skip as e:
+                return Result(case, "skipped", str(e))
+        if case.lock is not None:  # another writer, holding the lock for the whole run
+            holder = sqlite3.connect(d / case.lock, isolation_level=None)
+            holder.execute("BEGIN EXCLUSIVE")
+        command = [sys.executable, "-m", "review", *case.command()]
+        if case.pipe is not None:  # the exit status is review's, not the reader's
+            command = ["bash", "-c", f"{shlex.join(command)} | {case.pipe} >/dev/null; exit ${{PIPESTATUS[0]}}"]
+        try:
+            p = subprocess.run(command, cwd=d, env=env, capture_output=True, timeout=case.timeout,
+                               input=case.stdin if case.stdin is not None else b"")
+            rc, out, err = p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+        except subprocess.TimeoutExpired:
+            rc, out, err = None, "", ""
+        if case.pipe is not None and rc == SIGPIPE_EXIT:
+            rc = 0  # the reader left early: a quiet end is the expected one
+        outcome, detail = classify(case, rc, out, err)
+        if holder is not None:
+            holder.execute("ROLLBACK")
+        if outcome in ("ok", "error") and case.check is not None:
+            problem = case.check(d)
+            if problem:
+                outcome, detail = "garbled", problem
+    finally:
+        if holder is not None:
+            holder.close()
+        if case.teardown is not None:
+            case.teardown(d)
     return Result(case, outcome, detail, time.perf_counter() - t0)
 
 

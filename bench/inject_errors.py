@@ -6,10 +6,12 @@ corpus untouched, so document-level checks see their usual context) and the corp
 Printed per type:
   intended  share of injected segments on which one of the checks meant for this error fired
   major+    share of injected segments with any flag of severity major or critical
+  clean     clean segments on which one of those checks fires (false alarms, an upper bound)
+  prec.     precision of those checks on the clean segments plus the injected ones
 Plus the false-positive rate: untouched segments flagged major or worse, in the clean run and over
 all injected runs. Exits cleanly when the data is absent.
 
-    .venv/bin/python bench/inject_errors.py [--n 40] [--seed 1] [--types a,b] [--show 2]
+    .venv/bin/python bench/inject_errors.py [--split tune|heldout|all] [--n 40] [--seed 1] [--types a,b] [--show 2]
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import argparse
 import random
 import re
 import time
+from pathlib import Path
 from typing import Callable
 
-from ntrex_segments import DATA, load_segments, require
+from ntrex_segments import DATA, add_split_argument, load_segments, require
 
 import polars as pl
 
@@ -91,15 +94,39 @@ def doubled_word(src: str, tgt: str, rng: random.Random) -> Pair | None:
     return src, tgt[:m.end()] + " " + m.group() + tgt[m.end():]
 
 
+PAIRS = [("(", ")"), ("«", "»"), ("“", "”"), ('"', '"'), ("[", "]")]
+
+
+def unbalanced_bracket(src: str, tgt: str, rng: random.Random) -> Pair | None:
+    """Drop the closing half of a bracket or quote pair, or open one that never closes."""
+    for left, right in PAIRS:
+        i = tgt.find(left)
+        j = tgt.find(right, i + 1) if i >= 0 else -1
+        if j > i >= 0:
+            return src, tgt[:j] + tgt[j + 1:]
+    words = list(ARABIC_WORD.finditer(tgt))
+    if len(words) < 4:
+        return None
+    m = rng.choice(words[1:-1])
+    left = rng.choice(["(", "«", '"'])
+    return src, tgt[:m.start()] + left + tgt[m.start():]
+
+
 NEG_EN = re.compile(r"\b(not|never|no)\b|n't", re.I)
 NEG_AR = re.compile(r"(?:^|\s)(لا|لم|لن|ليس|ليست)(?=\s)")
 
 
+# Particles that open an idiom negate nothing (لا يزال = still, لا شك = no doubt, لا بد = must; "no
+# doubt" in English): removing one is no dropped negation, so such pairs are not used.
+AR_IDIOM = re.compile(r"(?:لا|لم)\s*(?:سيما|بد|يزال|تزال|يزالون|زال|شك|محالة|غنى|يسع\w*)")
+EN_IDIOM = re.compile(r"\b(?:not only|not least|no doubt|no matter|not to mention)\b", re.I)
+
+
 def negation_removed(src: str, tgt: str, rng: random.Random) -> Pair | None:
-    if not NEG_EN.search(src):
+    if not NEG_EN.search(EN_IDIOM.sub(" ", src)):
         return None
     found = list(NEG_AR.finditer(tgt))
-    if len(found) != 1:  # one negation only: removing it surely flips the meaning
+    if len(found) != 1 or AR_IDIOM.search(tgt):  # one negation only: removing it surely flips the meaning
         return None
     m = found[0]
     return src, tgt[:m.start(1)] + tgt[m.end(1) + 1:]
@@ -149,9 +176,10 @@ TYPES: dict[str, tuple[Inject | None, frozenset[str]]] = {
     "translated_url": (translated_url, frozenset({"url_changed"})),
     "translated_email": (translated_email, frozenset({"email_changed"})),
     "swapped_segments": (None, frozenset({"length_short", "length_long", "number_mismatch", "name_missing",
-                                          "low_confidence"})),
+                                          "low_confidence", "misaligned"})),
     "doubled_word": (doubled_word, frozenset({"repeated_word"})),
-    "negation_removed": (negation_removed, frozenset({"polarity"})),
+    "unbalanced_bracket": (unbalanced_bracket, frozenset({"unbalanced_brackets", "unbalanced_quotes"})),
+    "negation_removed": (negation_removed, frozenset({"polarity", "negation_count"})),
     "name_translated": (name_translated, frozenset({"name_translated"})),
     "stray_letter": (stray_letter, frozenset({"stray_letter"})),
     "english_left": (english_left, frozenset({"latin_leftover"})),
@@ -190,25 +218,27 @@ def choose(segments: pl.DataFrame, eligible: list[bool], name: str, n: int, rng:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=DATA)
+    parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--n", type=int, default=40, help="segments injected per error type")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--types", default=",".join(TYPES), help="comma-separated error types")
     parser.add_argument("--show", type=int, default=2, help="missed examples printed per type")
+    add_split_argument(parser)
     args = parser.parse_args()
     require(args.data)
     config = load_config()
-    clean = load_segments(args.data)
+    clean = load_segments(args.data, args.split)
     t0 = time.perf_counter()
     base = score(clean, config)
     base_time = time.perf_counter() - t0
     base_severe = severe_segments(base).with_columns(pl.lit(True).alias("_severe"))
     marks = clean.select(DOC, SEG).join(base_severe, on=[DOC, SEG], how="left")
     quiet = (~marks["_severe"].fill_null(False)).to_list()
-    print(f"clean run: {clean.height} segments, {base_severe.height} flagged major+ "
+    print(f"split {args.split}; clean run: {clean.height} segments, {base_severe.height} flagged major+ "
           f"({base_severe.height / clean.height:.1%}), {base_time:.1f} s")
-    print(f"{'error type':<18} {'n':>3} {'intended':>9} {'major+':>7}  intended checks")
+    print(f"{'error type':<18} {'n':>3} {'intended':>9} {'major+':>7} {'clean':>6} {'prec.':>6}  intended checks")
     fp_num = fp_den = 0
+    recalls = []
     for name in args.types.split(","):
         inject, intended = TYPES[name]
         base_hits = base.flags.filter(pl.col(CHECK).is_in(list(intended))).select(DOC, SEG).unique()
@@ -237,7 +267,13 @@ def main() -> None:
             print(f"{name:<18} {0:>3}  (no segment where this injection applies)")
             continue
         rec_i, rec_m = res["_intended"].mean(), res["_major"].mean()
-        print(f"{name:<18} {n:>3} {rec_i:>9.0%} {rec_m:>7.0%}  {', '.join(sorted(intended))}")
+        recalls.append(rec_i)
+        # clean: segments of the clean run on which an intended check fires (false alarms, an upper
+        # bound); precision: caught injected segments over those plus the clean firings.
+        clean_fp = len(hit_rows)
+        tp = int(res["_intended"].sum())
+        prec = tp / max(tp + clean_fp, 1)
+        print(f"{name:<18} {n:>3} {rec_i:>9.0%} {rec_m:>7.0%} {clean_fp:>6} {prec:>6.0%}  {', '.join(sorted(intended))}")
         untouched = scored.segments.select(DOC, SEG).join(touched, on=[DOC, SEG], how="anti")
         fp_num += untouched.join(severe_segments(scored), on=[DOC, SEG]).height
         fp_den += untouched.height
@@ -245,6 +281,8 @@ def main() -> None:
             injected.select(DOC, SEG, SOURCE, TARGET), on=[DOC, SEG]).head(args.show)
         for r in missed.iter_rows(named=True):
             print(f"      missed {r[DOC]} #{r[SEG]}: {r[TARGET][:140]}")
+    if recalls:
+        print(f"macro recall (intended check) over {len(recalls)} error types: {sum(recalls) / len(recalls):.1%}")
     if fp_den:
         print(f"false-positive rate on untouched segments (major+): {fp_num / fp_den:.1%} "
               f"over all injected runs; {base_severe.height / clean.height:.1%} in the clean run")

@@ -86,6 +86,56 @@ CLITIC_LETTERS = "".join(dict.fromkeys(PROCLITIC_LETTERS + ARTICLE))
 CLITIC_CHAIN_RE = f"(^|[^{AR_LETTERS}])(?:{ARTICLE}|[{PROCLITIC_LETTERS}])*([{AR_LETTERS}]{{3,}})"
 PROCLITIC_RE = f"(?:[{''.join(CONJUNCTIONS)}]?(?:[{''.join(PREPOSITIONS)}]|ل?ل)?)"
 
+# --------------------------------------------------------------------------- number words
+# Numbers written out, as usually spelled (callers fold them like the text they meet). A word may
+# carry the accusative ending (مليونًا, ملياراً, عشرًا): CASE_ENDING_RE after a word allows it.
+CASE_ENDING_RE = f"[{HARAKAT}]*ا?[{HARAKAT}]*"
+_UNIT_STEMS = ("ثلاث", "أربع", "خمس", "ست", "سبع", "ثمان", "تسع")  # 3..9, the stems of 300..900
+NUMBER_WORDS: dict[float, tuple[str, ...]] = {
+    1: ("واحد", "واحدة", "أحد", "إحدى", "حادي", "أول", "أولى"),
+    2: ("اثنان", "اثنين", "اثنتان", "اثنتين", "ثاني", "ثانية",
+        # a dual noun says "two" without a numeral (2 years = عامين, twice = مرتين)
+        "عامين", "عامان", "سنتين", "سنتان", "يومين", "يومان", "شهرين", "شهران", "أسبوعين",
+        "أسبوعان", "ساعتين", "ساعتان", "دقيقتين", "مرتين", "مرتان", "ضعفين", "شخصين"),
+    3: ("ثلاث", "ثلاثة", "ثالث", "ثالثة"),
+    4: ("أربع", "أربعة", "رابع", "رابعة"),
+    5: ("خمس", "خمسة", "خامس", "خامسة"),
+    6: ("ست", "ستة", "سادس", "سادسة"),
+    7: ("سبع", "سبعة", "سابع", "سابعة"),
+    8: ("ثمان", "ثماني", "ثمانية", "ثامن", "ثامنة"),
+    9: ("تسع", "تسعة", "تاسع", "تاسعة"),
+    10: ("عشر", "عشرة", "عاشر", "عاشرة", "عقد"),  # عقد: a decade
+    12: ("دزينة", "دستة"),  # a dozen
+    20: ("عشرون", "عشرين", "عقدين", "عقدان"), 30: ("ثلاثون", "ثلاثين"), 40: ("أربعون", "أربعين"),
+    50: ("خمسون", "خمسين"), 60: ("ستون", "ستين"), 70: ("سبعون", "سبعين"),
+    80: ("ثمانون", "ثمانين"), 90: ("تسعون", "تسعين"),
+    100: ("مئة", "مائة", "قرن"), 200: ("مئتان", "مئتين", "مئتي", "مائتان", "مائتين", "مائتي", "قرنين", "قرنان"),
+    # 300..900 written as one word: ثلاثمئة, ثلاثمائة, ثمانمئة
+    **{100.0 * (i + 3): tuple(stem + h for h in ("مئة", "مائة")) for i, stem in enumerate(_UNIT_STEMS)},
+    1e3: ("ألف",), 2e3: ("ألفان", "ألفين", "ألفي", "ألفا"),
+    1e6: ("مليون",), 2e6: ("مليونان", "مليونين", "مليوني"),
+    1e9: ("مليار", "بليون"), 2e9: ("ملياران", "مليارين", "ملياري"),
+    1e12: ("تريليون",), 2e12: ("تريليونان", "تريليونين"),
+    0.5: ("نصف",), 0.25: ("ربع",),
+}
+HALF_WORD = "نصف"  # مليون ونصف = 1.5 million
+# Words that multiply the number before them: a numeral after a digit (5 آلاف, 142 مليونًا) or a
+# word (خمسة آلاف, ثلاثة عقود).
+SCALE_WORDS: dict[float, tuple[str, ...]] = {
+    1e3: ("ألف", "آلاف", "الاف"), 1e6: ("مليون", "ملايين"), 1e9: ("مليار", "مليارات", "بليون"),
+    1e12: ("تريليون", "تريليونات"),
+}
+WORD_MULTIPLIERS: dict[float, tuple[str, ...]] = {10: ("عقود",), 100: ("مئة", "مائة", "قرون")}
+DECADE_WORDS: dict[float, tuple[str, ...]] = {20 + 10 * i: (f"{stem}يات", f"{stem}ات") for i, stem in enumerate(
+    ("عشرين", "ثلاثين", "أربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين"))}
+
+# --------------------------------------------------------------------------- negation
+# Negation particles, whole words after at most one conjunction (ولم, فليس). A word is a particle
+# only when it is one of these once the conjunction is stripped; a name written with the same
+# letters (فليس for Felice) is told apart by the source (review.checks.meaning.polarity).
+NEGATION_PARTICLES = ("لا", "لم", "لن", "ليس", "ليست", "لست", "ليسوا", "لسنا", "ليسا", "ألا", "كلا")
+NEGATION_RE = f"\\b[{''.join(CONJUNCTIONS)}]?(?:{'|'.join(NEGATION_PARTICLES)})\\b"
+
 # --------------------------------------------------------------------------- name transliteration
 # English consonant letters (longest first) and the Arabic letters that write them in
 # transliterations, as regexes; a trailing ? marks a consonant Arabic may leave out.
@@ -101,6 +151,17 @@ EN_CONSONANTS: list[tuple[str, str]] = [
 # Greg -> جريج, Brockman -> بروكمان); a slot without vowels takes none.
 EN_VOWEL_LETTERS = {"a": "اىيه", "e": "يا", "i": "يى", "o": "وا", "u": "واي", "y": "يى"}
 GLIDES = "ئؤء"  # hamza seats a vowel slot may hold
+
+# --------------------------------------------------------------------------- nisba adjectives
+# The adjective of a place or nation (Indonesia -> إندونيسي, الإندونيسية, الإندونيسيون; Europe ->
+# الأوروبي; Britain -> البريطاني) is the name's skeleton plus ي and an ending: a rendering of the name,
+# article and all. NISBA_RE takes the ending off (group 1 is the stem); the name's own final vowel
+# comes back as one of NISBA_FINALS (إندونيس + ا = إندونيسيا, أوروب + ا = أوروبا, بريطان).
+NISBA_RE = "^(.{3,})ي(?:ة|ه|ون|ين|ان|تين|تان|ات)?$"
+# Endings no name transliteration has: a word with one of them is the adjective even where it
+# also reads as a transliteration (سامي is Sami; الإندونيسية is Indonesian).
+NISBA_ONLY_RE = "ي(?:ة|ون|ين|تين|تان|ات)$"
+NISBA_FINALS = ("", "ا", "ي")
 
 # --------------------------------------------------------------------------- name skeletons
 # A coarser key than the transliteration table above, on purpose: alignment compares every
@@ -152,6 +213,17 @@ def _ar_skeletons(word: str) -> tuple[str, ...]:
             if len(skel) >= SKELETON_MIN:
                 out.add(skel)
     return tuple(out)
+
+
+def spells_a_name(word: str, text: str) -> bool:
+    """Whether an Arabic word (clitics and all: فليس) has the consonant skeleton of a capitalised
+    word of the Latin-script text (Felice, Phyllis): then it is that name, not a particle. Latin c
+    is read both as k and as s (Felice -> فليس, Carter -> كارتر)."""
+    skel = _REPEAT_RE.sub(r"\1", word.translate(_DROP_MARKS).translate(_AR_CLASS))
+    if len(skel) < SKELETON_MIN:
+        return False
+    names = set(_EN_NAME_RE.findall(text))
+    return any(skel in (_en_skeleton(n), _en_skeleton(n.replace("c", "s").replace("C", "S"))) for n in names)
 
 
 # --------------------------------------------------------------------------- text direction

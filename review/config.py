@@ -86,7 +86,7 @@ class Config:
 class Signature:
     """Versions and the hash of the effective configuration of a scoring run, rendered like
     sacrebleu's signatures (sacrebleu.metrics.base.Signature): `name:value` joined by `|`, e.g.
-    mt-review:0.1.0|checks:43|cfg:01fbf055c5|polars:2.1.0|sacrebleu:2.6.0|langdetect:1.0.9"""
+    mt-review:0.1.0|checks:45|cfg:c750fab05a|polars:2.1.0|sacrebleu:2.6.0|langdetect:1.0.9"""
 
     mt_review: str  # the fields in rendering order; "_" is rendered as "-"
     checks: int  # enabled checks

@@ -39,3 +39,8 @@ class ConflictError(Exception):
         self.theirs = theirs
         self.theirs_by = theirs_by
         super().__init__(message)
+
+
+class BusyError(InputError):
+    """The project file stayed locked by another writer past the busy timeout: nothing was
+    written; the same action can simply be tried again."""

@@ -24,8 +24,11 @@ BT = "bt"  # back-translation of the target into the source language, null when 
 SRC_LANG = "src_lang"  # BCP-47-ish code, e.g. "en"
 TGT_LANG = "tgt_lang"  # e.g. "ar"
 BEAD = "bead"  # alignment type: one of BEADS
-ALIGN_CONF = "align_conf"  # alignment confidence in [0, 1]; 1.0 for pre-aligned input
-LOW_CONF = "low_conf"  # True when the aligner is unsure and a reviewer should look
+# Alignment confidence in [0, 1]: the aligner's estimate of the probability that the bead is right
+# (calibrated on bench/align_hard.py's tune split); 1.0 for pre-aligned input. The omission_bead
+# and low_confidence messages quote it.
+ALIGN_CONF = "align_conf"
+LOW_CONF = "low_conf"  # ALIGN_CONF < 0.5: the bead is more likely wrong than right; a reviewer should look
 ORIGIN = "origin"  # file the target came from (path as given)
 LOCATOR = "locator"  # where in that file: "line 12", "line 51-52", "unit 7", "tu 3", "entry 41"
 SRC_START = "src_start"  # character offsets of the bead in the source document text, or null

@@ -26,7 +26,7 @@ from review.errors import InputError
 from review.inputs import load_pair
 from review.schema import DOC, FLAG_SCHEMA, SEG, conform
 from review.score import Progress, Scored, check_segment, resolve_glossary, score
-from review.store import Project
+from review.store import Project, project_target
 
 __all__ = ["Settings", "build_demo", "create_project", "project_config", "project_glossary", "recheck", "rescore",
            "save_correction", "set_verdict", "settings"]
@@ -56,8 +56,7 @@ def create_project(path: str | Path, corpus: Corpus, settings: Settings | None =
                    overwrite: bool = False, progress: Progress | None = None) -> Project:
     """Score `corpus` and store it as a new project at `path` (refused if it exists, unless
     `overwrite`); returns the project, open."""
-    if Path(path).exists() and not overwrite:  # before the scoring, not after
-        raise InputError(path, "project already exists (use --force to replace it)")
+    project_target(path, overwrite)  # refused before the scoring, not after
     settings = settings or Settings(load_config())
     scored = score(corpus, settings.config, progress=progress)
     return Project.create(path, corpus, scored, overwrite=overwrite, config_text=settings.config_text,

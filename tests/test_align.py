@@ -1,6 +1,6 @@
 import random
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from review.align import align, name_skeletons, word_skeletons
@@ -124,8 +124,9 @@ def test_empty_sides():
 
 
 def test_back_translation_tells_an_extra_sentence_from_a_split():
-    """Lengths alone glue the extra target sentence to its neighbour (1-2); its back-translation
-    shares no words with the source, so with it the sentence stands alone (0-1)."""
+    """The extra target sentence shares no words with the source in the back-translation, so it
+    stands alone (0-1). Without a back-translation the omission model gets there from lengths:
+    joined to its neighbour (1-2) it would make the target far too long for the source."""
     src = ["The board fired the chief executive on Friday afternoon.",
            "Employees threatened to resign in large numbers.",
            "Investors asked for a quick return of the founder."]
@@ -134,9 +135,12 @@ def test_back_translation_tells_an_extra_sentence_from_a_split():
     bt = ["The board dismissed the chief executive on Friday afternoon.",
           "The employees threatened resignation in large numbers.",
           "The weather was cold in the city.", "The investors demanded a fast return of the founder."]
-    assert align(src, tgt)["bead"].to_list() == ["1-1", "1-1", "1-2"]
+    gold = [((0, 1), (0, 1)), ((1, 2), (1, 2)), ((2, 2), (2, 3)), ((2, 3), (3, 4))]
+    assert beads_of(align(src, tgt)) == gold
     df = align(src, tgt, tgt_bt=bt)
-    assert beads_of(df) == [((0, 1), (0, 1)), ((1, 2), (1, 2)), ((2, 2), (2, 3)), ((2, 3), (3, 4))]
+    assert beads_of(df) == gold
+    # The back-translation makes the aligner surer of the 0-1 bead than lengths alone do.
+    assert df["conf"][2] >= align(src, tgt)["conf"][2]
     # A back-translation with gaps (None) is used where present and ignored elsewhere.
     assert_partition(align(src, tgt, tgt_bt=[None, None, bt[2], None]), 3, 4)
 
@@ -145,3 +149,73 @@ def test_transliterated_names_match_by_consonant_skeleton():
     assert name_skeletons("Donald Trump met Altman in Washington.") & word_skeletons(
         "التقى دونالد ترامب بألتمان في واشنطن.") >= {"trmb", "tnlt", "ltmn"}
     assert not name_skeletons("Musk wrote to Toner.") & word_skeletons("كتب المجلس رسالة طويلة أمس.")
+
+
+def plain_sentence(rng: random.Random, lo: int = 4, hi: int = 30) -> str:
+    """A sentence with no anchors (no number, no capitalised name after the first word): only its
+    length can tell where it went."""
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(lo, hi))).capitalize() + "."
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 10_000), st.integers(2, 40), st.booleans(), st.integers(1, 3))
+def test_partition_holds_with_layout_and_back_translation(seed, n, with_bt, per_para):
+    """Whatever the layout (paragraphs, line starts) and with or without a back-translation with
+    gaps, every sentence of each side is in exactly one bead, in order."""
+    rng = random.Random(seed)
+    src = [plain_sentence(rng, 1, 12) for _ in range(n)]
+    tgt = [plain_sentence(rng, 1, 12) for _ in range(rng.randint(0, n + 3))]
+    sp = [k // per_para for k in range(len(src))]
+    tp = [k // rng.randint(1, 3) for k in range(len(tgt))]
+    bt = [rng.choice([None, s]) for s in tgt] if with_bt else None
+    df = align(src, tgt, sp, tp, [rng.random() < 0.5 for _ in src], [rng.random() < 0.5 for _ in tgt], tgt_bt=bt)
+    assert_partition(df, len(src), len(tgt))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 10_000), st.integers(8, 40), st.data(), st.booleans())
+def test_a_dropped_sentence_is_its_own_1_0_bead(seed, n, data, anchored):
+    """A clean pair (the target says each source sentence at the same length) with one target
+    sentence dropped. With a number in every sentence (an anchor that survives translation) the
+    dropped one comes out as its own 1-0 bead. With lengths as the only evidence, which of two
+    similar sentences went missing cannot be told, but the drop still never hides in a 2-1 "merge":
+    there is exactly one 1-0 bead and every other bead is 1-1. Both hold when the dropped sentence
+    is not short next to its neighbours (at least half as long as the longer of them, and 40
+    characters). At least 8 sentences: the expected target length comes from the document's own
+    length ratio, which a missing sentence skews in a very short document. Not the first or last
+    sentence: a drop there leaves the next bead starting (ending) at the document's edge on one
+    side only, which the layout term charges like a moved paragraph break (a known weakness)."""
+    rng = random.Random(seed)
+    make = (lambda q: sentence(rng, q)) if anchored else (lambda q: plain_sentence(rng, 4, 30))
+    src = [make(q) for q in range(n)]
+    k = data.draw(st.integers(1, n - 2))
+    longest_neighbour = max(len(src[k - 1]), len(src[k + 1]))
+    assume(len(src[k]) >= max(40, longest_neighbour / 2))
+    tgt = src[:k] + src[k + 1:]
+    df = align(src, tgt)
+    assert_partition(df, n, n - 1)
+    beads = df["bead"].to_list()
+    assert beads.count("1-0") == 1 and beads.count("1-1") == n - 1
+    if anchored:
+        assert ((k, k + 1), (k, k)) in beads_of(df)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 40))
+def test_clean_pair_is_all_1_1_and_confident(seed, n):
+    rng = random.Random(seed)
+    src = [sentence(rng, q) for q in range(n)]
+    df = align(src, list(src))
+    assert df["bead"].to_list() == ["1-1"] * n
+    assert min(df["conf"]) > 0.9
+
+
+def test_a_sentence_wrapped_on_both_sides_stays_one_bead():
+    """The source and the MT both break a sentence across two lines at the same place: one 2-2
+    bead (the whole sentence for the reviewer), not two 1-1 beads of half sentences, although the
+    halves pair up one to one."""
+    src = ["- Dr. Smith disagreed with the board.", "- Nobody answered", "the letter."]
+    tgt = ["- لم يوافق الدكتور سميث على المجلس.", "- لم يرد أحد على", "الرسالة."]
+    kinds = ["bullet", "bullet", "text"]
+    df = align(src, tgt, [1, 1, 1], [1, 1, 1], [True] * 3, [True] * 3, kinds, kinds)
+    assert beads_of(df) == [((0, 1), (0, 1)), ((1, 3), (1, 3))]

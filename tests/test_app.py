@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -15,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_project import DOC_ID, PAIRS, build, page, start
 from review.app.safe import md_escape
+from review.app.segment import BUSY
 from review.cli.app import streamlit_command
 from review.export.project import EXPORT_FORMATS
 from review.schema import CURRENT, FLAG_ID, REV, REVIEWER, STATUS, VERDICT
@@ -321,6 +323,29 @@ def test_without_a_project_the_demo_working_copy_is_opened_and_kept(tmp_path, mo
     assert workcopy.build_demo(workcopy.demo_project_path()) == path
     again = start("segment", doc=at.query_params["doc"], seg=at.query_params["seg"])
     assert again.text_area(key="correction").value == "تصحيح المراجع."
+
+
+def test_save_on_a_locked_project_keeps_the_text_and_says_busy(project, monkeypatch):
+    """Another program holds the write lock past the busy timeout (a real second connection under
+    BEGIN EXCLUSIVE): the save is refused with a clear message and the reviewer's text stays."""
+    monkeypatch.setattr(Project, "BUSY_TIMEOUT_S", 0.3)
+    at = start("segment", doc=DOC_ID, seg=3)
+    mine = "قام إيلون ماسك بمشاركة الرسالة."
+    at.text_area(key="correction").input(mine)
+    holder = sqlite3.connect(project, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        at.button(key="FormSubmitter:edit-Save").click().run()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert not at.exception
+    assert [e.value for e in at.error] == [BUSY]
+    assert at.text_area(key="correction").value == mine
+    assert Project.open(project).segment(DOC_ID, 3)[REV] == 0
+    at.button(key="FormSubmitter:edit-Save").click().run()  # the lock is gone: saved this time
+    assert any("Saved revision 1" in s.value for s in at.success)
+    assert Project.open(project).segment(DOC_ID, 3)[CURRENT] == mine
 
 
 def test_overview_shows_check_precision_and_learned_glossary_and_accepts_an_entry(project):

@@ -306,6 +306,17 @@ def test_html_report_escapes_every_field(tmp_path):
     assert text.count(HOSTILE) >= 8  # title, heading, documents, reviewer, checks, metrics...
 
 
+def test_a_damaged_project_of_the_folder_gives_the_neutral_message(folder):
+    """Listed (the header says it is ours) but damaged: the same one message as a missing file."""
+    with sqlite3.connect(folder / "other.review") as c:
+        c.execute("DROP TABLE revisions")
+    assert "other.review" in state.project_files()
+    for name in ("other.review", "missing.review", "notes.txt", "foreign.sqlite"):
+        with pytest.raises(InputError) as e:
+            state.open_in_projects_dir(name)
+        assert e.value.message == state.CANNOT_OPEN and e.value.path is None
+
+
 def test_listing_the_projects_keeps_the_served_project_safe_from_other_processes(folder):
     """Listing the folder must not drop this process's SQLite locks on the served project: another
     process closing its connection would then delete the WAL that our connection still writes to,

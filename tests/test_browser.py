@@ -10,20 +10,26 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from urllib.parse import quote
 
 from app_project import DOC_ID, HOSTILE, PAIRS, XSS, build
+from review.corpus import Corpus
+from review.schema import DOC, SEG, SOURCE, TARGET
+from review.store import Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -256,6 +262,101 @@ def test_text_from_data_and_the_address_is_only_text_in_a_real_browser(browser, 
     url, project = hostile_server
     with _page(browser, tmp_path) as page:
         _hostile_pages(page, url, project.parent)
+
+
+# ------------------------------------------------------------------ a pathological search
+PATHOLOGICAL = r"^(\w+\s?)*$"  # catastrophic backtracking for Python's `re` on a sentence ending in "."
+EN_WORDS = "the board said on Monday that the company will publish its letter about safety and growth".split()
+AR_WORDS = "قال المجلس يوم الاثنين إن الشركة ستنشر رسالتها حول السلامة والنمو في العام المقبل".split()
+
+
+def _many_sentences(path: Path, n: int = 5000) -> Path:
+    """`n` segments of 30-word sentences (seeded), none flagged: the queue shows all of them."""
+    rng = random.Random(7)
+    segments = pl.DataFrame({
+        DOC: ["long"] * n, SEG: list(range(1, n + 1)),
+        SOURCE: [" ".join(rng.choices(EN_WORDS, k=30)) + "." for _ in range(n)],
+        TARGET: [" ".join(rng.choices(AR_WORDS, k=30)) + "." for _ in range(n)],
+    })
+    Project.create(path, Corpus(segments=segments, documents=pl.DataFrame({DOC: ["long"]}))).close()
+    return path
+
+
+@pytest.fixture
+def long_server(tmp_path):
+    yield from _serve(tmp_path, _many_sentences(tmp_path / "long.sqlite"))
+
+
+class HealthProbe:
+    """Polls /_stcore/health from a thread; keeps every answer's latency (None: no answer in 10 s)."""
+
+    def __init__(self, url: str):
+        self.url, self.latencies, self._stop = url + "/_stcore/health", [], threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            t0 = time.perf_counter()
+            try:
+                with urllib.request.urlopen(self.url, timeout=10) as r:
+                    r.read()
+                self.latencies.append(time.perf_counter() - t0)
+            except OSError:
+                self.latencies.append(None)
+            self._stop.wait(0.2)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(15)
+
+
+@pytest.mark.slow
+def test_a_pathological_search_blocks_neither_the_server_nor_another_session(browser, long_server, tmp_path):
+    url, _ = long_server
+    searcher = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    for page in (searcher, other):
+        page.set_default_timeout(60_000)
+    expect.set_options(timeout=60_000)
+    try:
+        searcher.goto(url + "/queue")
+        expect(searcher.get_by_text("0 segment(s)")).to_be_visible()  # nothing flagged
+        _settled(searcher)
+        searcher.get_by_text("Show all segments").click()
+        expect(searcher.get_by_text("5,000 segment(s) · page 1 of 100")).to_be_visible()
+        _settled(searcher)
+        searcher.get_by_text("Regex", exact=True).click()
+        _settled(searcher)
+        search = searcher.get_by_role("textbox", name="Search")
+        search.fill(PATHOLOGICAL)
+        with HealthProbe(url) as probe:
+            t0 = time.perf_counter()
+            search.press("Enter")  # the search runs now, in this session's script run
+            other.goto(url + "/queue")  # a second session, meanwhile
+            expect(other.get_by_role("heading", name="Review queue")).to_be_visible()
+            expect(other.get_by_text("segment(s) · page")).to_be_visible()
+            second_session_s = time.perf_counter() - t0
+            # The search ends: no segment matches (every sentence ends with "."), or the budget's message.
+            expect(searcher.get_by_text(re.compile(r"^0 segment\(s\)|took longer than"))).to_be_visible()
+            _settled(searcher)
+            search_s = time.perf_counter() - t0
+    except BaseException:
+        with contextlib.suppress(Exception):
+            searcher.screenshot(path=str(tmp_path / "failure-searcher.png"))
+            other.screenshot(path=str(tmp_path / "failure-other.png"))
+        raise
+    finally:
+        searcher.close()
+        other.close()
+    answered = [s for s in probe.latencies if s is not None]
+    assert len(probe.latencies) >= 2 and len(answered) == len(probe.latencies), probe.latencies
+    assert max(answered) < 5.0, f"health took {max(answered):.1f} s during the search"
+    print(f"search {search_s:.1f} s; second session's queue {second_session_s:.1f} s; "
+          f"health max {max(answered) * 1000:.0f} ms over {len(answered)} polls")
 
 
 # ---------------------------------------------------------------------- issue 13: review once, fix everywhere

@@ -81,8 +81,17 @@ def test_omission_and_addition_beads():
         {"source": "", "target": "   ", "bead": "0-1"},  # blank: nothing to report
     ])
     assert [(s, f) for s, _, f in flags(seg, "omission_bead")] == [(1, None)]
+    assert flags(seg, "omission_bead")[0][1].endswith("dropped.'.")  # no confidence: none quoted
     added = flags(seg, "addition_bead")
     assert [s for s, _, _ in added] == [2] and "اترك تعليقاً" in added[0][1]
+
+
+def test_omission_quotes_the_alignment_confidence():
+    seg = segments([{"source": "Dropped here.", "target": "", "bead": "1-0", "align_conf": 0.372},
+                    {"source": "And here.", "target": "", "bead": "1-0", "align_conf": 0.99}])
+    found = flags(seg, "omission_bead")
+    assert [(s, m.endswith(f"(alignment confidence {c}).")) for (s, m, _), c in zip(found, ("0.37", "0.99"))] \
+        == [(1, True), (2, True)]
 
 
 def test_low_confidence_quotes_the_confidence():
@@ -105,3 +114,40 @@ def test_demo_has_three_broken_lines_and_four_boilerplate_lines():
     assert any("اترك تعليقاً" in m for _, m, _ in added)
     assert any("زر الذهاب إلى الأعلى" in m for _, m, _ in added)
     assert flags(seg, "omission_bead") == []
+
+
+# --------------------------------------------------------------------------- misaligned
+_PAIRS = [
+    ("The council met on Monday to discuss the new budget.", "اجتمع المجلس يوم الاثنين لمناقشة الميزانية الجديدة."),
+    ("Members said the plan was too expensive for the town.", "قال الأعضاء إن الخطة مكلفة جدا بالنسبة للبلدة."),
+    ("The mayor defended it.", "دافع عنها رئيس البلدية."),
+    ("She said that the roads and the schools of the town needed repairs before the coming winter.",
+     "وقالت إن طرق البلدة ومدارسها تحتاج إلى إصلاحات قبل حلول فصل الشتاء القادم."),
+    ("A vote was planned for 12 May.", "وكان من المقرر التصويت في 12 مايو."),
+    ("Residents wrote many letters to the local newspaper.", "كتب السكان رسائل كثيرة إلى الصحيفة المحلية."),
+    ("Some of them supported the plan.", "أيد بعضهم الخطة."),
+    ("Others asked for a smaller budget and for lower taxes on small shops in the centre of town.",
+     "وطالب آخرون بميزانية أصغر وبضرائب أقل على المتاجر الصغيرة في وسط البلدة."),
+    ("The meeting ended late in the evening.", "انتهى الاجتماع في وقت متأخر من المساء."),
+    ("A second meeting will be held next week.", "وسيعقد اجتماع ثان الأسبوع المقبل."),
+]
+
+
+def test_misaligned_quiet_on_a_clean_document():
+    assert flags(segments([{"source": s, "target": t} for s, t in _PAIRS]), "misaligned") == []
+
+
+def test_swapped_targets_are_misaligned():
+    pairs = [list(p) for p in _PAIRS]
+    pairs[2][1], pairs[3][1] = pairs[3][1], pairs[2][1]  # a short and a long sentence swap targets
+    got = flags(segments([{"source": s, "target": t} for s, t in pairs]), "misaligned")
+    assert [g[0] for g in got] == [3, 4]
+    assert "fits this source's length better" in got[0][1]
+
+
+def test_shared_number_is_counter_evidence():
+    pairs = [list(p) for p in _PAIRS]
+    # the target of 5 lost its words but keeps the date: the number agrees, so no misalignment
+    pairs[4][1] = "12 مايو."
+    got = flags(segments([{"source": s, "target": t} for s, t in pairs]), "misaligned")
+    assert 5 not in [g[0] for g in got]

@@ -197,3 +197,40 @@ def test_demo_bt_divergence_catches_meaning_errors():
     frags = {frag for _, _, _, frag in flagged(seg, "bt_divergence")}
     assert {"lawsuit", "gender", "anti-awakening", "search", "bad cultural occasions"} <= frags
     assert len({s for s, *_ in flagged(seg, "bt_divergence")}) <= 10
+
+
+# --------------------------------------------------------------------------- polarity: tokens, names, counts
+@pytest.mark.parametrize("source,target", [
+    ("Felice said the plan works.", "وقال فليس إن الخطة ناجحة."),  # a name with the letters of ف + ليس
+    ("Phyllis agreed with the board.", "وافقت فليس على رأي المجلس."),
+    ("The team struggled in the second half.", "لم ينجح الفريق في الشوط الثاني."),  # a paraphrase
+    ("He missed the meeting.", "لم يحضر الاجتماع."),
+    ("It was neither ordered nor carried out by him.", "لم يأمر به ولم ينفذه."),  # neither/nor: one
+])
+def test_polarity_names_and_paraphrases_do_not_fire(source, target):
+    assert flagged(segments([{"source": source, "target": target}]), "polarity") == []
+    assert flagged(segments([{"source": source, "target": target}]), "negation_count") == []
+
+
+@pytest.mark.parametrize("source,target", [
+    # What is left once the negation is gone must not excuse it: ما as "what", لما, بما, إلا,
+    # non-governmental, "to some extent".
+    ("They were told they were not needed.", "قيل للمنظمات غير الحكومية إن هناك حاجة إليها."),
+    ("He did not say what happened.", "قال جميع ما حدث."),
+    ("It did not work, including the backup.", "نجح بما في ذلك النسخة الاحتياطية."),
+    ("Ayr were not lucky, to some extent.", "كان آير محظوظًا إلى حد ما."),
+    ("Felice did not come.", "جاءت فليس."),  # the name is no negation
+])
+def test_polarity_lost_negation_is_not_excused_by_look_alikes(source, target):
+    (found,) = flagged(segments([{"source": source, "target": target}]), "polarity")
+    assert found[1] == "source"
+
+
+def test_one_dropped_negation_among_several_is_counted():
+    src = "He did not win and he will not run again, and he never explained why."
+    tgt = "لم يفز وسيترشح مرة أخرى، ولم يشرح السبب أبدا."  # the second negation is gone
+    found = flagged(segments([{"source": src, "target": tgt}]), "negation_count")
+    assert len(found) == 1 and "3 negations" in found[0][2] and "only 2" in found[0][2]
+    assert flagged(segments([{"source": src, "target": tgt}]), "polarity") == []
+    full = "لم يفز ولن يترشح مرة أخرى، ولم يشرح السبب أبدا."
+    assert flagged(segments([{"source": src, "target": full}]), "negation_count") == []

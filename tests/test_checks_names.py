@@ -251,3 +251,22 @@ def test_one_row_shortcut_keeps_a_translated_name_and_an_article():
     found = [(c, text) for c in ("name_translated",) for _, _, text in flagged(seg, c)]
     assert ("name_translated", "الحافة") in found
     assert ("name_translated", "والأنثروبيك") in found
+
+
+@pytest.mark.parametrize("name, adjective", [
+    ("Indonesia", "الإندونيسية"), ("Indonesia", "الإندونيسي"), ("Indonesia", "الإندونيسيون"),
+    ("Indonesia", "الإندونيسيين"), ("Europe", "الأوروبي"), ("Europe", "الأوروبية"), ("Britain", "البريطاني"),
+])
+def test_nisba_adjective_of_a_place_is_a_rendering(name, adjective):
+    # The document keeps the name in Latin once, so an article on a transliteration would be flagged.
+    seg = segments([(f"The {name} office said so.", f"قال مكتب {name} ذلك."),
+                    (f"Officials of {name} met today.", f"اجتمع المسؤولون {adjective} اليوم.")])
+    for check in ("name_translated", "name_missing", "name_inconsistent"):
+        assert [f for f in flagged(seg, check) if f[0] == 2] == [], check
+
+
+def test_nisba_rule_does_not_hide_a_translated_article_name():
+    # Anthropic -> الأنثروبيك is still the article on a name (no adjective ending).
+    seg = segments([("Anthropic said so.", "قالت Anthropic ذلك."),
+                    ("They met Anthropic staff.", "التقوا بموظفي الأنثروبيك.")])
+    assert [f[2] for f in flagged(seg, "name_translated")] == ["الأنثروبيك"]

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from helpers_form import demo_frame, fired, quiet
 
 from review.checks import run_checks
@@ -94,3 +96,62 @@ def test_century_words_excuse_only_a_decade():
     assert [g[2] for g in got] == ["The number '2000' of the source is missing from the target."]
     got = fired([("in the early 2000s", "في بداية 2010")], CHECK)
     assert [g[1] for g in got] == ["2010"]
+
+
+@pytest.mark.parametrize("src, tgt", [
+    ("The firm lost 142 million customers.", "خسرت الشركة 142 مليونًا من العملاء."),  # accusative
+    ("The firm lost 142 million customers.", "خسرت الشركة 142 مليونا من العملاء."),
+    ("It raised 14 billion.", "جمعت 14 ملياراً."),
+    ("a decade ago", "قبل 10 سنوات"),
+    ("10 years ago", "قبل عقد"),
+    ("for two decades", "منذ 20 عامًا"),
+    ("a century ago", "قبل 100 عام"),
+    ("a dozen people", "12 شخصًا"),
+    ("12 eggs", "دزينة بيض"),
+    ("2,000 people", "ألفا شخص"),  # dual construct
+    ("300 people", "ثلاثمئة شخص"),
+    ("400 people", "أربعمائة شخص"),
+    ("2 years", "عامين"),  # a dual noun says "two"
+    ("1.5 million", "مليون ونصف"),
+    ("2.5 million", "مليونان ونصف"),
+    ("500,000", "نصف مليون"),
+    ("half a million people", "500 ألف شخص"),
+    ("25 million", "خمسة وعشرين مليونًا"),
+    ("twenty-five thousand fans", "25,000 مشجع"),
+    ("three hundred thousand", "300 ألف"),
+    ("in 3 months", "خلال ثلاثة أشهر"),
+])
+def test_number_words_and_scales_match_digits(src, tgt):
+    assert quiet([(src, tgt)], CHECK)
+
+
+@pytest.mark.parametrize("src, tgt, frag", [
+    ("The firm lost 142 million customers.", "خسرت الشركة 143 مليونًا من العملاء.", "143 مليونًا"),
+    ("The firm lost 142 million customers.", "خسرت الشركة 142 ألفًا من العملاء.", "142 ألفًا"),
+    ("a decade ago", "قبل 20 عامًا", "20"),
+    ("2 years", "3 أعوام", "3"),
+    ("1.5 million", "مليونان ونصف و 3", "3"),
+])
+def test_number_words_do_not_hide_a_changed_amount(src, tgt, frag):
+    assert [g[1] for g in fired([(src, tgt)], CHECK)] == [frag]
+
+
+def test_changed_code_digits_are_caught_and_a_translated_code_is_not():
+    got = fired([("the SS21 collection and the HER4 protein", "مجموعة SS26 وبروتين HER4")], CHECK)
+    assert [(g[1], g[2]) for g in got] == [("SS26", "The code 'SS21' of the source appears as 'SS26' in the target.")]
+    assert quiet([("the G7 summit on HER4", "قمة مجموعة السبع حول HER4")], CHECK)
+
+
+_SCALES = [("thousand", "ألف"), ("million", "مليون"), ("billion", "مليار"), ("trillion", "تريليون")]
+_ENDINGS = ["", "ًا", "اً", "ا"]  # none, and the accusative as usually written
+
+
+@settings(max_examples=15, deadline=None)
+@given(n=st.integers(min_value=3, max_value=999), scale=st.sampled_from(_SCALES), ending=st.sampled_from(_ENDINGS),
+       delta=st.integers(min_value=1, max_value=9))
+def test_scaled_amounts_match_across_languages_and_a_changed_one_does_not(n, scale, ending, delta):
+    en, ar = scale
+    src = f"They spent {n} {en} dollars."
+    assert quiet([(src, f"أنفقوا {n} {ar}{ending} دولار.")], CHECK)
+    got = fired([(src, f"أنفقوا {n + delta} {ar}{ending} دولار.")], CHECK)
+    assert [g[1].split()[0] for g in got] == [str(n + delta)]

@@ -104,3 +104,44 @@ def test_rescore_with_unreadable_settings_is_one_line_and_changes_nothing(demo_p
         assert r.exit_code == 2 and "cannot read" in r.output and "Traceback" not in r.output, r.output
         assert len(r.output.strip().splitlines()) == 1
     assert copy.read_bytes() == before
+
+
+def test_init_and_rescore_report_on_stderr_and_keep_stdout_for_data(demo_project, tmp_path):
+    copy = tmp_path / "copy.review"
+    copy.write_bytes(demo_project.read_bytes())
+    r = CliRunner().invoke(main, ["rescore", str(copy)])
+    assert r.exit_code == 0 and r.stdout == ""
+    assert f"rescored {copy}:" in r.stderr and "signature: mt-review:" in r.stderr
+    r = CliRunner().invoke(main, ["-q", "rescore", str(copy)])
+    assert r.exit_code == 0 and r.stdout == "" and r.stderr == ""
+
+
+@pytest.mark.parametrize("project", ["-", "", "   "])
+def test_init_needs_a_project_file(tmp_path, project):
+    r = CliRunner().invoke(main, ["init", project, str(DEMO / "en.txt"), str(DEMO / "ar.mt.txt")])
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and r.output.startswith("error: "), r.output
+    assert "not supported" in r.output or "empty project path" in r.output
+
+
+def test_init_through_a_symbolic_link_replaces_its_target_and_keeps_the_link(demo_project, tmp_path):
+    real = tmp_path / "real.review"
+    real.write_bytes(demo_project.read_bytes())
+    link = tmp_path / "link.review"
+    link.symlink_to(real)
+    r = CliRunner().invoke(main, ["init", str(link), str(DEMO / "en.txt"), str(DEMO / "ar.mt.txt")])
+    assert r.exit_code == 2 and "already exists" in r.output  # the link's file exists: --force needed
+    r = CliRunner().invoke(main, ["-q", "init", str(link), str(DEMO / "en.txt"), str(DEMO / "ar.mt.txt"), "--force"])
+    assert r.exit_code == 0, r.output
+    assert link.is_symlink() and real.is_file()
+    with Project.open(link) as p:
+        bt = p.segments()["bt"]
+        assert bt.len() > 0 and bt.null_count() == bt.len()  # the new project: made without --bt
+    dangling = tmp_path / "dangling.review"
+    dangling.symlink_to(tmp_path / "missing" / "p.review")
+    r = CliRunner().invoke(main, ["init", str(dangling), str(DEMO / "en.txt"), str(DEMO / "ar.mt.txt")])
+    assert r.exit_code == 2 and "does not exist; not created" in r.output and r.output.count("\n") == 1
+    assert dangling.is_symlink() and not (tmp_path / "missing").exists()
+    loop = tmp_path / "loop.review"
+    loop.symlink_to(loop)
+    r = CliRunner().invoke(main, ["init", str(loop), str(DEMO / "en.txt"), str(DEMO / "ar.mt.txt"), "--force"])
+    assert r.exit_code == 2 and "cannot be resolved" in r.output and loop.is_symlink()

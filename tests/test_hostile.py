@@ -21,7 +21,13 @@ FAST = ("tsv one bad byte", "tsv cp1256 whole file", "tsv short row", "tsv extra
         "jsonl lone surrogate escape", "parquet binary source", "parquet unknown columns",
         "tmx xxe", "tmx entity bomb", "tmx inline nested 100000", "tmx declared utf-8 but cp1256",
         "xliff12 groups nested 1000", "xliff2 pc nested 1000", "po plural index huge",
-        "text one \\xff byte", "text cp1256 target")
+        "text one \\xff byte", "text cp1256 target",
+        # the project store and the outputs
+        "store good project export", "store flipped bytes in a table export", "store dropped table rescore",
+        "store renamed column report", "store user_version 0 export", "store foreign sqlite with our id report",
+        "store empty file rescore", "store init dangling link", "store init project '-'",
+        "store init through a link", "-o socket", "-o link chain", "-o link loop", "-o fifo", "-o /dev/full",
+        "-o failed rename", "-o a folder", "stdin - -", "stdin empty", "output piped into head")
 
 
 def _check(results):

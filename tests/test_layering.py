@@ -26,7 +26,7 @@ LAYERS: list[set[str]] = [
     # fix elsewhere (propagate) and learn the glossary from the fixes (glossary_learn)
     {"workflow", "apply", "propagate", "glossary_learn"},
     {"store", "export", "score", "calibrate"},  # calibrate: per-check precision from the verdicts
-    {"checks", "metrics", "align", "load", "inputs", "sentences", "config"},
+    {"checks", "metrics", "align", "align_cost", "load", "inputs", "sentences", "config"},
     {"catalogue", "mqm", "arabic", "normalize", "schema", "errors", "fileio", "corpus", "diff",
      "demo"},  # data and small utilities
 ]

@@ -19,7 +19,7 @@ from review.app import nav, propagation, queue, state
 from review.app.render import annotation_html, edit_box_css, flag_html, is_rtl, segment_html, spans_from_flags
 from review.app.safe import badge, error_text, md_escape
 from review.diff import diff_html
-from review.errors import ConflictError, InputError
+from review.errors import BusyError, ConflictError, InputError
 from review.schema import (ANNOTATION_ID, BT, CURRENT, DOC, FLAG_ID, FROM_CORRECTION, LOCATOR,
                            MQM_CATEGORIES, NOTE, PROPAGATED_DOC, PROPAGATED_SEG, REV, REVIEWER, RISK, SEG,
                            SEVERITIES, SOURCE, SRC_LANG,
@@ -51,6 +51,10 @@ def _load_edit_box(row: dict) -> None:
         st.session_state.pop(CONFLICT_KEY, None)
 
 
+BUSY = ("Not saved: the project is busy (another program is writing to it). Your text is kept in "
+        "the box: press Save again in a moment.")
+
+
 def _who() -> str | None:
     who = state.reviewer()
     if not who:
@@ -77,8 +81,12 @@ def _save(doc: str, seg: int, text: str | None = None, base: int | None = None) 
     except ConflictError as e:
         _conflict(doc, seg, e, mine=text)
         return
+    except BusyError:
+        # The edit box keeps the reviewer's text (only a successful save resets it).
+        state.flash("error", BUSY)
+        return
     except InputError as e:
-        state.flash("error", error_text(e))
+        state.flash("error", f"Not saved: {error_text(e)}. Your text is kept in the box.")
         return
     st.session_state[BASE_KEY] = rev
     st.session_state[EDIT_KEY] = text

@@ -6,8 +6,11 @@ from __future__ import annotations
 import polars as pl
 
 from review.checks.base import ROW, CheckContext, implements, no_hits
+from review.checks.form import _length_frame
+from review.checks.names_table import frame_names
 from review.checks.spans import find_spans
-from review.checks.text import quote_expr
+from review.checks.text import not_bead, quote_expr
+from review.normalize import SRC_DIGITS, TGT_DIGITS
 from review.schema import ALIGN_CONF, BEAD, DOC, LOW_CONF, SEG, SOURCE, TARGET, TGT_START
 
 # A target ending like this is finished (sentence end, closing quote/bracket, colon, number).
@@ -111,9 +114,16 @@ def omission_bead(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     if BEAD not in frame.columns:
         return no_hits()
     found = frame.filter((pl.col(BEAD) == "1-0") & (pl.col(SOURCE).fill_null("").str.strip_chars() != ""))
+    # The aligner's confidence that the sentence really has no translation (rather than one it
+    # failed to pair): a reviewer reads a low one as "look next door first".
+    conf = pl.col(ALIGN_CONF) if ALIGN_CONF in frame.columns else pl.lit(None, pl.Float64)
+    plain = pl.format("No translation was found for the source sentence '{}'", quote_expr(SOURCE))
     return found.select(
         ROW,
-        pl.format("No translation was found for the source sentence '{}'.", quote_expr(SOURCE)).alias("message"),
+        pl.when(conf.is_not_null())
+        .then(pl.format("{} (alignment confidence {}).", plain, conf.round(2)))
+        .otherwise(pl.format("{}.", plain))
+        .alias("message"),
         _side("source"),
     )
 
@@ -146,3 +156,105 @@ def low_confidence(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         .alias("message"),
         _side("target"),
     )
+
+
+# --------------------------------------------------------------------------- misaligned
+_NUMBER_TOKEN = r"[0-9]+"
+
+
+def _number_sets(frame: pl.DataFrame, col: str) -> pl.Expr:
+    """The distinct numbers of a digit-folded column, leading zeros dropped (07 = 7)."""
+    return (pl.col(col).fill_null("").str.extract_all(_NUMBER_TOKEN)
+            .list.eval(pl.element().str.strip_chars_start("0")).list.unique())
+
+
+@implements("misaligned")
+def misaligned(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    p = ctx.params
+    f = misalignment_evidence(frame, float(p["length_z"]), float(p["swap_gain"]))
+    if f.height == 0:
+        return no_hits()
+    found = f.filter(~pl.col("_agree") & (pl.col("_evidence") >= int(p["min_evidence"])))
+    why = pl.concat_str([pl.when(pl.col(c)).then(pl.lit(text)) for c, text in (
+        ("_len_off", "the length ratio is far from the document's"),
+        ("_len_swap", "a neighbouring target fits this source's length better"),
+        ("_num_off", "no number in common"),
+        ("_name_off", "no name of the source in the target"),
+        ("_neighbour", "a number of this source is in a neighbouring target"),
+        ("_latin_off", "the Latin-script words of the target are in a neighbouring source, not in this one"))], separator="; ", ignore_nulls=True)
+    return found.select(ROW, pl.format("This source and target may not belong together: {}.", why).alias("message"),
+                        pl.lit("target").alias("side"))
+
+
+def misalignment_evidence(frame: pl.DataFrame, length_z: float, swap_gain: float) -> pl.DataFrame:
+    """ROW, the evidence columns (_len_off, _len_swap, _num_off, _name_off, _neighbour, _latin_off), their sum _evidence
+    and _agree, for the pairs with text on both sides.
+
+    A source and target that do not belong together: their anchors disagree. Evidence, each one
+    point: the length ratio far from the document's usual one; numbers on both sides with none in
+    common (or on one side only); names of the source (ones the document renders elsewhere) with
+    no rendering in this target; a number of this source found in a neighbouring target instead;
+    Latin-script words in the target (kept names, acronyms) not in this source but in a neighbouring
+    one; and, counting twice, lengths that fit better with this target and the next (or previous)
+    one swapped. A number, a Latin word or all the names both sides share is counter-evidence: such
+    a pair is never flagged."""
+    empty = pl.DataFrame(schema={ROW: pl.Int64})
+    if SRC_DIGITS not in frame.columns:
+        return empty
+    base = frame.filter((pl.col(SOURCE).fill_null("").str.strip_chars() != "")
+                        & (pl.col(TARGET).fill_null("").str.strip_chars() != "") & not_bead(frame, ["1-0", "0-1"]))
+    if base.height == 0:
+        return empty
+    doc = pl.col(DOC) if DOC in base.columns else pl.lit("")
+    f = base.sort(ROW).select(ROW, doc.alias("_doc"), _number_sets(base, SRC_DIGITS).alias("_sn"),
+                              _number_sets(base, TGT_DIGITS).alias("_tn"))
+    shared = pl.col("_sn").list.set_intersection("_tn").list.len()
+    ns, nt = pl.col("_sn").list.len(), pl.col("_tn").list.len()
+    near = [pl.col("_sn").list.set_intersection(pl.col("_tn").shift(k).over("_doc")).list.len().fill_null(0)
+            for k in (1, -1)]
+    # Latin words the MT kept (names, acronyms, titles: BNPB, "Ghost Town") come from the source
+    latin = pl.col(TARGET).fill_null("").str.extract_all(r"[A-Za-z][A-Za-z0-9]+").list.unique()
+    src_words = pl.col(SOURCE).fill_null("").str.extract_all(r"[A-Za-z][A-Za-z0-9]+").list.unique()
+    latin_base = base.sort(ROW).select(ROW, latin.alias("_tl_words"), src_words.alias("_sw"))
+    f = f.join(latin_base, on=ROW).with_columns(
+        pl.col("_tl_words").list.set_intersection("_sw").list.len().alias("_latin_shared"),
+        pl.col("_tl_words").list.len().alias("_latin_n"))
+    near_latin = [pl.col("_tl_words").list.set_intersection(pl.col("_sw").shift(k).over("_doc")).list.len().fill_null(0)
+                  for k in (1, -1)]
+    f = f.with_columns(((pl.col("_latin_n") > 0) & (pl.col("_latin_shared") == 0)
+                        & ((near_latin[0] > 0) | (near_latin[1] > 0))).alias("_latin_off"),
+                       shared.alias("_shared"),
+                       ((shared == 0) & ((ns > 0) | (nt > 0))).alias("_num_off"),
+                       ((shared == 0) & (ns > 0) & ((near[0] > 0) | (near[1] > 0))).alias("_neighbour"))
+    # length: the robust z of the log length ratio within the document (review.checks.form)
+    lf = _length_frame(base, 1).sort(ROW)
+    # ... and whether this pair and its neighbour fit their lengths better with the targets swapped:
+    # the gain in |z| summed over both pairs (clean professional pairs: above 2.5 in 1 of 309).
+    lf = lf.with_columns(((pl.col("_lr") - pl.col("_med")) / pl.col("_z")).fill_nan(None).alias("_scale"))
+    nxt = lambda c: pl.col(c).shift(-1).over(DOC)  # noqa: E731
+    cross = lambda t, s: ((t.cast(pl.Float64) / s.cast(pl.Float64)).log() - pl.col("_med")).abs() / pl.col("_scale")  # noqa: E731
+    gain = (pl.col("_z").abs() + nxt("_z").abs() - cross(nxt("_tl"), pl.col("_sl")) - cross(pl.col("_tl"), nxt("_sl")))
+    lf = lf.with_columns((pl.col("_stats") & (gain > swap_gain)).fill_null(False).alias("_swap_next"))
+    lengths = lf.select(
+        ROW, (pl.col("_stats") & (pl.col("_z").abs() > length_z)).alias("_len_off"),
+        (pl.col("_swap_next") | pl.col("_swap_next").shift(1).over(DOC)).fill_null(False).alias("_len_swap"))
+    # names: source name words the document renders somewhere, and how many this target renders
+    names, rend, _ = frame_names(frame)  # the whole frame: the table the name checks share (memo)
+    f = f.join(lengths, on=ROW, how="left")
+    if names.height:
+        known = rend.select(DOC, "word").unique()
+        checkable = names.join(known, on=[DOC, "word"]).group_by(ROW).agg(pl.col("word").n_unique().alias("_names"))
+        rendered = rend.group_by(ROW).agg(pl.col("word").n_unique().alias("_rendered"))
+        f = f.join(checkable, on=ROW, how="left").join(rendered, on=ROW, how="left")
+    else:
+        f = f.with_columns(pl.lit(None, pl.UInt32).alias("_names"), pl.lit(None, pl.UInt32).alias("_rendered"))
+    f = f.with_columns(pl.col("_names", "_rendered").fill_null(0), pl.col("_len_off", "_len_swap").fill_null(False))
+    # most names of the source unrendered (a name the whole document repeats may be in any target)
+    f = f.with_columns(((pl.col("_names") > 0) & (pl.col("_rendered") * 2 < pl.col("_names"))).alias("_name_off"))
+    # a better fit with the neighbour's target counts twice: it is enough on its own
+    evidence = (sum(pl.col(c).cast(pl.Int32) for c in ("_len_off", "_num_off", "_name_off", "_neighbour", "_latin_off"))
+                + 2 * pl.col("_len_swap").cast(pl.Int32))
+    # a name the whole document repeats may be in any target: only all of them rendered agrees
+    agree = ((pl.col("_shared") > 0) | (pl.col("_latin_shared") > 0)
+             | ((pl.col("_rendered") > 0) & (pl.col("_rendered") >= pl.col("_names"))))
+    return f.with_columns(evidence.alias("_evidence"), agree.alias("_agree"))

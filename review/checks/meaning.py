@@ -12,7 +12,7 @@ from importlib import resources
 
 import polars as pl
 
-from review.arabic import BASIC_LETTERS
+from review.arabic import BASIC_LETTERS, NEGATION_RE, spells_a_name
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import compare_items, find_spans
 from review.checks.text import quote_expr
@@ -436,14 +436,18 @@ EN_STRONG = r"(?i)\b(?:not|never|no|none|nobody|nothing|neither|nor|cannot|nowhe
 EN_NOT_NEGATION = (r"(?i)not only\b|not least\b|not to mention\b|no doubt\b|no matter\b|no\.\s?\d"
                    r"|never (?:been )?more so\b|no sooner\b"
                    r"|\b(?:do|does|did)n['’]t\s*(?:[,;.!?]|and\b|or\b|$)")
-# Implicit English negation, which translators make explicit (scarcely changed -> لم يتغير, fall
+# Implicit English negation, which translators make explicit (struggled -> لم ينجح, scarcely changed -> لم يتغير, fall
 # silent -> لن يدق, we are stuck -> لا نستطيع, looked away -> لم يهتم, more hope than belief -> أمل وليس يقين).
 EN_WEAK = (r"(?i)\b(?:without|lack\w*|fail\w*|refus\w*|den(?:y|ied|ies)|absen\w*|hardly|barely|unless|"
            r"only|until|still|instead|rather|except|neither|nor|nothing|anymore|longer|ban\w*|yet|ever|scarcely|"
            r"prevent\w*|stop\w*|avoid\w*|reject\w*|declin\w*|impossible|unable|silen\w*|stuck|los[et]|losing|"
+           # paraphrases of failing (struggled -> لم ينجح, missed -> لم يحضر, ignored -> لم يهتم)
+           r"struggl\w*|miss\w*|ignor\w*|forg[eo]t\w*|neglect\w*|little|few|far\s+from|short\s+of|"
            r"(?:look|turn)\w*\s+away|more\s+\w+\s+than|"
            r"(?:un|in|im|il|ir|non|dis|mis)-?[a-z]{3,}|[a-z]+less)\b")
-AR_STRONG = r"\b[وف]?(?:لا|لم|لن|ليس|ليست|لست|ليسوا|لسنا|ليسا|ألا|كلا)\b"
+AR_STRONG = NEGATION_RE  # a particle as a whole word, after at most one conjunction (review.arabic)
+# "neither ... nor" is one negation (its Arabic is often one لا, or لا ... ولا): nor is not counted.
+EN_NEITHER_NOR = r"(?i)(\bneither\b.*?)\bnor\b"
 # Particles that look like negation but are not: لا سيما (especially), لا بد (must), لا يزال/ما زال
 # (still), لا شك (no doubt), ... إلا (only); كلا before a word (كلا الجانبين = both sides; the
 # interjection كلا stands alone); لمّ الشمل (reunite); a negated verb of failing/missing (لم تفوت =
@@ -451,9 +455,15 @@ AR_STRONG = r"\b[وف]?(?:لا|لم|لن|ليس|ليست|لست|ليسوا|لس�
 AR_NOT_NEGATION = (r"لا\s*(?:سيما|سيّما|بد|بُد|يزال|تزال|يزالون|نزال|أزال|زال|شك|محالة|غنى)"
                    r"|ولا\s+سيما|\sإلا\s|\sإلّا\s|كلا\s+[^\s،,.!؟?]|لم[ّ]?\s+(?:ال)?شمل"
                    r"|(?:لا|لم|لن)\s+[وف]?[تينأ]?(?:فوت|تفوت|يفوت|توقف|يتوقف|تتوقف|تردد|يتردد|تتردد|يفشل|تفشل|ينس|تنس)")
-# ألا without its hamza (الا) is also إلا: it counts only as weak evidence of a negation.
-AR_WEAK = (r"\b[وفبل]?(?:غير|بدون|دون|عدم|ما|إلا|الا|ألا|سوى|بلا|كاد|يكاد|تكاد|رفض\w*|منع\w*|فشل\w*|"
-           r"امتنع\w*|توقف\w*|تجنب\w*|[يت]?تعذر\w*|[يت]ستحيل|مستحيل\w*|استحال\w*|عجز\w*)\b")
+# ألا without its hamza (الا) is also إلا: it counts only as weak evidence of a negation (ألا itself
+# is a strong one). ما negates a verb at the start of a clause (ما كان, وما زال); after a noun it is
+# "what" (جميع ما كان = all that was), and لما (when), بما (including), مما, عما are other words.
+# إلا (except, however) is no negation of its own; غير in non-governmental (منظمات غير حكومية) and
+# إلى حد ما (to some extent) negate nothing.
+AR_WEAK = (r"\b[وف]?(?:غير|بدون|دون|عدم|الا|سوى|بلا|كاد|يكاد|تكاد|رفض\w*|منع\w*|فشل\w*|"
+           r"امتنع\w*|توقف\w*|تجنب\w*|[يت]?تعذر\w*|[يت]ستحيل|مستحيل\w*|استحال\w*|عجز\w*)\b|\b[بل](?:غير|دون|عدم)\b"
+           r"|(?:^|[^\w\s]\s*|\bو\s+)ما\b|\b[وف]ما\b")
+AR_WEAK_NOT = r"غير\s+(?:ال)?حكومي\w*|حد\s+ما\b"
 # Letters glued into one token this long: the target lost its spaces (a data defect that
 # tripled_letters and the form checks report); its negations cannot be read reliably.
 RUN_TOGETHER = f"[{BASIC_LETTERS}]{{20,}}"
@@ -470,34 +480,62 @@ def _negated(text: pl.Expr, strong: str, not_negation: str) -> pl.Expr:
             .otherwise(False))
 
 
-def polarity_flags(frame: pl.DataFrame) -> pl.DataFrame:
-    """ROW, kind ('lost' or 'added') for rows whose negation appears on one side only.
+def _ar_negation_spans(f: pl.DataFrame) -> pl.DataFrame:
+    """ROW, SOURCE, match, start, end of the Arabic negation particles (whole tokens): not inside a
+    look-alike idiom (لا سيما), and not a word that spells a name of the source (فليس for Felice)."""
+    spans = find_spans(f, TARGET, AR_STRONG, keep=(SOURCE,))
+    idioms = find_spans(f, TARGET, AR_NOT_NEGATION).select(ROW, pl.col("start").alias("_s"), pl.col("end").alias("_e"))
+    inside = (spans.join(idioms, on=ROW).filter((pl.col("start") < pl.col("_e")) & (pl.col("_s") < pl.col("end")))
+              .select(ROW, "start").unique())
+    spans = spans.join(inside, on=[ROW, "start"], how="anti")
+    # The few particle tokens left are checked against the source's names in Python (cached skeletons).
+    named = [spells_a_name(w, src) for w, src in zip(spans["match"].to_list(), spans[SOURCE].to_list())]
+    return spans.filter(~pl.Series(named, dtype=pl.Boolean)) if spans.height else spans
 
-    Cheap tests first: the strong patterns over every row, the idiom masks and the weak patterns
-    only on the few rows where one side is negated and the other is not."""
+
+def _ar_negations(f: pl.DataFrame) -> pl.DataFrame:
+    """ROW, _ar_n: how many Arabic negation particles each row has (_ar_negation_spans)."""
+    return _ar_negation_spans(f).group_by(ROW).agg(pl.len().cast(pl.Int64).alias("_ar_n"))
+
+
+def polarity_flags(frame: pl.DataFrame, min_count: int = 2) -> pl.DataFrame:
+    """ROW, kind ('lost' or 'added') for rows whose negation appears on one side only; 'fewer' for
+    rows whose source has min_count or more negations and the target fewer negations of any kind
+    (one of several lost). With en_negations and ar_negations (the strong ones, as counted).
+
+    Cheap tests first: the strong patterns over every row, the idiom masks, the token count and the
+    weak patterns only on the few rows where some side is negated."""
     f = frame.select(ROW, pl.col(SOURCE).fill_null("").alias(SOURCE), pl.col(TARGET).fill_null("").alias(TARGET))
     f = f.filter(pl.col(TARGET).str.contains(_ARABIC_LETTER))  # untranslated targets: not ours
     f = f.with_columns(pl.col(SOURCE).str.contains(EN_STRONG).alias("_en0"),
                        pl.col(TARGET).str.contains(AR_STRONG).alias("_ar0"))
     f = f.filter(pl.col("_en0") | pl.col("_ar0"))
-    f = f.with_columns(_negated(pl.col(SOURCE), EN_STRONG, EN_NOT_NEGATION).alias("_en"),
-                       _negated(pl.col(TARGET), AR_STRONG, AR_NOT_NEGATION).alias("_ar"))
-    f = f.filter(pl.col("_en") != pl.col("_ar"))
     f = f.filter(~pl.col(TARGET).str.contains(RUN_TOGETHER))
-    lost = f.filter(pl.col("_en") & ~pl.col("_ar0") & ~pl.col(TARGET).str.contains(AR_WEAK))
-    added = f.filter(pl.col("_ar") & ~pl.col("_en0") & ~pl.col(SOURCE).str.contains(EN_WEAK)
-                     & ~pl.col(SOURCE).str.contains(EN_NAME_SYLLABLE))
+    en_n = (pl.col(SOURCE).str.replace_all(EN_NOT_NEGATION, " ").str.replace_all(EN_NEITHER_NOR, "$1")
+            .str.count_matches(EN_STRONG).cast(pl.Int64))
+    f = (f.with_columns(en_n.alias("_en_n"))
+         .join(_ar_negations(f), on=ROW, how="left").with_columns(pl.col("_ar_n").fill_null(0)))
+    f = f.filter(pl.col("_en_n") != pl.col("_ar_n"))
+    ar_weak = pl.col(TARGET).str.replace_all(AR_WEAK_NOT, " ").str.count_matches(AR_WEAK)
+    f = f.with_columns(ar_weak.alias("_ar_w"))
+    # Lost: the source is negated and the target has no negation of any kind. Fewer: the source has
+    # several (at least min_count) and the target fewer, counting its weak forms too (a translator may
+    # turn "not X" into غير X): weaker evidence, its own check (negation_count).
+    lost = f.filter((pl.col("_en_n") >= 1) & (pl.col("_ar_n") == 0) & (pl.col("_ar_w") == 0))
+    fewer = f.filter((pl.col("_en_n") >= min_count) & (pl.col("_ar_n") >= 1)
+                     & (pl.col("_ar_n") + pl.col("_ar_w") < pl.col("_en_n")))
+    added = f.filter((pl.col("_ar_n") >= 1) & (pl.col("_en_n") == 0) & ~pl.col("_en0")
+                     & ~pl.col(SOURCE).str.contains(EN_WEAK) & ~pl.col(SOURCE).str.contains(EN_NAME_SYLLABLE))
     return pl.concat([lost.with_columns(pl.lit("lost").alias("kind")),
-                      added.with_columns(pl.lit("added").alias("kind"))]).select(ROW, SOURCE, TARGET, "kind")
+                      added.with_columns(pl.lit("added").alias("kind")),
+                      fewer.with_columns(pl.lit("fewer").alias("kind"))]).select(
+        ROW, SOURCE, TARGET, "kind", pl.col("_en_n").alias("en_negations"), pl.col("_ar_n").alias("ar_negations"))
 
 
 @implements("polarity")
 def polarity(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    rows = frame.filter((pl.col(SOURCE).fill_null("").str.strip_chars() != "")
-                        & (pl.col(TARGET).fill_null("").str.strip_chars() != ""))
-    if BEAD in rows.columns:
-        rows = rows.filter(~pl.col(BEAD).fill_null("").is_in(["1-0", "0-1"]))
-    found = polarity_flags(rows)
+    rows = _polarity_rows(frame)
+    found = polarity_flags(rows).filter(pl.col("kind") != "fewer")
     if found.height == 0:
         return no_hits()
     lost = found.filter(pl.col("kind") == "lost")
@@ -512,8 +550,7 @@ def polarity(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
                            "be reversed.", pl.col("match")).alias("message"),
             pl.lit("source").alias("side"), "start", "end"))
     if added.height:
-        spans = find_spans(added, TARGET, AR_STRONG, keep=(TARGET,))
-        spans = spans.filter(~(pl.col(TARGET).str.slice(pl.col("start")).str.contains(f"^(?:{AR_NOT_NEGATION})")))
+        spans = _ar_negation_spans(added)
         first = spans.group_by(ROW).agg(pl.all().sort_by("start").first())
         parts.append(first.select(
             ROW, pl.format("The target is negated ('{}') but the source has no negation: the meaning may "
@@ -523,3 +560,23 @@ def polarity(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         return no_hits()
     return pl.concat([p.with_columns(pl.col("start").cast(pl.Int64), pl.col("end").cast(pl.Int64))
                       for p in parts])
+
+
+def _polarity_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    rows = frame.filter((pl.col(SOURCE).fill_null("").str.strip_chars() != "")
+                        & (pl.col(TARGET).fill_null("").str.strip_chars() != ""))
+    if BEAD in rows.columns:
+        rows = rows.filter(~pl.col(BEAD).fill_null("").is_in(["1-0", "0-1"]))
+    return rows
+
+
+@implements("negation_count")
+def negation_count(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    found = polarity_flags(_polarity_rows(frame), int(ctx.params["min_source_negations"]))
+    found = found.filter(pl.col("kind") == "fewer")
+    if found.height == 0:
+        return no_hits()
+    return found.select(
+        ROW, pl.format("The source has {} negations but the target only {} (weak forms such as غير included): "
+                       "one may have been lost.", "en_negations", "ar_negations").alias("message"),
+        pl.lit("target").alias("side"), pl.lit(None, pl.Int64).alias("start"), pl.lit(None, pl.Int64).alias("end"))

@@ -111,7 +111,7 @@ def _name_translated_from_table(frame: pl.DataFrame) -> pl.DataFrame:
     names, rend, phrases = frame_names(frame)
     if rend.height == 0:
         return no_hits()
-    kept = rend.filter((pl.col("kind") == "latin") | ((pl.col("kind") == "arabic") & ~pl.col("article")))
+    kept = rend.filter(pl.col("kind").is_in(["latin", "nisba"]) | ((pl.col("kind") == "arabic") & ~pl.col("article")))
     kept_rows = kept.select(ROW, "word").unique().with_columns(pl.lit(True).alias("_kept"))
     src = frame.select(ROW, SOURCE)
     # (a) the dictionary meaning, where the segment has no kept form of the name and the source

@@ -14,7 +14,7 @@ import re
 
 import polars as pl
 
-from review.arabic import ARTICLE, LI_AL
+from review.arabic import ARTICLE, LI_AL, NISBA_FINALS, NISBA_ONLY_RE, NISBA_RE
 from review.checks.base import ROW
 from review.checks.meaning import name_words, source_names
 from review.checks.names_translit import (CANDIDATE_RE, article_search, dictionary_regex, dictionary_search,
@@ -69,7 +69,8 @@ def _word_spans(per_row: pl.DataFrame, rows: pl.DataFrame) -> tuple[pl.DataFrame
     candidates = pl.concat([
         arabic.explode(key).join(keys.filter(pl.col("_exact") == exact), left_on=key, right_on="_k")
         .select("word", pl.col("_w").alias("form")) for key, exact in (("_exact_k", True), ("_class_k", False))])
-    valid = _verified(candidates)
+    valid = pl.concat([_verified(candidates).with_columns(pl.lit(False).alias("_nisba")),
+                       _nisba_verified(arabic, keys)])
     latin = pieces.filter(pl.col("_w").is_in(names.implode()))
     wanted = pl.concat([pieces.filter(pl.col("_w").is_in(valid["form"].implode()))["_c"], latin["_c"]]).unique()
     located = chunks.filter(pl.col("_c").is_in(wanted.implode())).join(pieces, on="_c")
@@ -81,6 +82,30 @@ def _word_spans(per_row: pl.DataFrame, rows: pl.DataFrame) -> tuple[pl.DataFrame
         pl.col("form").alias("word"))
     arabic = located.join(valid, on="form").join(pairs, on=[ROW, "word"])
     return latin.select(ROW, "word", "form", "start", "end"), arabic
+
+
+def _nisba_verified(arabic: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
+    """word, form, _prefix, _nisba=True for the Arabic words that are a name's adjective: the word
+    without its nisba ending (NISBA_RE), with the name's final vowel back (NISBA_FINALS), is a
+    transliteration of the name (الإندونيسية for Indonesia, الأوروبي for Europe). Derived by rule,
+    for every name, through the same keys and matcher as the name itself."""
+    stems = (arabic.select("_w").with_columns(pl.col("_w").str.extract(NISBA_RE, 1).alias("_stem"))
+             .drop_nulls("_stem"))
+    if stems.height == 0:
+        return pl.DataFrame(schema={"word": pl.String, "form": pl.String, "_prefix": pl.String, "_nisba": pl.Boolean})
+    variants = pl.concat([stems.with_columns((pl.col("_stem") + final).alias("_v")) for final in NISBA_FINALS])
+    variants = variants.with_columns(token_keys(pl.col("_v"), True).alias("_exact_k"),
+                                     token_keys(pl.col("_v"), False).alias("_class_k"))
+    candidates = pl.concat([
+        variants.explode(key).join(keys.filter(pl.col("_exact") == exact), left_on=key, right_on="_k")
+        .select("word", pl.col("_v").alias("form"), "_w") for key, exact in (("_exact_k", True), ("_class_k", False))])
+    valid = _verified(candidates.select("word", "form"))
+    # The stem must be most of the name (ين + ي is no adjective of Johnny).
+    return (candidates.join(valid, on=["word", "form"])
+            .filter(pl.col("form").str.len_chars() - pl.col("_prefix").str.len_chars()
+                    >= pl.max_horizontal(pl.lit(3), (pl.col("word").str.len_chars() * 0.6).ceil()))
+            .sort("word", "_w", "form").unique(["word", "_w"], keep="first", maintain_order=True)
+            .select("word", pl.col("_w").alias("form"), "_prefix", pl.lit(True).alias("_nisba")))
 
 
 def _verified(candidates: pl.DataFrame) -> pl.DataFrame:
@@ -147,8 +172,19 @@ def rendering_table(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
                     pl.col("_prefix").str.contains(f"(?:{ARTICLE}|{LI_AL})$").alias("article"),
                     # the name itself must be long enough: ين (ب + ين) is no transliteration of Johnny
                     (pl.col("form").str.len_chars() - pl.col("_prefix").str.len_chars()).alias("_stem"))
-                .filter(pl.col("_stem") >= pl.max_horizontal(pl.lit(3), (pl.col("word").str.len_chars() * 0.6).ceil()))
-                .with_columns(pl.lit("arabic").alias("kind")))
+                .filter(pl.col("_nisba") | (pl.col("_stem") >= pl.max_horizontal(
+                    pl.lit(3), (pl.col("word").str.len_chars() * 0.6).ceil())))
+                # an adjective of the name (الإندونيسية) is its own kind: it takes the article and is
+                # spelled apart from the name, which is neither a translation nor an inconsistency
+                .with_columns(pl.when(pl.col("_nisba")).then(pl.lit("nisba")).otherwise(pl.lit("arabic")).alias("kind"),
+                              (pl.col("article") & ~pl.col("_nisba")).alias("article")))
+    # A word read both ways (الأوروبي, سامي) is the name when it reads so without the article and
+    # has no ending only adjectives have; otherwise it is the adjective.
+    plain = (translit.filter(~pl.col("_nisba") & ~pl.col("article") & ~pl.col("form").str.contains(NISBA_ONLY_RE))
+             .select(ROW, "start").unique())
+    adjective = translit.filter(pl.col("_nisba")).join(plain, on=[ROW, "start"], how="anti")
+    translit = pl.concat([adjective, translit.filter(~pl.col("_nisba")).join(
+        adjective.select(ROW, "start"), on=[ROW, "start"], how="anti")])
     dictionary = _pattern_spans(per_row, rows, [w for w in words if w.lower() in name_words()], dictionary_regex)
     dictionary = dictionary.with_columns(pl.lit("dictionary").alias("kind"), pl.lit(False).alias("article"))
     doc = per_row.select(ROW, DOC).unique()

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from review.arabic import AR_LETTERS, BLOCK
+from review.arabic import (AR_LETTERS, BLOCK, CASE_ENDING_RE, DECADE_WORDS, HALF_WORD, HARAKAT, NUMBER_WORDS,
+                           SCALE_WORDS, WORD_MULTIPLIERS)
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import compare_items, difference_hits, find_spans
 from review.checks.text import EMAIL_RE, HANDLE_RE, PLACEHOLDER_RE, URL_RE
@@ -34,47 +35,27 @@ EN_WORDS: dict[str, float] = {
     **{w: float(i + 1) for i, w in enumerate(_EN_UNITS)},
     **{w: float(30 + 10 * i) for i, w in enumerate(_EN_TENS)},
     **{w: float(i + 1) for i, w in enumerate(_EN_ORDINALS)},
-    "dozen": 12.0, "half": 0.5, "quarter": 0.25, "twice": 2.0, "once": 1.0,
+    "dozen": 12.0, "half": 0.5, "quarter": 0.25, "twice": 2.0, "once": 1.0, "decade": 10.0, "century": 100.0,
     **SCALES,
 }
+# Words that multiply the number before them: "two decades" = 20, "three dozen" = 36.
+EN_MULTIPLIERS = {**SCALES, "decades": 10.0, "decade": 10.0, "dozen": 12.0, "centuries": 100.0}
+EN_FILLERS = ["a", "an", "and"]  # "half a million", "one hundred and twenty": skipped between numerals
 EN_DECADES = {w: 20.0 + 10 * i for i, w in enumerate(_EN_DECADES)}
 
-# Arabic: spelled as usually written; keys are folded with match_key, like the text they meet.
-_AR_RAW: dict[float, tuple[str, ...]] = {
-    1: ("واحد", "واحدة", "أحد", "إحدى", "حادي", "أول", "أولى"),
-    2: ("اثنان", "اثنين", "اثنتان", "اثنتين", "ثاني", "ثانية"),
-    3: ("ثلاث", "ثلاثة", "ثالث", "ثالثة"),
-    4: ("أربع", "أربعة", "رابع", "رابعة"),
-    5: ("خمس", "خمسة", "خامس", "خامسة"),
-    6: ("ست", "ستة", "سادس", "سادسة"),
-    7: ("سبع", "سبعة", "سابع", "سابعة"),
-    8: ("ثمان", "ثماني", "ثمانية", "ثامن", "ثامنة"),
-    9: ("تسع", "تسعة", "تاسع", "تاسعة"),
-    10: ("عشر", "عشرة", "عاشر", "عاشرة"),
-    20: ("عشرون", "عشرين"), 30: ("ثلاثون", "ثلاثين"), 40: ("أربعون", "أربعين"),
-    50: ("خمسون", "خمسين"), 60: ("ستون", "ستين"), 70: ("سبعون", "سبعين"),
-    80: ("ثمانون", "ثمانين"), 90: ("تسعون", "تسعين"),
-    100: ("مئة", "مائة"), 200: ("مئتان", "مئتين", "مئتي", "مائتان", "مائتين", "مائتي"),
-    1e3: ("ألف",), 2e3: ("ألفان", "ألفين", "ألفي"),
-    1e6: ("مليون",), 2e6: ("مليونان", "مليونين", "مليوني"),
-    1e9: ("مليار", "بليون"), 2e9: ("ملياران", "مليارين", "ملياري"),
-    1e12: ("تريليون",),
-    0.5: ("نصف",), 0.25: ("ربع",),
-}
+# Arabic tables live in review.arabic; keys are folded with match_key, like the text they meet.
 # "50 percent" is often "half" (النصف) in a translation, and the reverse.
 PERCENT_WORDS = {"half": 50.0, "quarter": 25.0, match_key("نصف"): 50.0, match_key("ربع"): 25.0}
-_AR_SCALE_RAW = {1e3: ("ألف", "آلاف", "الاف"), 1e6: ("مليون", "ملايين"), 1e9: ("مليار", "مليارات", "بليون"),
-                 1e12: ("تريليون", "تريليونات")}
-_AR_DECADE_RAW = {20 + 10 * i: (f"{stem}يات", f"{stem}ات") for i, stem in enumerate(
-    ("عشرين", "ثلاثين", "أربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين"))}
-AR_WORDS = {match_key(w): float(v) for v, ws in _AR_RAW.items() for w in ws}
-AR_SCALES = {match_key(w): float(v) for v, ws in _AR_SCALE_RAW.items() for w in ws}
-AR_DECADES = {match_key(w): float(v) for v, ws in _AR_DECADE_RAW.items() for w in ws}
+AR_WORDS = {match_key(w): float(v) for v, ws in NUMBER_WORDS.items() for w in ws}
+AR_SCALES = {match_key(w): float(v) for v, ws in SCALE_WORDS.items() for w in ws}
+AR_MULTIPLIERS = {**AR_SCALES, **{match_key(w): float(v) for v, ws in WORD_MULTIPLIERS.items() for w in ws}}
+AR_DECADES = {match_key(w): float(v) for v, ws in DECADE_WORDS.items() for w in ws}
+AR_HALF = match_key(HALF_WORD)
 
 # ----------------------------------------------------------------------------- patterns
 _SCALE_BY_WORD: dict[str, float] = {
     **{w: v for w, v in SCALES.items() if v >= 1e3}, "bn": 1e9, "tn": 1e12,
-    **{w: v for v, ws in _AR_SCALE_RAW.items() for w in ws},
+    **{w: v for v, ws in SCALE_WORDS.items() for w in ws},
 }
 _SCALE_WORDS = "|".join(sorted(_SCALE_BY_WORD, key=len, reverse=True))
 _SKIP = (f"{URL_RE}|{EMAIL_RE}|{HANDLE_RE}|{TAG_PLACEHOLDER_RE}|{PLACEHOLDER_RE}"
@@ -85,15 +66,18 @@ _TIME = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?"
 _DIGITS = r"[0-9]+(?:[.,][0-9]+)*"
 _END = f"(?:$|[^\\w{AR_LETTERS}])"  # consumed; trimmed off again in _items
 # £125m, $5bn: m and k are scales only right after a currency amount (5m alone may be metres).
-_MONEY = f"[£$€]\\s?{_DIGITS}(?:(?:\\s?(?i:{_SCALE_WORDS})|(?i:m|k)){_END})?"
-_NUMBER = f"{_DIGITS}(?:\\s?(?i:{_SCALE_WORDS}){_END})?"
+_SCALE = f"(?i:{_SCALE_WORDS})(?:{CASE_ENDING_RE})"  # 142 مليونًا, 14 ملياراً
+_MONEY = f"[£$€]\\s?{_DIGITS}(?:(?:\\s?{_SCALE}|(?i:m|k)){_END})?"
+_NUMBER = f"{_DIGITS}(?:\\s?{_SCALE}{_END})?"
 ITEM_RE = f"{_SKIP}|{_DATE}|{_TIME}|{_MONEY}|{_NUMBER}"
 _SCALED = f"[£$€]|[0-9][.,][0-9]|[0-9]\\s?(?i:{_SCALE_WORDS})"
 
 
 def _scale(match: pl.Expr) -> pl.Expr:
-    word = match.str.extract(rf"[0-9]\s?([A-Za-z{BLOCK}]+)", 1).str.to_lowercase()
-    return word.replace_strict({**_SCALE_BY_WORD, "m": 1e6, "k": 1e3}, default=1.0, return_dtype=pl.Float64)
+    word = match.str.extract(rf"[0-9]\s?([A-Za-z{BLOCK}]+)", 1).str.to_lowercase().str.replace_all(f"[{HARAKAT}]", "")
+    table = {**_SCALE_BY_WORD, "m": 1e6, "k": 1e3}
+    lookup = lambda e: e.replace_strict(table, default=None, return_dtype=pl.Float64)  # noqa: E731
+    return pl.coalesce(lookup(word), lookup(word.str.replace("ا$", "")), pl.lit(1.0))
 
 
 def _items(frame: pl.DataFrame, folded: str, original: str) -> pl.DataFrame:
@@ -135,30 +119,45 @@ def _items(frame: pl.DataFrame, folded: str, original: str) -> pl.DataFrame:
 
 
 def _word_values(frame: pl.DataFrame, norm_col: str, english: bool) -> pl.DataFrame:
-    """ROW, value: numbers written in words (with "three million", "خمسة آلاف", "واحد وعشرين")."""
+    """ROW, value: numbers written in words ("three million", "خمسة آلاف", "واحد وعشرين", "twenty-five
+    thousand", "مليون ونصف", "half a million", "two decades"). Every reading a word sequence allows is
+    a value: the set only excuses a number that the other side writes in digits."""
     if english:
         toks = frame.select(ROW, pl.col(norm_col).str.to_lowercase().str.extract_all("[a-z]+").alias("w"))
-        words, scales, decades = EN_WORDS, SCALES, EN_DECADES
+        toks = toks.explode("w").filter(~pl.col("w").is_in(EN_FILLERS))
+        words, scales, decades, half = EN_WORDS, EN_MULTIPLIERS, EN_DECADES, "half"
     else:
         toks = frame.select(ROW, match_key_expr(norm_col).str.extract_all(f"[{AR_LETTERS}]+").alias("w"))
-        words, scales, decades = AR_WORDS, AR_SCALES, AR_DECADES
+        toks = toks.explode("w")
+        words, scales, decades, half = AR_WORDS, AR_MULTIPLIERS, AR_DECADES, AR_HALF
     lookup = lambda e: e.replace_strict(words, default=None, return_dtype=pl.Float64)  # noqa: E731
-    t = toks.explode("w").with_columns(
-        # واحدًا, عشرًا: the accusative alef after tanwin is not part of the word.
-        pl.coalesce(lookup(pl.col("w")), lookup(pl.col("w").str.replace("ا$", ""))).alias("v"),
-        pl.col("w").replace_strict(scales, default=None, return_dtype=pl.Float64).alias("s"),
+    t = toks.with_columns(
+        lookup(pl.col("w")).alias("v"),
+        # واحدًا, عشرًا, مليونًا: the accusative alef after tanwin is not part of the word.
+        lookup(pl.col("w").str.replace("ا$", "")).alias("v2"),
+        pl.coalesce(*(w.replace_strict(scales, default=None, return_dtype=pl.Float64)
+                      for w in (pl.col("w"), pl.col("w").str.replace("ا$", "")))).alias("s"),
         pl.col("w").replace_strict(decades, default=None, return_dtype=pl.Float64).alias("dec"))
-    nv, ns = pl.col("v").shift(-1).over(ROW), pl.col("s").shift(-1).over(ROW)
+    t = t.with_columns(pl.coalesce("v", "v2").alias("v"))
+    nxt = lambda c, k=1: pl.col(c).shift(-k).over(ROW)  # noqa: E731
+    tens = [20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0]
     unit = pl.col("v").is_between(1, 9)
     t = t.with_columns(
-        (pl.col("v") * ns).alias("scaled"),  # three million, خمسة آلاف
-        pl.when(unit & nv.is_in([20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 10.0]))
-        .then(pl.col("v") + nv).alias("compound"),  # واحد وعشرين, خمسة عشر
-        pl.when(pl.col("v").is_in([20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0]) & nv.is_between(1, 9))
-        .then(pl.col("v") + nv).alias("tens_unit"),  # twenty one
+        (pl.col("v") * nxt("s")).alias("scaled"),  # three million, خمسة آلاف
+        pl.when(unit & nxt("v").is_in([*tens, 10.0])).then(pl.col("v") + nxt("v")).alias("compound"),  # واحد وعشرين
+        pl.when(pl.col("v").is_in(tens) & nxt("v").is_between(1, 9))
+        .then(pl.col("v") + nxt("v")).alias("tens_unit"),  # twenty one
+        # مليون ونصف, مليونان ونصف: a scale and a half of it
+        pl.when((pl.col("v") >= 1000) & (nxt("w") == half))
+        .then(pl.col("v") + 0.5 * pl.lit(10.0).pow((pl.col("v").log10() + 1e-9).floor())).alias("and_half"),
+        pl.col("w").replace_strict(PERCENT_WORDS, default=None, return_dtype=pl.Float64).alias("pct"),
     )
-    t = t.with_columns(pl.col("w").replace_strict(PERCENT_WORDS, default=None, return_dtype=pl.Float64).alias("pct"))
-    cols = ["v", "scaled", "compound", "tens_unit", "pct"]
+    t = t.with_columns(
+        # خمسة وعشرين مليونًا, twenty five thousand, three hundred thousand
+        (pl.coalesce("compound", "tens_unit", "scaled") * nxt("s", 2)).alias("scaled2"),
+        (pl.col("v2") * nxt("s")).alias("scaled_v2"),  # ألفا as "two thousand" and as "a thousand"
+    )
+    cols = ["v", "v2", "scaled", "compound", "tens_unit", "and_half", "pct", "scaled2", "scaled_v2"]
     plain = [t.select(ROW, pl.col(c).alias("value")) for c in cols]
     dec = [t.select(ROW, (pl.col("dec") + base).alias("value")) for base in (0.0, 1900.0, 2000.0)]
     return pl.concat(plain + dec).drop_nulls("value").unique()
@@ -170,7 +169,8 @@ def _forgive(items: pl.DataFrame, frame: pl.DataFrame, norm_col: str, english: b
         return items
     rows = frame.join(items.select(ROW).unique(), on=ROW)
     # Only rows whose other side has a number word at all (every key is a substring of its word).
-    keys = [*EN_WORDS, *EN_DECADES, *PERCENT_WORDS] if english else [*AR_WORDS, *AR_SCALES, *AR_DECADES]
+    keys = ([*EN_WORDS, *EN_MULTIPLIERS, *EN_DECADES, *PERCENT_WORDS] if english
+            else [*AR_WORDS, *AR_MULTIPLIERS, *AR_DECADES])
     rows = rows.filter(pl.col(norm_col).str.contains_any(keys, ascii_case_insensitive=True))
     if rows.height == 0:
         return items
@@ -206,6 +206,30 @@ def _forgive_decades(missing: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     return m.filter(~(decade & pl.col("_century"))).drop(SOURCE, "_century")
 
 
+_CODE = r"\b[A-Za-z]+[0-9]+[A-Za-z0-9]*\b"  # SS21, HER4, A380: kept in Latin script in a translation
+
+
+def _changed_codes(rows: pl.DataFrame) -> pl.DataFrame:
+    """Hits for a code whose digits changed (SS21 -> SS26, HER4 -> HER5): a source code missing from
+    the target paired with a target code of the same letters that the source lacks. A code missing
+    alone is no error (G7 -> مجموعة السبع)."""
+    def items(col: str, original: str) -> pl.DataFrame:
+        found = find_spans(rows, col, _CODE)
+        found = found.join(rows.select(ROW, original), on=ROW).with_columns(
+            pl.col("match").alias("key"),
+            pl.col("match").str.extract(r"^([A-Za-z]+)", 1).str.to_lowercase().alias("_letters"),
+            pl.col(original).str.slice(pl.col("start"), pl.col("end") - pl.col("start")).alias("text"))
+        return found.select(ROW, "key", "_letters", "text", "start", "end")
+    missing, extra = compare_items(items(SRC_DIGITS, SOURCE), items(TGT_DIGITS, TARGET))
+    pairs = missing.drop("rank").join(extra.drop("rank"), on=[ROW, "_letters"], suffix="_t")
+    pairs = pairs.unique([ROW, "start"], keep="first", maintain_order=True).unique([ROW, "start_t"], keep="first",
+                                                                                   maintain_order=True)
+    return pairs.select(
+        ROW, pl.format("The code '{}' of the source appears as '{}' in the target.", "text", "text_t").alias("message"),
+        pl.lit("target").alias("side"), pl.col("start_t").cast(pl.Int64).alias("start"),
+        pl.col("end_t").cast(pl.Int64).alias("end"))
+
+
 @implements("number_mismatch")
 def number_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     # Most segments have no digit at all: a plain scan drops them before any replacement.
@@ -230,4 +254,7 @@ def number_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         missing = missing.join(both, on=[ROW, "value"], how="anti")
         extra = extra.join(both, on=[ROW, "value"], how="anti")
     rank = pl.int_range(pl.len()).over(ROW).alias("rank")
-    return difference_hits(missing.with_columns(rank), extra.with_columns(rank), "number")
+    found = difference_hits(missing.with_columns(rank), extra.with_columns(rank), "number")
+    coded = rows.filter(pl.col(SRC_DIGITS).str.contains("[A-Za-z][0-9]") & pl.col(TGT_DIGITS).str.contains("[A-Za-z][0-9]"))
+    codes = _changed_codes(coded) if coded.height else pl.DataFrame()
+    return pl.concat([found, codes], how="diagonal_relaxed") if codes.height else found

@@ -54,7 +54,7 @@ def server_env(project: Path, projects_dir: Path | None, environ: dict[str, str]
 
 
 @click.command()
-@click.argument("project", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("project", required=False, type=click.Path(path_type=Path))  # checked by Project.open
 @click.option("--port", type=click.IntRange(1, 65535), default=None,
               help="Port to serve on (default: STREAMLIT_SERVER_PORT, else Streamlit's 8501).")
 @click.option("--host", default=None,

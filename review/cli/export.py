@@ -15,7 +15,7 @@ EXPORT_FORMATS = ("text", "tmx", "xliff", "xliff2", "po", "csv", "jsonl", "parqu
 
 
 @click.command("export")
-@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("project")  # a plain string: review.store refuses bad paths in one line
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="text", show_default=True,
               help="text: the corrected document in its original layout; tmx; xliff (1.2); xliff2 "
                    "(2.1); po (gettext); csv/jsonl/parquet: the full segment and review table.")
@@ -40,7 +40,7 @@ def export(project, fmt, out, approved_only, mark_unreviewed):
 
 
 @click.command("report")
-@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("project")  # a plain string: review.store refuses bad paths in one line
 @click.option("-o", "--out", "out", required=True, metavar="FILE",
               help="Output file (`-`: standard output).")
 @click.option("--format", "fmt", type=click.Choice(("html", "json")), default="html", show_default=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -11,9 +10,8 @@ from review import workflow
 from review.cli.messages import info, verbosity_options
 from review.cli.output import input_options
 from review.cli.score import ProgressBar
-from review.errors import InputError
 from review.inputs import load_inputs
-from review.store import Project
+from review.store import Project, project_target
 
 
 def _progress():
@@ -21,7 +19,7 @@ def _progress():
 
 
 @click.command("init")
-@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("project")  # a plain string: review.store refuses bad paths in one line
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @input_options
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
@@ -33,24 +31,24 @@ def _progress():
 def init(project, inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, input_format, force):
     """Create the review project PROJECT (one SQLite file) from INPUT... (a source and a target
     document, or pre-aligned files), scored and ready for the dashboard."""
-    if Path(project).exists() and not force:
-        raise InputError(project, "project already exists (use --force to replace it)")
+    project_target(project, force)  # a bad project path is refused before any work
     settings = workflow.settings(config_path, glossary)
     corpus = load_inputs(list(inputs), bt=bt, ref=ref, src_lang=src_lang, tgt_lang=tgt_lang,
                          encoding=encoding, input_format=input_format)
-    info(f"loaded {corpus.segments.height} segments in {corpus.documents.height} document(s); scoring ...")
+    info(f"loaded {corpus.segments.height} segments in {corpus.documents.height} document(s); "
+         "scoring ...")
     with _progress() as bar:
         p = workflow.create_project(project, corpus, settings, overwrite=force,
                                     progress=bar.update if bar.enabled else None)
     progress = p.progress()
     signature = p.signature
     p.close()
-    click.echo(f"created {project}: {progress['total']} segments, {progress['flagged']} flagged")
-    click.echo(f"signature: {signature}")
+    info(f"created {project}: {progress['total']} segments, {progress['flagged']} flagged")
+    info(f"signature: {signature}")
 
 
 @click.command("rescore")
-@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("project")  # a plain string: review.store refuses bad paths in one line
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="TOML configuration (default: the one kept in the project); kept for next time.")
 @click.option("--glossary", type=click.Path(dir_okay=False), default=None,
@@ -59,11 +57,11 @@ def init(project, inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, en
 def rescore(project, config_path, glossary):
     """Re-run the checks and metrics on PROJECT's machine translation. Corrections, statuses,
     annotations and verdicts are kept."""
-    p = Project.open(project)
-    with _progress() as bar:
-        workflow.rescore(p, config_path, glossary, progress=bar.update if bar.enabled else None)
-    progress = p.progress()
-    signature = p.signature
-    p.close()
-    click.echo(f"rescored {project}: {progress['total']} segments, {progress['flagged']} flagged")
-    click.echo(f"signature: {signature}")
+    with Project.open(project) as p:
+        p.require_writable()  # before the scoring, not after
+        with _progress() as bar:
+            workflow.rescore(p, config_path, glossary, progress=bar.update if bar.enabled else None)
+        progress = p.progress()
+        signature = p.signature
+    info(f"rescored {project}: {progress['total']} segments, {progress['flagged']} flagged")
+    info(f"signature: {signature}")

@@ -29,13 +29,15 @@ from review.schema import (
     SEG, SEGMENT_SCHEMA, SEVERITIES, SIDE, SOURCE, START, STATUS, STATUSES, TARGET, UPDATED,
     VERDICT, VERDICTS,
 )
+from review.store import opening
+from review.store.opening import project_target
 from review.store import search as query
 from review.store.frames import frame as _frame
 from review.store.frames import require_reviewer as _require_reviewer
 from review.store.reviewlog import ReviewLog
 from review.store.search import SEARCH_SIDES, require
 from review.store.tables import (
-    ANNOTATION_SCHEMA, APPLICATION_ID, RECHECKED, REVISION_SCHEMA, SCHEMA_VERSION,
+    ANNOTATION_SCHEMA, APPLICATION_ID, RECHECKED, REVISION_SCHEMA,
     STORED_FLAG_SCHEMA, STORED_SEGMENT_SCHEMA, TEXT_INDEX, VERDICT_SCHEMA, migrate, q,
 )
 from review.store.writes import (
@@ -62,37 +64,50 @@ class Project(ReviewLog):
         self._writes = 0  # our own commits; PRAGMA data_version counts the other connections'
         self._cache: dict[str, tuple[tuple, Any]] = {}
         self._text_frame: pl.DataFrame | None = None  # see _texts()
+        self.read_only = False  # opened read-only (see open): every write is refused
 
     # ------------------------------------------------------------------ opening and creating
-    @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 10000")
-        conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL mode; a save stays cheap
+    BUSY_TIMEOUT_S = 10.0  # how long a write waits for another writer's lock (then BusyError)
+
+    @classmethod
+    def _connect(cls, path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=cls.BUSY_TIMEOUT_S)
+        cls._configure(conn)
         return conn
 
     @classmethod
-    def open(cls, path: str | Path) -> "Project":
+    def _configure(cls, conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {int(cls.BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL mode; a save stays cheap
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False) -> "Project":
+        """Open a project file, checked (review.store.opening: what it is, its layout, its
+        integrity) and brought up to the newest layout. Read-only when asked, or when the file
+        or its folder cannot be written (then export and report work; writes are refused)."""
         p = Path(path)
-        if not p.is_file():
-            raise InputError(p, "no such project file")
+        problem = opening.file_problem(p)
+        if problem:
+            raise InputError(p, problem)
         try:
-            conn = cls._connect(p)
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn, ro = opening.connect(p, read_only=read_only, timeout=cls.BUSY_TIMEOUT_S)
         except sqlite3.DatabaseError as e:
-            raise InputError(p, f"not a review project ({e})") from None
-        if app_id != APPLICATION_ID:
+            raise opening.store_error(p, e) from None
+        try:
+            opening.check_project(p, conn, ro)
+            cls._configure(conn)
+            if not ro:
+                conn.execute("PRAGMA journal_mode = WAL")
+                migrate(conn)
+        except BaseException as e:
             conn.close()
-            raise InputError(p, "not a review project (made by another program)")
-        if version > SCHEMA_VERSION:
-            conn.close()
-            raise InputError(p, f"project schema version {version} is newer than this program "
-                                f"understands ({SCHEMA_VERSION}): upgrade mt-review")
-        conn.execute("PRAGMA journal_mode = WAL")
-        migrate(conn)
-        return cls(p, conn)
+            if isinstance(e, sqlite3.DatabaseError) and not isinstance(e, sqlite3.IntegrityError):
+                raise opening.store_error(p, e) from None
+            raise
+        project = cls(p, conn)
+        project.read_only = ro
+        return project
 
     @classmethod
     def create(cls, path: str | Path, corpus: Corpus, scored: Any = None, overwrite: bool = False,
@@ -104,12 +119,14 @@ class Project(ReviewLog):
         signature; see review.score.Scored). `config_text` (TOML) and the glossary file (its name
         and bytes) are kept inside the project, so that a rescore and the checks re-run on
         corrections use the same settings wherever the project moves."""
-        target = Path(path)
-        if target.exists() and not overwrite:
-            raise InputError(target, "project already exists (use --force to replace it)")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        os.close(fd)
+        given = Path(path)
+        target = project_target(path, overwrite)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+            os.close(fd)
+        except OSError as e:
+            raise InputError(given, f"cannot create the project: {e.strerror or e}") from None
         tmp = Path(tmp_name)
         try:
             conn = cls._connect(tmp)
@@ -129,12 +146,22 @@ class Project(ReviewLog):
                     os.unlink(str(target) + suffix)
             os.chmod(tmp, file_mode(target))
             os.replace(tmp, target)
-        except BaseException:
+        except BaseException as e:
+            # Remove every trace of the attempt; a failure to remove is not the error to report.
             for suffix in ("", "-wal", "-shm", "-journal"):
-                with contextlib.suppress(FileNotFoundError):
+                with contextlib.suppress(OSError):
                     os.unlink(str(tmp) + suffix)
+            if isinstance(e, sqlite3.DatabaseError) and not isinstance(e, sqlite3.IntegrityError):
+                raise InputError(given, f"project not created: {opening.store_error(given, e).message}") from None
+            if isinstance(e, OSError):
+                raise InputError(given, f"project not created: {e.strerror or e}") from None
             raise
         return cls.open(target)
+
+    def require_writable(self) -> None:
+        """InputError now, before any work, if this project was opened read-only."""
+        if self.read_only:
+            raise InputError(self.path, opening.READ_ONLY)
 
     def close(self) -> None:
         with self._lock:
@@ -151,12 +178,17 @@ class Project(ReviewLog):
     def _write(self):
         """One IMMEDIATE transaction: takes the write lock before reading, so read-compare-write
         cannot interleave with another writer."""
+        if self.read_only:
+            raise InputError(self.path, opening.READ_ONLY)
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                # SQLite may have rolled back already (disk full): the first error is the one to report.
+                with contextlib.suppress(sqlite3.Error):
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
             self._writes += 1
@@ -591,6 +623,17 @@ class Project(ReviewLog):
                     replace_correction_flags(c, doc, seg, flags)
             write_meta(c, scored, config_text)
             c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", glossary_items(glossary))
+
+
+# Every public method: an SQLite error met after opening (damage quick_check cannot see, a lock
+# held past the busy timeout, a full disk) is one InputError naming the file, never a traceback.
+for _name, _member in list(vars(Project).items()):
+    if _name.startswith("_"):
+        continue
+    if isinstance(_member, property):
+        setattr(Project, _name, property(opening.guarded(_member.fget)))
+    elif callable(_member) and not isinstance(_member, (staticmethod, classmethod)):
+        setattr(Project, _name, opening.guarded(_member))
 
 
 # ---------------------------------------------------------------------- helpers used above

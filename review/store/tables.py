@@ -6,6 +6,7 @@ version i + 1. Add a function at the end to change the layout; never edit a rele
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
 
@@ -244,6 +245,9 @@ def migrate(c: sqlite3.Connection, migrations: list | None = None) -> int:
                 c.execute(f"PRAGMA user_version = {version}")
             c.execute("COMMIT")
         except BaseException:
-            c.execute("ROLLBACK")
+            # SQLite may have rolled back already (disk full): report the first error, not this one.
+            with contextlib.suppress(sqlite3.Error):
+                if c.in_transaction:
+                    c.execute("ROLLBACK")
             raise
     return version

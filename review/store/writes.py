@@ -3,6 +3,7 @@ caller's transaction); review.store.project decides when."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from datetime import datetime, timezone
@@ -145,8 +146,15 @@ def fill(c: sqlite3.Connection, corpus: Corpus, scored: Any, config_text: str | 
         write_meta(c, scored, config_text)
         c.execute("COMMIT")
     except sqlite3.IntegrityError as e:
-        c.execute("ROLLBACK")
+        _rollback(c)
         raise InputError(None, f"the corpus cannot be stored: {e} (duplicate document/segment ids?)") from None
     except BaseException:
-        c.execute("ROLLBACK")
+        _rollback(c)
         raise
+
+
+def _rollback(c: sqlite3.Connection) -> None:
+    """Roll back if SQLite has not already (it has after a full disk): never hide the first error."""
+    with contextlib.suppress(sqlite3.Error):
+        if c.in_transaction:
+            c.execute("ROLLBACK")
