@@ -94,6 +94,8 @@ class Project(ReviewLog):
             conn, ro = opening.connect(p, read_only=read_only, timeout=cls.BUSY_TIMEOUT_S)
         except sqlite3.DatabaseError as e:
             raise opening.store_error(p, e) from None
+        except UnicodeDecodeError:  # SQLite's message quotes damaged schema bytes Python cannot decode
+            raise InputError(p, "damaged project file (its schema is not readable)") from None
         try:
             opening.check_project(p, conn, ro)
             cls._configure(conn)
@@ -104,6 +106,8 @@ class Project(ReviewLog):
             conn.close()
             if isinstance(e, sqlite3.DatabaseError) and not isinstance(e, sqlite3.IntegrityError):
                 raise opening.store_error(p, e) from None
+            if isinstance(e, UnicodeDecodeError):
+                raise InputError(p, "damaged project file (its schema is not readable)") from None
             raise
         project = cls(p, conn)
         project.read_only = ro
