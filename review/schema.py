@@ -167,6 +167,9 @@ def conform(df: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
 # Added to the segment table by review.store (the review record).
 CURRENT = "current"  # target text after the latest correction (= TARGET when none)
 REV = "rev"  # number of the latest revision of the segment (0 = the MT as loaded)
+# A revision made by accepting a propagated fix: the segment whose correction it repeats (null otherwise).
+PROPAGATED_DOC = "propagated_doc"
+PROPAGATED_SEG = "propagated_seg"
 STATUS = "status"  # one of STATUSES
 REVIEWER = "reviewer"  # who made the latest revision / status change
 UPDATED = "updated"  # ISO-8601 UTC time of the latest change

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from review import calibrate
 from review.config import Config, load_config
 from review.corpus import Corpus
 from review.demo import demo_dir
@@ -27,8 +28,8 @@ from review.schema import DOC, FLAG_SCHEMA, SEG, conform
 from review.score import Progress, Scored, check_segment, resolve_glossary, score
 from review.store import Project, project_target
 
-__all__ = ["Settings", "build_demo", "create_project", "recheck", "rescore", "save_correction",
-           "settings"]
+__all__ = ["Settings", "build_demo", "create_project", "project_config", "project_glossary", "recheck", "rescore",
+           "save_correction", "set_verdict", "settings"]
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,15 @@ def rescore(project: Project, config: str | Path | None = None, glossary: str | 
         rechecked = {(doc, seg, rev): _correction_flags(project, doc, seg, text, cfg, frame)
                      for doc, seg, rev, text in project.corrections()}
     project.replace_scores(scored, rechecked=rechecked, config_text=config_text, glossary=glossary_file)
+    calibrate.recalibrate(project)  # the verdicts given so far weigh the new flags too
     return scored
+
+
+def set_verdict(project: Project, flag_id: int, verdict: str | None, reviewer: str) -> None:
+    """Confirm a flag or call it a false alarm (None withdraws), then re-weigh the queue's risk by
+    the checks' calibrated precision (review.calibrate)."""
+    project.set_verdict(flag_id, verdict, reviewer)
+    calibrate.recalibrate(project)
 
 
 def recheck(project: Project, doc: str, seg: int) -> pl.DataFrame | None:
@@ -95,17 +104,27 @@ def recheck(project: Project, doc: str, seg: int) -> pl.DataFrame | None:
 
 
 def save_correction(project: Project, doc: str, seg: int, text: str, reviewer: str, base_rev: int,
-                    note: str | None = None) -> int:
+                    note: str | None = None, propagated_from: tuple[str, int] | None = None) -> int:
     """Save a reviewer's correction (Project.save: ConflictError if `base_rev` is stale) and re-check
     it. A failure of the checks never undoes the saved correction: it is a RuntimeWarning, and
-    the segment keeps its MT's flags."""
-    rev = project.save(doc, seg, text, reviewer, base_rev, note)
+    the segment keeps its MT's flags. `propagated_from`: see review.propagate."""
+    rev = project.save(doc, seg, text, reviewer, base_rev, note, propagated_from=propagated_from)
     try:
         recheck(project, doc, seg)
     except Exception as e:  # noqa: BLE001 (the correction is saved; the flags are stale)
         warnings.warn(f"{doc} #{seg}: saved, but the checks failed on the correction: {e}",
                       RuntimeWarning, stacklevel=2)
     return rev
+
+
+def project_config(project: Project) -> Config:
+    """The configuration the project is scored and re-checked with."""
+    return _correction_checker(project)[0]
+
+
+def project_glossary(project: Project) -> pl.DataFrame | None:
+    """The glossary the project is checked with (term, allowed targets), or None."""
+    return _correction_checker(project)[1]
 
 
 _demo_lock = threading.Lock()

@@ -346,3 +346,24 @@ def test_save_on_a_locked_project_keeps_the_text_and_says_busy(project, monkeypa
     at.button(key="FormSubmitter:edit-Save").click().run()  # the lock is gone: saved this time
     assert any("Saved revision 1" in s.value for s in at.success)
     assert Project.open(project).segment(DOC_ID, 3)[CURRENT] == mine
+
+
+def test_overview_shows_check_precision_and_learned_glossary_and_accepts_an_entry(project):
+    from review import workflow
+
+    with Project.open(project) as p:
+        t = p.segment(DOC_ID, 3)[CURRENT]
+        workflow.save_correction(p, DOC_ID, 3, t.replace("الرائحة الكريهة", "إيلون ماسك"), "Tess", 0)
+        fid = p.flags(DOC_ID, 3, which="mt")[FLAG_ID][0]
+        workflow.set_verdict(p, int(fid), "false_alarm", "Tess")
+    at = start("overview")
+    table = next(d.value for d in at.dataframe if "calibrated" in d.value.columns)
+    row = table[table["check"] == "name_translated"].iloc[0]
+    assert (row["false_alarm"], round(row["calibrated"], 3)) == (1, 0.4)
+    add = [b for b in at.button if b.label == "Add to glossary"]
+    assert add, [b.label for b in at.button]
+    add[0].click().run()
+    assert not at.exception
+    assert any("Added to the project glossary" in m.value for m in at.success)
+    with Project.open(project) as p:
+        assert p.glossary[1].decode() in ("source\ttarget\nElon\tإيلون\n", "source\ttarget\nMusk\tماسك\n")

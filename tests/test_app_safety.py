@@ -315,3 +315,26 @@ def test_a_damaged_project_of_the_folder_gives_the_neutral_message(folder):
         with pytest.raises(InputError) as e:
             state.open_in_projects_dir(name)
         assert e.value.message == state.CANNOT_OPEN and e.value.path is None
+
+
+def test_listing_the_projects_keeps_the_served_project_safe_from_other_processes(folder):
+    """Listing the folder must not drop this process's SQLite locks on the served project: another
+    process closing its connection would then delete the WAL that our connection still writes to,
+    and our later saves would be invisible to everyone else (seen with the browser test)."""
+    import subprocess
+    import sys
+
+    served = folder / "news.sqlite"
+    project = Project.open(served)  # the dashboard's connection, kept open
+    try:
+        project.save(DOC_ID, 1, "أولى.", "Tess", 0)
+        assert "news.sqlite" in state.project_files()
+        read = [sys.executable, "-c", "import sys; from review.store import Project; "
+                "p = Project.open(sys.argv[1]); print(p.segment(sys.argv[2], 1)['rev']); p.close()",
+                str(served), DOC_ID]
+        env = {"PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+        assert subprocess.run(read, capture_output=True, text=True, check=True, env=env).stdout.strip() == "1"
+        project.save(DOC_ID, 1, "ثانية.", "Tess", 1)
+        assert subprocess.run(read, capture_output=True, text=True, check=True, env=env).stdout.strip() == "2"
+    finally:
+        project.close()

@@ -357,3 +357,84 @@ def test_a_pathological_search_blocks_neither_the_server_nor_another_session(bro
     assert max(answered) < 5.0, f"health took {max(answered):.1f} s during the search"
     print(f"search {search_s:.1f} s; second session's queue {second_session_s:.1f} s; "
           f"health max {max(answered) * 1000:.0f} ms over {len(answered)} polls")
+
+
+# ---------------------------------------------------------------------- issue 13: review once, fix everywhere
+@pytest.fixture
+def demo_server(tmp_path):
+    """`review app` on a fresh copy of the demo project."""
+    from review.workflow import build_demo
+
+    yield from _serve(tmp_path, build_demo(tmp_path / "demo.review"))
+
+
+def _export_text(project_path, tmp_path) -> str:
+    from review.export.project import export_project
+    from review.store import Project
+
+    out = tmp_path / "ar.corrected.txt"
+    with contextlib.closing(Project.open(project_path)) as p:
+        export_project(p, "text", out)
+    return out.read_text(encoding="utf-8")
+
+
+def _propagate_flow(page, url: str, project_path, tmp_path) -> None:
+    from review.store import Project
+
+    page.goto(f"{url}/segment?doc=musk-letter&seg=43&reviewer=Tess")
+    expect(page.get_by_role("heading", name="musk-letter #43")).to_be_visible()
+    box = page.locator(".st-key-correction textarea")
+    expect(box).to_have_value(re.compile("Altman"))
+    _settled(page)
+    mt = box.input_value()
+    # Keyboard only from here: Alt+Y confirms the first open flag.
+    page.keyboard.press("Alt+KeyY")
+    expect(page.get_by_text("Flag marked confirmed")).to_be_visible()
+    _settled(page)
+    box.focus()
+    page.keyboard.press("Control+KeyA")
+    page.keyboard.insert_text(mt.replace("Altman", "ألتمان"))
+    page.keyboard.press("Control+Enter")
+    expect(page.get_by_text("Saved revision 1")).to_be_visible()
+    panel = page.locator(".st-key-propagation")
+    expect(panel).to_contain_text("Same fix elsewhere (1)")
+    expect(panel).to_contain_text("musk-letter #2")
+    expect(panel.locator("del")).to_have_text("Altman")
+    expect(panel.locator("ins")).to_have_text("ألتمان")
+    _settled(page)
+    _shot(page, "propagation-offered")
+    if SHOTS:
+        panel.screenshot(path=str(Path(SHOTS) / "propagation-panel.png"))
+    page.locator("body").press("Alt+KeyP")  # accept all, from the keyboard
+    expect(page.get_by_text("Accepted 1 propagated fix(es)")).to_be_visible()
+    expect(panel).to_contain_text("Same fix elsewhere (0)")
+    _settled(page)
+    with contextlib.closing(Project.open(project_path)) as p:
+        rev = p.revisions("musk-letter", 2).row(-1, named=True)
+        assert (rev["propagated_doc"], rev["propagated_seg"], rev["reviewer"]) == ("musk-letter", 43, "Tess")
+        assert p.verdicts()["verdict"].to_list() == ["confirmed"]
+    text = _export_text(project_path, tmp_path)
+    assert "Altman" not in text and text.count("ألتمان") >= 2
+
+    page.locator("body").press("Alt+KeyU")  # undo the propagated fix
+    expect(page.get_by_text("Undid 1 propagated fix(es)")).to_be_visible()
+    expect(panel).to_contain_text("Same fix elsewhere (1)")  # offered again
+    _settled(page)
+    with contextlib.closing(Project.open(project_path)) as p:
+        assert p.segment("musk-letter", 2)["status"] == "to_review"
+    assert "Sam Altman" in _export_text(project_path, tmp_path)
+
+    page.locator("body").press("Alt+KeyA")  # approve
+    expect(page.get_by_text("Approved musk-letter #43")).to_be_visible()
+    _settled(page)
+    page.locator("body").press("Alt+KeyN")  # next flagged
+    expect(page).not_to_have_url(re.compile(r"seg=43(&|$)"))
+    _settled(page)
+    expect(page.get_by_role("heading", name="musk-letter #43")).to_have_count(0)
+    expect(page.get_by_text("Keyboard shortcuts").first).to_be_visible()  # the legend
+
+
+def test_fix_once_propagate_undo_with_the_keyboard_in_a_real_browser(browser, demo_server, tmp_path):
+    url, project = demo_server
+    with _page(browser, tmp_path) as page:
+        _propagate_flow(page, url, project, tmp_path)

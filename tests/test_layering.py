@@ -22,8 +22,10 @@ REVIEW = Path(__file__).resolve().parent.parent / "review"
 # own __init__: the notebook API, an interface like the CLI).
 LAYERS: list[set[str]] = [
     {"review", "__main__", "cli", "app"},  # interfaces: parse input, call the library, present
-    {"workflow", "apply"},  # create a project, rescore, re-check a correction, apply corrections, build the demo
-    {"store", "export", "score"},
+    # create a project, rescore, re-check a correction, apply corrections, build the demo; repeat a
+    # fix elsewhere (propagate) and learn the glossary from the fixes (glossary_learn)
+    {"workflow", "apply", "propagate", "glossary_learn"},
+    {"store", "export", "score", "calibrate"},  # calibrate: per-check precision from the verdicts
     {"checks", "metrics", "align", "align_cost", "load", "inputs", "sentences", "config"},
     {"catalogue", "mqm", "arabic", "normalize", "schema", "errors", "fileio", "corpus", "diff",
      "demo"},  # data and small utilities

@@ -10,7 +10,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from review.app import state
+from review.app import learning, state
 from review.app.safe import md_escape
 from review.schema import SEVERITIES
 
@@ -93,7 +93,9 @@ def render() -> None:
         st.altair_chart(_bar(by_sev, "severity", sort=list(SEVERITIES), colors=SEVERITY_COLORS), width="stretch")
 
     st.subheader("Risk of the segments")
-    run = hashlib.sha1(json.dumps(summary, sort_keys=True, default=str).encode()).hexdigest()
+    # The verdicts re-weigh the risk (review.calibrate): they are part of the cache key too.
+    run = hashlib.sha1(json.dumps([summary, project.verdict_counts().rows()], sort_keys=True,
+                                  default=str).encode()).hexdigest()
     hist = _risk_histogram(str(project.path), run)
     if hist.height:
         st.altair_chart(alt.Chart(hist).mark_bar().encode(
@@ -109,3 +111,4 @@ def render() -> None:
     st.subheader("Corpus metrics")
     _metrics(summary)
     st.caption(f"Scoring signature: {md_escape(project.signature or 'unknown')}")
+    learning.render(project)

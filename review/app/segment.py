@@ -1,7 +1,9 @@
 """Segment view: source and MT side by side, flags, correction, verdicts and annotations.
 
 Keyboard: in the correction box Ctrl+Enter (Cmd+Enter on a Mac) saves; Alt+A approves the
-segment as it is; Alt+N opens the next segment of the queue.
+segment as it is; Alt+N opens the next segment of the queue; Alt+Y confirms and Alt+X marks as a
+false alarm the first flag without a verdict; Alt+P accepts every proposed propagation of this
+segment's fix and Alt+U undoes them (review.app.propagation). SHORTCUTS is the legend shown.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ import polars as pl
 import streamlit as st
 
 from review import workflow
-from review.app import nav, queue, state
+from review.app import nav, propagation, queue, state
 from review.app.render import annotation_html, edit_box_css, flag_html, is_rtl, segment_html, spans_from_flags
 from review.app.safe import badge, error_text, md_escape
 from review.diff import diff_html
 from review.errors import BusyError, ConflictError, InputError
 from review.schema import (ANNOTATION_ID, BT, CURRENT, DOC, FLAG_ID, FROM_CORRECTION, LOCATOR,
-                           MQM_CATEGORIES, NOTE, REV, REVIEWER, RISK, SEG, SEVERITIES, SOURCE, SRC_LANG,
+                           MQM_CATEGORIES, NOTE, PROPAGATED_DOC, PROPAGATED_SEG, REV, REVIEWER, RISK, SEG,
+                           SEVERITIES, SOURCE, SRC_LANG,
                            STATUS, TARGET, TGT_LANG, UPDATED, VERDICT, VERDICTS)
 
 EDIT_KEY = "correction"  # the correction text area; its CSS class is .st-key-correction
@@ -29,6 +32,10 @@ CONFLICT_KEY = "_conflict"
 CONFIRMED, FALSE_ALARM = VERDICTS
 STATUS_LABELS = {"to_review": "to review", "corrected": "corrected", "approved": "approved"}
 STATUS_COLORS = {"to_review": "orange", "corrected": "blue", "approved": "green"}
+SHORTCUTS = [("Ctrl+Enter (⌘+Enter), in the box", "save"), ("Alt+A", "approve as is"),
+             ("Alt+N", "next flagged segment"), ("Alt+Y", "confirm the first open flag"),
+             ("Alt+X", "false alarm on the first open flag"), ("Alt+P", "accept all propagations"),
+             ("Alt+U", "undo propagated fixes"), ("Tab / Shift+Tab, Space", "move between buttons, press one")]
 
 
 def _here(doc: str, seg: int) -> str:
@@ -130,9 +137,18 @@ def _verdict(flag_id: int, verdict: str, current: str | None) -> None:
     if who is None:
         return
     try:  # clicking the verdict a flag already has withdraws it
-        state.project().set_verdict(flag_id, None if current == verdict else verdict, who)
+        workflow.set_verdict(state.project(), flag_id, None if current == verdict else verdict, who)
     except InputError as e:
         state.flash("error", error_text(e))
+
+
+def _verdict_first_open(flag_ids: list[int], verdict: str) -> None:
+    """The keyboard's confirm / false alarm: on the first flag of the MT without a verdict."""
+    if flag_ids:
+        _verdict(flag_ids[0], verdict, None)
+        state.flash("success", f"Flag marked {'confirmed' if verdict == CONFIRMED else 'false alarm'}.")
+    else:
+        state.flash("info", "Every flag of this segment has a verdict.")
 
 
 def _annotate(doc: str, seg: int, text: str) -> None:
@@ -323,6 +339,12 @@ def render() -> None:
     st.subheader(f"Flags on the MT ({mt_flags.height})")
     if mt_flags.height:
         _flag_rows(mt_flags, "mt_")
+        open_ids = [int(i) for i, v in zip(mt_flags[FLAG_ID], mt_flags[VERDICT]) if v is None]
+        k1, k2, _ = st.columns([1.4, 1.4, 3])
+        k1.button("Confirm next open flag", key="kb_confirm", on_click=_verdict_first_open,
+                  args=(open_ids, CONFIRMED), shortcut="Alt+Y", disabled=not open_ids)
+        k2.button("False alarm on next open flag", key="kb_false_alarm", on_click=_verdict_first_open,
+                  args=(open_ids, FALSE_ALARM), shortcut="Alt+X", disabled=not open_ids)
     else:
         st.caption("No check raised anything on this segment.")
 
@@ -336,14 +358,20 @@ def render() -> None:
     c1.button("Approve as is", key="approve", on_click=_approve, args=(doc, seg), shortcut="Alt+A",
               help="Accept the current text without changes")
     c2.button("Revert box to MT", key="revert", on_click=_revert, args=(row[TARGET] or "",))
-    st.caption("Ctrl+Enter (⌘+Enter) in the box saves · Alt+A approves as is · Alt+N next segment. "
-               "Approving ignores unsaved edits in the box.")
+    st.caption("Approving ignores unsaved edits in the box.")
+    propagation.render(project, row, row[TGT_LANG])
+    with st.expander("Keyboard shortcuts", expanded=False):
+        st.html('<table class="mtr-keys">' + "".join(
+            f"<tr><td><kbd>{html.escape(k)}</kbd></td><td>{html.escape(v)}</td></tr>" for k, v in SHORTCUTS)
+            + "</table>")
+    st.caption(" · ".join(f"{k}: {v}" for k, v in SHORTCUTS[:7]))
 
     _annotations(project, row)
     revisions = project.revisions(doc, seg)
     if revisions.height:
         with st.expander(f"History ({revisions.height} revision(s))"):
-            st.dataframe(revisions.select(REV, REVIEWER, UPDATED, NOTE, CURRENT), hide_index=True)
+            st.dataframe(revisions.select(REV, REVIEWER, UPDATED, NOTE, PROPAGATED_DOC, PROPAGATED_SEG, CURRENT),
+                         hide_index=True)
 
 
 def _corrected(row: dict, current_flags: pl.DataFrame) -> None:

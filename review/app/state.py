@@ -67,14 +67,21 @@ def projects_dir() -> Path:
 
 
 def _is_project_file(path: Path) -> bool:
-    # The SQLite header: 16 bytes of magic, the application id at offset 68 (big-endian).
+    # Asked through SQLite, never by reading the file with open(): closing any other descriptor
+    # of a database file drops every POSIX lock this process holds on it, so another process
+    # closing its connection would then think it is the last one, checkpoint and delete the WAL
+    # that our open connection still writes to (the served project's changes would be lost).
+    # SQLite's own VFS shares one descriptor per file within the process and avoids that.
     try:
-        with path.open("rb") as f:
-            head = f.read(72)
-    except OSError:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1.0)
+    except (sqlite3.Error, OSError, ValueError):
         return False
-    return (len(head) == 72 and head.startswith(b"SQLite format 3\0")
-            and int.from_bytes(head[68:72], "big") == APPLICATION_ID)
+    try:
+        return conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
 
 
 def project_files(folder: Path | None = None) -> list[str]:

@@ -27,6 +27,8 @@ COMMANDS = {
     "export": ("review.cli.export", "export", "Export a project: corrected text, TMX, XLIFF, CSV, ..."),
     "apply": ("review.cli.apply", "apply", "Apply corrections made in a CAT tool or spreadsheet to a project."),
     "report": ("review.cli.export", "report", "Write the QA report (HTML or JSON) of a project."),
+    "propagate": ("review.cli.propagate", "propagate", "Repeat a saved name/term fix in every segment it applies to."),
+    "glossary": ("review.cli.propagate", "glossary", "Glossary learned from corrections: suggest, accept, export, import."),
     "app": ("review.cli.app", "app", "Open the review dashboard (Streamlit)."),
 }
 

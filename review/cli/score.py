@@ -8,6 +8,7 @@ import sys
 import click
 import polars as pl
 
+from review.calibrate import suggest_toml
 from review.cli.messages import QUIET, detail, verbosity, verbosity_options
 from review.cli.output import describe_loaded, input_options, out_option, refuse_binary_terminal, show_text
 from review.cli.stdin import hide_spool, pair_is_text, stdin_inputs
@@ -19,6 +20,8 @@ from review.schema import (BT, BT_CHRF, CHECK, DOC, FLAGGED, LOCATOR, MAX_SEVERI
                            REFERENCE, RISK, SEG, SEVERITY, SOURCE, TARGET)
 from review.score import catalogue_frame, meets
 from review.score import score as run_score
+from review.store import Project
+from review.workflow import project_config
 
 SCORE_OUTPUT = ("table", "jsonl", "csv", "parquet", "json")
 FAIL_LEVELS = ("minor", "major", "critical")
@@ -66,8 +69,19 @@ def score(inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, 
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Show severities, parameters and enabled state under this configuration.")
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
-def checks(config_path, fmt):
-    """List the catalogue of checks: id, family, MQM category, severity, parameters, enabled."""
+@click.option("--suggest", "suggest_for", type=click.Path(dir_okay=False), default=None, metavar="PROJECT",
+              help="Print configuration changes (TOML) that PROJECT's verdicts support instead.")
+def checks(config_path, fmt, suggest_for):
+    """List the catalogue of checks: id, family, MQM category, severity, parameters, enabled.
+    With --suggest PROJECT: the checks reviewers keep rejecting, as TOML to put in the config."""
+    if suggest_for is not None:
+        p = Project.open(suggest_for)
+        try:
+            config = load_config(config_path) if config_path else project_config(p)
+            click.echo(suggest_toml(p, config), nl=False)
+        finally:
+            p.close()
+        return
     config = load_config(config_path)
     frame = catalogue_frame(config)
     if fmt == "json":

@@ -8,8 +8,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import polars as pl
 
-from review.schema import (CATEGORY, CHECK, COMMENT, CURRENT, DOC, MESSAGE, REVIEWER, SEG, SEVERITY, STATUS,
-                           STATUSES, TAG_PLACEHOLDER_RE, TARGET, VERDICT)
+from review.schema import (ANNOTATION_ID, CATEGORY, CHECK, COMMENT, CURRENT, DOC, END, MESSAGE, NOTE, REV, REVIEWER,
+                           SEG, SEVERITY, START, STATUS, STATUSES, TAG_PLACEHOLDER_RE, TARGET, UPDATED, VERDICT)
 
 TO_REVIEW, CORRECTED, APPROVED = STATUSES
 OUTPUT = "output"  # column added by final_text: the text an export writes for the segment
@@ -73,3 +73,17 @@ def segment_notes(flags: pl.DataFrame, annotations: pl.DataFrame) -> dict[tuple[
             text += f": {a[COMMENT]}"
         notes.setdefault((a[DOC], a[SEG]), []).append(("annotation", text))
     return notes
+
+
+def with_propagation_notes(annotations: pl.DataFrame, propagated: pl.DataFrame) -> pl.DataFrame:
+    """`annotations` (Project.annotations()) plus one note-only row per revision propagated from
+    another segment's fix (Project.propagated()), so that every format's notes carry it as
+    "<reviewer>: propagated fix (revision N): propagated from DOC #SEG: old → new"."""
+    if propagated.height == 0:
+        return annotations
+    rows = propagated.select(
+        pl.lit(None, dtype=pl.Int64).alias(ANNOTATION_ID), DOC, SEG, REV,
+        pl.lit("propagated fix").alias(CATEGORY), pl.format("revision {}", pl.col(REV)).alias(SEVERITY),
+        pl.lit(None, dtype=pl.Int64).alias(START), pl.lit(None, dtype=pl.Int64).alias(END),
+        pl.col(NOTE).alias(COMMENT), REVIEWER, UPDATED)
+    return pl.concat([annotations, rows.select(annotations.columns).cast(annotations.schema)])

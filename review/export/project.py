@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from review.errors import InputError
-from review.export.common import OUTPUT, final_text
+from review.export.common import OUTPUT, final_text, with_propagation_notes
 from review.export.po import po_text
 from review.export.tabular import frame_to_bytes
 from review.export.text import document_bytes, export_text, file_names
@@ -54,7 +54,7 @@ def export_bytes(project, fmt: str, approved_only: bool = False,
                 z.writestr(n, blob)
         return buf.getvalue(), name + ".zip", MIME["zip"]
     rows = final_text(segments, approved_only, False)
-    flags, annotations = project.flags(which="mt"), project.annotations()
+    flags, annotations = project.flags(which="mt"), with_propagation_notes(project.annotations(), project.propagated())
     if fmt == "tmx":
         text = tmx_text(documents, rows, flags, annotations)
     elif fmt == "po":

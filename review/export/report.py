@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from review.calibrate import PRIOR_CONFIRMED, PRIOR_FALSE
 from review.config import parse_config
 from review.diff import edit_stats, word_diff
 from review.export.report_html import render
@@ -151,8 +152,10 @@ def _verdicts(verdicts: pl.DataFrame) -> list[dict[str, Any]]:
     ).sort(CHECK)
     out = []
     for check, ok, bad in grouped.rows():
+        calibrated = (ok + PRIOR_CONFIRMED) / (ok + bad + PRIOR_CONFIRMED + PRIOR_FALSE)
         out.append({"check": check, CONFIRMED: int(ok), FALSE_ALARM: int(bad),
-                    "precision": _round(ok / (ok + bad), 3) if ok + bad else None})
+                    "precision": _round(ok / (ok + bad), 3) if ok + bad else None,
+                    "calibrated_precision": _round(calibrated, 3)})
     return out
 
 

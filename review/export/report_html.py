@@ -155,12 +155,16 @@ def _verdicts(d: dict) -> str:
     if not d["verdicts"]:
         out.append("<p class='muted'>No verdicts given yet.</p>")
         return "\n".join(out)
-    out.append("<table><tr><th>Check</th><th>Confirmed</th><th>False alarms</th><th>Precision</th><th></th></tr>")
+    out.append("<p class='muted'>Calibrated precision: the Beta(2, 2) posterior mean, (confirmed + 2) / "
+               "(verdicts + 4); the queue weighs each check's flags by it.</p>")
+    out.append("<table><tr><th>Check</th><th>Confirmed</th><th>False alarms</th><th>Precision</th>"
+               "<th>Calibrated</th><th></th></tr>")
     for r in d["verdicts"]:
         p = r["precision"]
+        c = r.get("calibrated_precision")
         out.append(f'<tr><td>{e(r["check"])}</td><td class="num">{e(_num(r["confirmed"]))}</td>'
                    f'<td class="num">{e(_num(r["false_alarm"]))}</td><td class="num">{e(_num(p, "{:.1%}"))}</td>'
-                   f'<td>{_bar(p or 0.0, 1.0)}</td></tr>')
+                   f'<td class="num">{e(_num(c, "{:.1%}"))}</td><td>{_bar(c or 0.0, 1.0)}</td></tr>')
     out.append("</table>")
     return "\n".join(out)
 

@@ -32,6 +32,9 @@ from review.schema import (
 from review.store import opening
 from review.store.opening import project_target
 from review.store import search as query
+from review.store.frames import frame as _frame
+from review.store.frames import require_reviewer as _require_reviewer
+from review.store.reviewlog import ReviewLog
 from review.store.search import SEARCH_SIDES, require
 from review.store.tables import (
     ANNOTATION_SCHEMA, APPLICATION_ID, RECHECKED, REVISION_SCHEMA,
@@ -50,27 +53,7 @@ _FEW_ROWS = 5_000  # candidates of a regex search read from the file; more: from
 _TEXTS_SCHEMA = {"rowid": pl.Int64(), SOURCE: pl.String(), TARGET: pl.String(), CURRENT: pl.String()}
 
 
-def _frame(rows: list[tuple], schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Rows from sqlite3 into a typed frame (SQLite has no booleans: 0/1 become False/True)."""
-    cols = list(zip(*rows)) if rows else [()] * len(schema)
-    series = []
-    for (name, dtype), values in zip(schema.items(), cols):
-        if dtype == pl.Boolean:
-            s = pl.Series(name, values, dtype=pl.Int64, strict=False).cast(pl.Boolean)
-        else:
-            s = pl.Series(name, values, dtype=dtype, strict=False)
-        series.append(s)
-    return pl.DataFrame(series)
-
-
-def _require_reviewer(reviewer: str) -> str:
-    name = (reviewer or "").strip()
-    if not name:
-        raise InputError(None, "a reviewer name is required")
-    return name
-
-
-class Project:
+class Project(ReviewLog):
     """Open with Project.open(path) or build with Project.create(path, corpus, scored)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection):
@@ -111,6 +94,8 @@ class Project:
             conn, ro = opening.connect(p, read_only=read_only, timeout=cls.BUSY_TIMEOUT_S)
         except sqlite3.DatabaseError as e:
             raise opening.store_error(p, e) from None
+        except UnicodeDecodeError:  # SQLite's message quotes damaged schema bytes Python cannot decode
+            raise InputError(p, "damaged project file (its schema is not readable)") from None
         try:
             opening.check_project(p, conn, ro)
             cls._configure(conn)
@@ -121,6 +106,8 @@ class Project:
             conn.close()
             if isinstance(e, sqlite3.DatabaseError) and not isinstance(e, sqlite3.IntegrityError):
                 raise opening.store_error(p, e) from None
+            if isinstance(e, UnicodeDecodeError):
+                raise InputError(p, "damaged project file (its schema is not readable)") from None
             raise
         project = cls(p, conn)
         project.read_only = ro
@@ -483,9 +470,10 @@ class Project:
 
     # ------------------------------------------------------------------ the review record
     def save(self, doc: str, seg: int, text: str, reviewer: str, base_rev: int,
-             note: str | None = None) -> int:
+             note: str | None = None, propagated_from: tuple[str, int] | None = None) -> int:
         """Append a revision made on `base_rev`; returns its number. Refused (ConflictError) when
-        the segment's latest revision is no longer `base_rev`.
+        the segment's latest revision is no longer `base_rev`. `propagated_from`: (doc, seg) of
+        the segment whose fix this revision repeats (review.propagate).
 
         Until its flags are stored (store_correction_flags; review.workflow.save_correction does
         both), the segment shows the flags of its MT."""
@@ -501,8 +489,10 @@ class Project:
                     f"opened revision {base_rev}; your text was not saved", mine=text, theirs=current,
                     theirs_by=by or "")
             new = rev + 1
-            c.execute("INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      (doc, seg, new, text, reviewer, now, note))
+            p_doc, p_seg = propagated_from if propagated_from is not None else (None, None)
+            cols = ", ".join(q(x) for x in REVISION_SCHEMA)
+            c.execute(f"INSERT INTO revisions ({cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      (doc, seg, new, text, reviewer, now, note, p_doc, p_seg))
             c.execute(f"UPDATE segments SET {q(CURRENT)} = ?, {q(REV)} = ?, {q(STATUS)} = ?, "
                       f"{q(REVIEWER)} = ?, {q(UPDATED)} = ?, {RECHECKED} = 0 "
                       f"WHERE {q(DOC)} = ? AND {q(SEG)} = ?",

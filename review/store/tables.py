@@ -14,7 +14,8 @@ import polars as pl
 
 from review.schema import (
     ANNOTATION_ID, CATEGORY, CHECK, COMMENT, CURRENT, DOC, DOCUMENT_SCHEMA, END, FLAG_ID, FLAG_SCHEMA,
-    FLAGGED, FROM_CORRECTION, MAX_SEVERITY, METRIC_COLUMNS, N_FLAGS, NOTE, PENALTY, REV, REVIEWER, RISK,
+    FLAGGED, FROM_CORRECTION, MAX_SEVERITY, METRIC_COLUMNS, N_FLAGS, NOTE, PENALTY, PROPAGATED_DOC, PROPAGATED_SEG,
+    REV, REVIEWER, RISK,
     SEG, SEGMENT_SCHEMA, SEVERITY, SIDE, SOURCE, START, STATUS, STATUSES, TARGET, UPDATED, VERDICT,
 )
 
@@ -44,7 +45,12 @@ RECHECKED = "rechecked"
 STORED_FLAG_SCHEMA = {FLAG_ID: pl.Int64(), **FLAG_SCHEMA, FROM_CORRECTION: pl.Boolean(),
                       VERDICT: pl.String()}
 REVISION_SCHEMA = {DOC: pl.String(), SEG: pl.Int64(), REV: pl.Int64(), CURRENT: pl.String(),
-                   REVIEWER: pl.String(), UPDATED: pl.String(), NOTE: pl.String()}
+                   REVIEWER: pl.String(), UPDATED: pl.String(), NOTE: pl.String(),
+                   PROPAGATED_DOC: pl.String(), PROPAGATED_SEG: pl.Int64()}
+# Internal: the risk the scorer computed, before the verdict calibration (review.calibrate) moved it.
+BASE_RISK = "base_risk"
+SKIP_SCHEMA = {DOC: pl.String(), SEG: pl.Int64(), PROPAGATED_DOC: pl.String(), PROPAGATED_SEG: pl.Int64(),
+               "old": pl.String(), "new": pl.String(), REVIEWER: pl.String(), UPDATED: pl.String()}
 ANNOTATION_SCHEMA = {ANNOTATION_ID: pl.Int64(), DOC: pl.String(), SEG: pl.Int64(), REV: pl.Int64(),
                      CATEGORY: pl.String(), SEVERITY: pl.String(), START: pl.Int64(), END: pl.Int64(),
                      COMMENT: pl.String(), REVIEWER: pl.String(), UPDATED: pl.String()}
@@ -201,7 +207,26 @@ def _v3(c: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+def _v4(c: sqlite3.Connection) -> None:
+    """Fix propagation and calibrated risk: a revision records the segment whose fix it repeats;
+    a reviewer's "skip" of a proposed repetition is kept (not offered again); the scorer's own
+    risk is kept beside the calibrated one the queue orders by."""
+    run_script(c, f"""
+        ALTER TABLE revisions ADD COLUMN {q(PROPAGATED_DOC)} TEXT;
+        ALTER TABLE revisions ADD COLUMN {q(PROPAGATED_SEG)} INTEGER;
+        CREATE TABLE propagation_skips (
+            {q(DOC)} TEXT NOT NULL, {q(SEG)} INTEGER NOT NULL,
+            {q(PROPAGATED_DOC)} TEXT NOT NULL, {q(PROPAGATED_SEG)} INTEGER NOT NULL,
+            old TEXT NOT NULL, new TEXT NOT NULL, {q(REVIEWER)} TEXT NOT NULL, {q(UPDATED)} TEXT NOT NULL,
+            PRIMARY KEY ({q(DOC)}, {q(SEG)}, {q(PROPAGATED_DOC)}, {q(PROPAGATED_SEG)}, old, new)
+        );
+        CREATE INDEX revisions_propagated ON revisions({q(PROPAGATED_DOC)}, {q(PROPAGATED_SEG)});
+        ALTER TABLE segments ADD COLUMN {BASE_RISK} REAL;
+        UPDATE segments SET {BASE_RISK} = {q(RISK)};
+    """)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

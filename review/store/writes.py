@@ -17,7 +17,7 @@ from review.schema import (
     CURRENT, DOC, DOCUMENT_SCHEMA, FLAG_SCHEMA, FLAGGED, FROM_CORRECTION, N_FLAGS, PENALTY, RISK, SEG,
     SEGMENT_SCHEMA, TARGET, conform,
 )
-from review.store.tables import RECHECKED, SCORE_SCHEMA, q
+from review.store.tables import BASE_RISK, RECHECKED, SCORE_SCHEMA, q
 
 FLAG_COLUMNS = [c for c in FLAG_SCHEMA if c not in (DOC, SEG)]
 
@@ -67,6 +67,8 @@ def update_scores(c: sqlite3.Connection, segments: pl.DataFrame) -> None:
     sets = ", ".join(f"{q(n)} = ?" for n in SCORE_SCHEMA)
     c.executemany(f"UPDATE segments SET {sets} WHERE {q(DOC)} = ? AND {q(SEG)} = ?",
                   ((*(sql_value(v) for v in r[2:]), r[0], r[1]) for r in scores.iter_rows()))
+    # A new scoring run: its risk is the base the verdict calibration starts from again.
+    c.execute(f"UPDATE segments SET {BASE_RISK} = {q(RISK)}")
 
 
 def write_meta(c: sqlite3.Connection, scored: Any, config_text: str | None) -> None:
@@ -138,6 +140,7 @@ def fill(c: sqlite3.Connection, corpus: Corpus, scored: Any, config_text: str | 
                       with_scores.select(cols).iter_rows())
         if scored is not None:
             insert_flags(c, scored.flags, from_correction=False)
+        c.execute(f"UPDATE segments SET {BASE_RISK} = {q(RISK)}")
         c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                       [("created", now()), ("program", "mt-review"), *extra_meta])
         write_meta(c, scored, config_text)
