@@ -289,8 +289,10 @@ def test_init_and_rescore_take_quiet(tmp_path):
     src.write_text("The board met on Monday.\n", encoding="utf-8")
     tgt.write_text("اجتمع المجلس يوم الاثنين.\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["init", str(tmp_path / "p.review"), str(src), str(tgt), "-q"])
-    assert r.exit_code == 0 and r.stderr == "" and "created" in r.stdout
+    assert r.exit_code == 0 and r.stderr == "" and r.stdout == "" and (tmp_path / "p.review").is_file()
     r = CliRunner().invoke(main, ["init", str(tmp_path / "q.review"), str(src), str(tgt)])
-    assert r.exit_code == 0 and "loaded 1 segments" in r.stderr
+    assert r.exit_code == 0 and "loaded 1 segments" in r.stderr and "created" in r.stderr and r.stdout == ""
     r = CliRunner().invoke(main, ["-q", "rescore", str(tmp_path / "p.review")])
-    assert r.exit_code == 0 and r.stderr == "" and "rescored" in r.stdout
+    assert r.exit_code == 0 and r.stderr == "" and r.stdout == ""
+    r = CliRunner().invoke(main, ["rescore", str(tmp_path / "p.review")])
+    assert r.exit_code == 0 and "rescored" in r.stderr and r.stdout == ""

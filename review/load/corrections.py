@@ -26,7 +26,7 @@ from review.errors import InputError
 from review.load import detect_format
 from review.load.inline import Placeholders, flatten
 from review.load.po import parse_po
-from review.load.tabular import _DEFUSED_CELL, _delimited_records, _json_loads
+from review.load.tabular import PARQUET_READ_ERRORS, _DEFUSED_CELL, _delimited_records, _json_loads
 from review.load.encoding import read_text
 from review.load.tmx import lang_matches
 from review.load.xmlsafe import attr, local, parse, read_xml_text, text_of
@@ -265,6 +265,6 @@ def _jsonl(path) -> list[CorrectedUnit]:
 def _parquet(path) -> list[CorrectedUnit]:
     try:
         df = pl.read_parquet(path)
-    except Exception as e:  # noqa: BLE001 (polars raises several kinds for a damaged file)
+    except PARQUET_READ_ERRORS as e:  # noqa: BLE001 (polars raises several kinds for a damaged file)
         raise InputError(path, f"cannot read Parquet: {e}") from None
     return [_table_unit(row, path, f"row {k}") for k, row in enumerate(df.iter_rows(named=True), 1)]

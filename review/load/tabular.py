@@ -387,6 +387,10 @@ def _json_corpus(objects: list[dict], locators: list[str], path, decoded, flags,
 
 # ----------------------------------------------------------------------------- Parquet
 
+# A damaged file can also make polars' Rust side panic: PanicException is a BaseException, not an
+# Exception, and would otherwise end in a traceback.
+PARQUET_READ_ERRORS = (Exception, pl.exceptions.PanicException)
+
 def load_parquet(path: str | Path, src_lang=None, tgt_lang=None, encoding=None,
                  flags: dict[str, str | None] | None = None, doc: str | None = None) -> Corpus:
     flags = flags or {}
@@ -395,7 +399,7 @@ def load_parquet(path: str | Path, src_lang=None, tgt_lang=None, encoding=None,
         raise InputError(path, "file is empty")
     try:
         df = pl.read_parquet(io.BytesIO(data))
-    except Exception as e:  # polars raises several error types for a corrupt file
+    except PARQUET_READ_ERRORS as e:  # polars raises several error types for a corrupt file
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise InputError(path, f"not a readable Parquet file: {first}") from None
     roles = resolve_columns(df.columns, flags, path, src_lang, tgt_lang, positional=False)
