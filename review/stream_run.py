@@ -286,3 +286,52 @@ def _parquet_rows(writer, sink, out: pl.DataFrame | None):
     if table is not None:
         writer.write_table(table.cast(writer.schema))
     return writer
+
+
+# --------------------------------------------------------------------------- from files
+def slices(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
+    return (frame.slice(i, size) for i in range(0, frame.height, size))
+
+
+def score_input(path: str | None, fmt_in: str | None, load_whole: Callable[[], object],
+                settings: ScoreSettings, out: str | Path, fmt: str, batch_rows: int = DEFAULT_BATCH_ROWS,
+                jobs: int | None = None, progress: Progress | None = None,
+                src_lang: str | None = None, tgt_lang: str | None = None,
+                encoding: str | None = None) -> tuple[StreamResult | None, object | None]:
+    """`review score` with row output: stream `path` (one pre-aligned table) in batches when it
+    can be (review.load.batched), else load it whole with `load_whole()` (a Corpus) and score
+    that in batches. Returns (result, None), or (None, corpus) when the corpus's documents are
+    not grouped and the caller must score it as one table."""
+    from review.load.batched import Unstreamable, iter_segments
+
+    if path is not None and fmt_in is not None:
+        try:
+            total = estimate_rows(path, fmt_in) if progress is not None else 0
+            batches = iter_segments(path, fmt_in, batch_rows, src_lang=src_lang, tgt_lang=tgt_lang,
+                                    encoding=encoding)
+            return stream_score(batches, settings, out, fmt, batch_rows, jobs, progress, total), None
+        except (Unstreamable, NotGrouped):
+            pass  # loaded whole below: its errors and warnings are the loader's own
+    corpus = load_whole()
+    segments = corpus.segments
+    try:
+        return stream_score(slices(segments, batch_rows), settings, out, fmt, batch_rows, jobs, progress,
+                            segments.height), corpus
+    except NotGrouped:
+        return None, corpus
+
+
+def estimate_rows(path: str | Path, fmt: str) -> int:
+    """Rows of a table file for the progress bar: Parquet's count, else its lines (a fast pass)."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.ParquetFile(path).metadata.num_rows
+        except Exception:  # damaged: the reader says why
+            return 0
+    n = 0
+    with open(path, "rb") as f:
+        while block := f.read(1 << 24):
+            n += block.count(b"\n")
+    return max(0, n - (fmt in ("tsv", "csv")))
