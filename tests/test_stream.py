@@ -41,7 +41,7 @@ def settings():
 
 @pytest.fixture(scope="module")
 def generated():
-    corpus = corpus_of(generate(3000, seed=3, bt=True))
+    corpus = corpus_of(generate(1500, seed=3, bt=True))
     return corpus, score(corpus)
 
 
@@ -66,10 +66,10 @@ def test_generated_documents_identical_in_every_format(generated, settings, tmp_
     assert corpus.segments[DOC_COL].n_unique() > 3
     for fmt in ("jsonl", "csv"):
         out = tmp_path / f"s.{fmt}"
-        stream_score(slices(corpus.segments, 500), settings, out, fmt, batch_rows=700, jobs=2)
+        stream_score(slices(corpus.segments, 250), settings, out, fmt, batch_rows=350, jobs=2)
         assert out.read_bytes() == to_bytes(expected, fmt), fmt
     out = tmp_path / "s.parquet"
-    result = stream_score(slices(corpus.segments, 500), settings, out, "parquet", batch_rows=700, jobs=1)
+    result = stream_score(slices(corpus.segments, 250), settings, out, "parquet", batch_rows=350, jobs=1)
     from review.export.scores import score_table
 
     assert pl.read_parquet(out).equals(score_table(expected))

@@ -97,19 +97,19 @@ def _line_chunks(path: Path, batch_rows: int) -> Iterator[tuple[int, str, bool]]
             lines = f.readlines(_READ_HINT)
             if lines:
                 pending += lines
-            if pending and (len(pending) >= batch_rows or not lines):
-                data = b"".join(pending)
+            while pending and (len(pending) >= batch_rows or not lines):
+                chunk, pending = pending[:batch_rows], pending[batch_rows:]
+                data = b"".join(chunk)
                 if b"\x00" in data:
                     raise Unstreamable("NUL bytes")
                 text = data.decode("utf-8")  # UnicodeDecodeError: not UTF-8, loaded whole
                 if line_no == 1 and text.startswith("\ufeff"):
                     raise Unstreamable("a second byte-order mark")
-                if max(len(x) for x in pending) > MAX_LINE_CHARS:  # bytes >= characters
+                if max(len(x) for x in chunk) > MAX_LINE_CHARS:  # bytes >= characters
                     if any(len(x) > MAX_LINE_CHARS for x in text.split("\n")):
                         raise Unstreamable("an overlong line")
                 yield line_no, text, bom
-                line_no += len(pending)
-                pending = []
+                line_no += len(chunk)
             if not lines:
                 return
 
