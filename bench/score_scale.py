@@ -64,7 +64,11 @@ def _rss_kb(pid: int) -> int:
 
 
 def run(cmd: list[str], env: dict | None = None) -> dict:
-    """Wall time, peak RSS of the process tree (sum) and of its largest process, in MB."""
+    """Wall time, CPU time (user + system of the process and its workers), peak RSS of the
+    process tree (sum) and of its largest process, in MB."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak = {"sum": 0, "max": 0}
@@ -83,7 +87,9 @@ def run(cmd: list[str], env: dict | None = None) -> dict:
     watcher.join()
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{cmd[:4]} failed ({proc.returncode}): {err.decode()[-2000:]}")
-    return {"wall": wall, "rss_sum_mb": peak["sum"] / 1024, "rss_max_mb": peak["max"] / 1024}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "rss_sum_mb": peak["sum"] / 1024, "rss_max_mb": peak["max"] / 1024}
 
 
 def to_po(pairs, path: Path) -> None:
@@ -102,7 +108,7 @@ def pofilter(pairs, folder: Path, limit: int) -> tuple[float, int]:
     to_po(sample, po)
     exe = shutil.which("pofilter") or str(Path(PY).parent / "pofilter")
     r = run([exe, "--language=ar", "-i", str(po), "-o", str(folder / "pofilter.po")])
-    return r["wall"], sample.height
+    return r, sample.height
 
 
 def review_score(path: Path, out: Path, args) -> dict:
@@ -130,7 +136,23 @@ def bt_check(pairs, out: Path, n: int, sample: int) -> dict:
     want = [chrf.sentence_score(b, [s]).score if b.strip() and s.strip() else None for s, b in zip(src, bt)]
     loop = time.perf_counter() - start
     same = sum(1 for a, b in zip(got, want) if a == b)
-    return {"identical": same, "checked": len(want), "loop_s_scaled": loop * n / len(want)}
+    # The metric pass alone, as review.score runs it (chrF and BLEU of the back-translation against
+    # the source from one statistics pass), against sacrebleu's sentence_score loop for both.
+    from sacrebleu.metrics import BLEU
+
+    from review.metrics import score_pairs
+
+    start = time.perf_counter()
+    per_row, _ = score_pairs(bt, src, ("chrf", "bleu"))
+    ours = time.perf_counter() - start
+    bleu = BLEU(tokenize="intl", effective_order=True)
+    start = time.perf_counter()
+    want_bleu = [bleu.sentence_score(b, [s]).score for s, b in zip(src, bt)]
+    loop_bleu = time.perf_counter() - start
+    same_metric = sum(1 for a, b in zip(per_row["chrf"], want) if a == b)
+    same_bleu = sum(1 for a, b in zip(per_row["bleu"], want_bleu) if a == b)
+    return {"identical": same, "checked": len(want), "loop_s_scaled": loop * n / len(want),
+            "metric_identical": (same_metric, same_bleu), "metric_s": ours, "loop_s": loop + loop_bleu}
 
 
 def main() -> None:
@@ -154,23 +176,31 @@ def main() -> None:
             print(f"\n{n:,} pairs in {pairs['doc'].n_unique():,} documents "
                   f"({path.stat().st_size / 1e6:.0f} MB JSONL, generated in {time.perf_counter() - t:.1f} s)")
             r = review_score(path, folder / "out.jsonl", args)
-            print(f"  review score --format jsonl: {r['wall']:.1f} s, peak RSS {r['rss_sum_mb']:.0f} MB "
+            print(f"  review score --format jsonl: {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU, "
+                  f"peak RSS {r['rss_sum_mb']:.0f} MB "
                   f"(all processes; largest one {r['rss_max_mb']:.0f} MB)")
             if args.bt:
                 plain = write(pairs.drop("bt"), folder / f"plain{n}.jsonl", "jsonl")
                 r0 = review_score(plain, folder / "out0.jsonl", args)
                 check = bt_check(pairs, folder / "out.jsonl", n, args.bt_sample)
                 extra = max(r["wall"] - r0["wall"], 1e-9)
-                print(f"  without the back-translation: {r0['wall']:.1f} s; the back-translation costs "
-                      f"{extra:.1f} s")
+                print(f"  without the back-translation: {r0['wall']:.1f} s wall, {r0['cpu']:.1f} s CPU; the "
+                      f"back-translation (metrics and bt checks) costs {extra:.1f} s wall, "
+                      f"{r['cpu'] - r0['cpu']:.1f} s CPU")
                 print(f"  bt_chrf identical to sacrebleu sentence_score: {check['identical']}/{check['checked']}; "
                       f"sacrebleu CHRF sentence_score loop {check['loop_s_scaled']:.1f} s for {n:,} "
-                      f"(measured on {check['checked']:,}, scaled): {check['loop_s_scaled'] / extra:.1f}x")
+                      f"(measured on {check['checked']:,}, scaled)")
+                print(f"  metric pass alone on those {check['checked']:,} pairs (chrF + BLEU, identical rows: "
+                      f"{check['metric_identical'][0]} and {check['metric_identical'][1]}): {check['metric_s']:.2f} s "
+                      f"vs sacrebleu sentence_score loop {check['loop_s']:.2f} s: "
+                      f"{check['loop_s'] / check['metric_s']:.1f}x")
             if not args.no_pofilter:
-                wall, m = pofilter(pairs, folder, min(n, args.pofilter_max))
-                scaled = wall * n / m
-                how = "" if m == n else f" (measured on the first {m:,} pairs: {wall:.1f} s, scaled linearly)"
-                print(f"  pofilter --language=ar: {scaled:.1f} s{how}; review score is {scaled / r['wall']:.1f}x faster")
+                p, m = pofilter(pairs, folder, min(n, args.pofilter_max))
+                scaled, scaled_cpu = p["wall"] * n / m, p["cpu"] * n / m
+                how = "" if m == n else f" (measured on the first {m:,} pairs: {p['wall']:.1f} s, scaled linearly)"
+                print(f"  pofilter --language=ar: {scaled:.1f} s wall, {scaled_cpu:.1f} s CPU{how}; "
+                      f"review score is {scaled / r['wall']:.1f}x faster (wall), {scaled_cpu / r['cpu']:.1f}x "
+                      f"less CPU")
             if args.keep:
                 args.keep.mkdir(parents=True, exist_ok=True)
                 shutil.copy(path, args.keep / path.name)
