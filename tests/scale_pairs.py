@@ -30,8 +30,9 @@ def demo_beads() -> tuple[tuple[str, str, str], ...]:
     return tuple((s.replace("\n", " "), t.replace("\n", " "), b.replace("\n", " ")) for s, t, b in rows)
 
 
-def generate(n: int, seed: int = 7, bt: bool = False) -> pl.DataFrame:
-    """doc, source, target (and bt): `n` pairs, documents in order, deterministic for a seed."""
+def generate(n: int, seed: int = 7, bt: bool = False, doc_size: tuple[int, int] = (50, 1500)) -> pl.DataFrame:
+    """doc, source, target (and bt): `n` pairs, documents of `doc_size` segments (bounds
+    included) in order, deterministic for a seed."""
     beads = demo_beads()
     rng = random.Random(seed)
     docs, src, tgt, bts = [], [], [], []
@@ -39,7 +40,7 @@ def generate(n: int, seed: int = 7, bt: bool = False) -> pl.DataFrame:
     for k in range(n):
         if left == 0:
             doc_no += 1
-            left = rng.randint(50, 1500)
+            left = rng.randint(*doc_size)
         left -= 1
         picks = [beads[rng.randrange(len(beads))] for _ in range(rng.choice((1, 2, 2, 3)))]
         s = " ".join(p[0] for p in picks) + f" ({k + 1})"

@@ -41,7 +41,7 @@ def settings():
 
 @pytest.fixture(scope="module")
 def generated():
-    corpus = corpus_of(generate(1500, seed=3, bt=True))
+    corpus = corpus_of(generate(1500, seed=3, bt=True, doc_size=(20, 300)))
     return corpus, score(corpus)
 
 
