@@ -241,7 +241,9 @@ def _corpus_scope(units: list[UnitResult], settings: ScoreSettings, result: Stre
         mine = rows.filter((rows >= start) & (rows < start + u.rows)) - start
         if mine.len():
             frame = pl.read_ipc(u.spill, columns=list(SEGMENT_SCHEMA))
-            parts.append(frame[mine])
+            # Copied out through Arrow's plain strings: a gathered string-view column keeps the
+            # whole unit's text buffers alive, and these parts live until the end of the run.
+            parts.append(pl.from_arrow(frame[mine].to_arrow(compat_level=pl.CompatLevel.oldest())))
         start += u.rows
     extra = corpus_flags(pl.concat(parts, how="vertical"), settings)
     result.corpus_flags = extra.height
