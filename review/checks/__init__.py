@@ -16,6 +16,7 @@ from review.normalize import add_normalized_columns
 from review.schema import (CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, MESSAGE, SEG, SEVERITY, SIDE,
                            SOURCE, SRC_LANG, START, TGT_LANG, WEIGHT, empty)
 
+FLAG_ORDER = [DOC, SEG, CHECK, START, END, SIDE, MESSAGE]  # the order of a flag table
 Parts = list[tuple[str, pl.DataFrame]]  # (check id, its non-empty hits)
 _SMALL_FRAME = 8  # rows up to which run_checks runs the check families concurrently
 THREADS = 2  # the families run at once on a small frame; 1 runs them one after another
@@ -135,8 +136,10 @@ def label_hits(frame: pl.DataFrame, parts: Parts, config: Config) -> pl.DataFram
         hits_["message"].alias(MESSAGE), hits_["side"].alias(SIDE),
         hits_["start"].alias(START), hits_["end"].alias(END),
     ])
+    # A total order (END, SIDE, MESSAGE break ties): a check may emit a segment's hits in any
+    # order, and scoring in batches (review.stream) must give the same flag lists as one run.
     return (flags.with_columns(weight_expr(config).alias(WEIGHT))
-            .sort(DOC, SEG, CHECK, START, nulls_last=False))
+            .sort(FLAG_ORDER, nulls_last=False))
 
 
 def superseding() -> list[str]:

@@ -380,7 +380,9 @@ def _term_changed(rows, src, bt, missing, extra) -> pl.DataFrame:
     pairs = pairs.filter((pl.col("_shared") > 0) & (pl.col("_gone") > 0) & (pl.col("_new") > 0))
     if pairs.height == 0:
         return pl.DataFrame()
-    pairs = pairs.unique([ROW, "i0_b"], maintain_order=True)
+    # Sorted first: the joins above give the pairs in no fixed order, and which source term is
+    # kept for a back-translation term must not change from run to run (or batch to batch).
+    pairs = pairs.sort(ROW, "i0_b", "i0", "i1").unique([ROW, "i0_b"], maintain_order=True)
     pairs = _locate(rows, SOURCE, pairs, "i0", "i1")
     pairs = _locate(rows, BT, pairs.rename({"start": "_ss", "end": "_se"}), "i0_b", "i1_b")
     pairs = pairs.join(rows.select(ROW, SOURCE, BT), on=ROW)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -11,20 +12,25 @@ import polars as pl
 from review.calibrate import suggest_toml
 from review.cli.messages import QUIET, detail, verbosity, verbosity_options
 from review.cli.output import describe_loaded, input_options, out_option, refuse_binary_terminal, show_text
-from review.cli.stdin import hide_spool, pair_is_text, stdin_inputs
+from review.cli.stdin import STDIN, hide_spool, pair_is_text, stdin_inputs
 from review.config import load_config
 from review.export.scores import flag_lists, write_scored
 from review.fileio import STDOUT, check_output
 from review.inputs import load_inputs
+from review.load import detect_format
+from review.load.batched import BATCHED_FORMATS
 from review.schema import (BT, BT_CHRF, CHECK, DOC, FLAGGED, LOCATOR, MAX_SEVERITY, MESSAGE, REF_CHRF,
                            REFERENCE, RISK, SEG, SEVERITY, SOURCE, TARGET)
 from review.score import catalogue_frame, meets
 from review.score import score as run_score
 from review.store import Project
+from review.stream import ScoreSettings
+from review.stream_run import score_input
 from review.workflow import project_config
 
 SCORE_OUTPUT = ("table", "jsonl", "csv", "parquet", "json")
 FAIL_LEVELS = ("minor", "major", "critical")
+STREAM_FORMATS = ("jsonl", "csv", "parquet")  # row outputs: scored in batches (review.stream_run)
 
 
 @click.command("score")
@@ -41,9 +47,14 @@ FAIL_LEVELS = ("minor", "major", "critical")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default=None,
               help="Exit with code 1 when a flag of this severity or worse is found.")
 @click.option("--all", "show_all", is_flag=True, help="Table: list every segment, not only flagged ones.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=20_000, show_default=True,
+              help="jsonl/csv/parquet: segments read and scored at a time (whole documents are kept "
+                   "together); memory grows with it, not with the corpus.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="jsonl/csv/parquet: processes scoring batches in parallel (default: the CPUs available).")
 @verbosity_options
 def score(inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, input_format, fmt, out,
-          fail_on, show_all):
+          fail_on, show_all, batch_size, jobs):
     """Score INPUT... (a source and a target document, or pre-aligned files): flag the segments a
     reviewer should look at, each with its reasons, MQM category and severity, worst first.
     An INPUT `-` is standard input: a pre-aligned file (format from --input-format or its
@@ -52,6 +63,10 @@ def score(inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, 
         check_output(out)
     refuse_binary_terminal(fmt, out)
     config = load_config(config_path, glossary=glossary)
+    if fmt in STREAM_FORMATS:
+        _score_streaming(list(inputs), bt, ref, config, src_lang, tgt_lang, encoding, input_format, fmt,
+                         out, fail_on, batch_size, jobs)
+        return
     with stdin_inputs(list(inputs), as_text=pair_is_text(list(inputs), input_format)) as paths:
         corpus = load_inputs(paths, bt=bt, ref=ref, src_lang=src_lang, tgt_lang=tgt_lang,
                              encoding=encoding, input_format=input_format)
@@ -62,6 +77,47 @@ def score(inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, 
     detail(f"signature: {scored.signature}")
     _emit(scored, fmt, out, show_all)
     if fail_on and meets(scored.flags, fail_on):
+        sys.exit(1)
+
+
+def _score_streaming(inputs, bt, ref, config, src_lang, tgt_lang, encoding, input_format, fmt, out,
+                     fail_on, batch_size, jobs) -> None:
+    """Row outputs in batches of whole documents on `jobs` processes: one pre-aligned table file
+    is read in batches too; anything else (documents to align, XML, standard input, several
+    files) is loaded whole first. Same bytes as the one-table path (review/stream.py)."""
+    settings = ScoreSettings.make(config)
+    target = STDOUT if out is None else out
+    with stdin_inputs(inputs, as_text=pair_is_text(inputs, input_format)) as paths:
+        def load_whole():
+            corpus = load_inputs(paths, bt=bt, ref=ref, src_lang=src_lang, tgt_lang=tgt_lang,
+                                 encoding=encoding, input_format=input_format)
+            return hide_spool(corpus, paths)
+
+        path, fmt_in = None, None
+        if len(inputs) == 1 and STDIN not in inputs and bt is None and ref is None:
+            fmt_in = input_format or (detect_format(paths[0]) if os.path.isfile(paths[0]) else None)
+            path = paths[0] if fmt_in in BATCHED_FORMATS else None
+        with ProgressBar(sys.stderr) as progress:
+            result, corpus = score_input(path, fmt_in if path else None, load_whole, settings, target, fmt,
+                                         batch_size, jobs, progress.update if progress.enabled else None,
+                                         src_lang=src_lang, tgt_lang=tgt_lang, encoding=encoding)
+        if result is None:  # a document's rows are not together: one table, as before
+            describe_loaded(corpus, inputs)
+            scored = run_score(corpus, config)
+            detail(f"signature: {scored.signature}")
+            _emit(scored, fmt, out, False)
+            if fail_on and scored.flags.height and meets(scored.flags, fail_on):
+                sys.exit(1)
+            return
+    if corpus is not None:
+        describe_loaded(corpus, inputs)
+    else:
+        detail(f"read {', '.join(inputs)}: {result.rows} segments in {result.documents} document(s), "
+               f"in batches of {batch_size}")
+    detail(f"scored in {result.units} batch(es); corpus-wide consistency: {result.corpus_rows} "
+           f"candidate segment(s), {result.corpus_flags} flag(s)")
+    detail(f"signature: {config.signature()}")
+    if fail_on and result.meets(fail_on):
         sys.exit(1)
 
 

@@ -1,0 +1,334 @@
+"""The local streaming engine: batches of complete documents scored on a pool of processes,
+written incrementally; memory is set by the batch size (and the largest document), not the corpus.
+
+    stream_score(batches, settings, out, fmt, batch_rows=..., jobs=...)
+
+`batches` yields segment-table frames in corpus order, cut anywhere (review.load.batched reads
+files that way). They are regrouped into units of whole documents of about `batch_rows` rows;
+a document whose rows are not together in the input (it reappears after another one began)
+raises NotGrouped, and the caller scores the corpus as one table instead.
+
+Pass 1, in the workers: score_documents on each unit; the scored unit is spilled to an Arrow IPC
+file beside the output (JSONL/CSV bytes are formatted there too), and the main process keeps only
+two hashes per row (review.stream.corpus_candidates). Then the corpus-scope checks run on the
+rows whose key is duplicated, and pass 2 writes the output: each unit's bytes copied as they are,
+re-formatted only when a corpus-scope flag changed one of its rows.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import tempfile
+from collections import deque
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from review.fileio import atomic_path
+from review.export.tabular import _nested_to_json, inert_cells
+from review.load.batched import Unstreamable, iter_segments
+from review.schema import DOC, MAX_SEVERITY, SEGMENT_SCHEMA, SEVERITY_RANK
+from review.stream import (ScoreSettings, corpus_candidates, corpus_flags, duplicated_rows,
+                           finish_rows, records, score_documents, score_table)
+
+DEFAULT_BATCH_ROWS = 20_000
+STREAM_FORMATS = ("jsonl", "csv", "parquet")
+BOM = b"\xef\xbb\xbf"
+
+Progress = Callable[[int, int], None]  # (rows done, rows known so far; 0 when unknown)
+
+
+class NotGrouped(Exception):
+    """The rows of a document are not contiguous in the input."""
+
+    def __init__(self, doc: str):
+        super().__init__(f"document {doc!r} reappears after another document began")
+        self.doc = doc
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# --------------------------------------------------------------------------- regrouping
+def document_units(batches: Iterable[pl.DataFrame], batch_rows: int) -> Iterator[pl.DataFrame]:
+    """Frames of complete documents, about `batch_rows` rows each (one large document may make a
+    unit larger), in corpus order. Raises NotGrouped when a finished document reappears."""
+    pending: list[pl.DataFrame] = []
+    size = 0
+    done: set[str] = set()
+    last: str | None = None
+    for frame in batches:
+        if frame.height == 0:
+            continue
+        runs = frame.select(pl.col(DOC).rle_id().alias("_r"), DOC).unique("_r", keep="first",
+                                                                         maintain_order=True)[DOC]
+        for doc in runs.to_list():
+            if doc != last:
+                if doc in done:
+                    raise NotGrouped(doc)
+                if last is not None:
+                    done.add(last)
+                last = doc
+        pending.append(frame)
+        size += frame.height
+        if size < batch_rows:
+            continue
+        # Cut before the last document: it may go on in the next frame.
+        joined = pl.concat(pending, how="vertical")
+        cut = joined.height - joined[DOC].reverse().rle_id().eq(0).sum()
+        if cut == 0:  # one document so far: keep it together
+            pending, size = [joined], joined.height
+            continue
+        yield joined.slice(0, cut)
+        rest = joined.slice(cut)
+        pending, size = [rest], rest.height
+    if size:
+        yield pl.concat(pending, how="vertical")
+
+
+# --------------------------------------------------------------------------- workers
+_SETTINGS: ScoreSettings | None = None
+
+
+def _init_worker(settings_bytes: bytes, threads: int | None) -> None:
+    global _SETTINGS
+    if threads:
+        os.environ.setdefault("POLARS_MAX_THREADS", str(threads))
+    _SETTINGS = pickle.loads(settings_bytes)
+
+
+@dataclass
+class UnitResult:
+    rows: int
+    keys: pl.DataFrame  # corpus_candidates
+    worst: int  # highest severity rank of any flag, -1 for none
+    spill: str  # Arrow IPC of the scored rows
+    part: str | None  # the formatted JSONL/CSV bytes of the unit
+
+
+def _score_unit(unit: pl.DataFrame, index: int, folder: str, fmt: str,
+                settings: ScoreSettings | None = None) -> UnitResult:
+    settings = settings or _SETTINGS
+    out = score_documents(unit, settings)
+    spill = os.path.join(folder, f"{index:07d}.arrow")
+    out.write_ipc(spill, compression="lz4")
+    part = None
+    if fmt in ("jsonl", "csv"):
+        part = os.path.join(folder, f"{index:07d}.{fmt}")
+        with open(part, "wb") as f:
+            f.write(format_bytes(out, fmt, first=index == 0))
+    worst = out[MAX_SEVERITY].replace_strict(SEVERITY_RANK, default=-1, return_dtype=pl.Int64).max()
+    return UnitResult(out.height, corpus_candidates(out), -1 if worst is None else int(worst), spill, part)
+
+
+def format_bytes(out: pl.DataFrame, fmt: str, first: bool) -> bytes:
+    """A unit as `review score --format fmt` writes it; CSV has its BOM and header once, first."""
+    if fmt == "jsonl":
+        return records(out).write_ndjson().encode("utf-8")
+    body = inert_cells(_nested_to_json(score_table(out))).write_csv(include_header=first)
+    return (BOM if first else b"") + body.encode("utf-8")
+
+
+class _Inline(Executor):
+    """jobs=1: the same code path without processes."""
+
+    def __init__(self, settings: ScoreSettings):
+        self.settings = settings
+
+    def submit(self, fn, *args, **kwargs):
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, settings=self.settings, **kwargs))
+        except BaseException as e:  # handed to the caller by result()
+            future.set_exception(e)
+        return future
+
+
+def _pool(settings: ScoreSettings, jobs: int) -> Executor:
+    if jobs <= 1:
+        return _Inline(settings)
+    # spawn, not fork: polars' thread pool does not survive a fork. Each worker runs polars on one
+    # thread: the processes are the parallelism (and the main process reads the input meanwhile).
+    return ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_init_worker,
+                               initargs=(pickle.dumps(settings), 1))
+
+
+# --------------------------------------------------------------------------- the engine
+@dataclass
+class StreamResult:
+    rows: int = 0
+    units: int = 0
+    worst: int = -1  # highest severity rank of any flag
+    corpus_rows: int = 0  # candidate rows of the corpus-scope checks
+    corpus_flags: int = 0
+    documents: int = 0
+    extra: list[str] = field(default_factory=list)
+
+    def meets(self, level: str) -> bool:
+        return self.worst >= SEVERITY_RANK[level]
+
+
+def stream_score(batches: Iterable[pl.DataFrame], settings: ScoreSettings, out: str | Path, fmt: str,
+                 batch_rows: int = DEFAULT_BATCH_ROWS, jobs: int | None = None,
+                 progress: Progress | None = None, total: int = 0) -> StreamResult:
+    """Score `batches` (segment-table frames in corpus order) and write `out` in `fmt`
+    (jsonl/csv/parquet) atomically. Raises NotGrouped (nothing written) when a document's rows
+    are not together; errors of the reader propagate, nothing written."""
+    if fmt not in STREAM_FORMATS:
+        raise ValueError(f"streaming writes {', '.join(STREAM_FORMATS)}, not {fmt!r}")
+    jobs = jobs or default_jobs()
+    result = StreamResult()
+    with atomic_path(out) as final, tempfile.TemporaryDirectory(
+            prefix=".mt-review-spill.", dir=_spill_parent(final)) as folder:
+        units = _run_pass1(batches, settings, folder, fmt, batch_rows, jobs, result, progress, total)
+        extra = _corpus_scope(units, settings, result)
+        _write(units, extra, settings, final, fmt)
+    return result
+
+
+def _spill_parent(final: Path) -> str | None:
+    parent = Path(final).parent
+    return str(parent) if os.access(parent, os.W_OK) else None
+
+
+def _run_pass1(batches, settings, folder, fmt, batch_rows, jobs, result, progress, total):
+    units: list[UnitResult] = []
+    docs: set[str] = set()
+    with _pool(settings, jobs) as pool:
+        queue: deque[Future] = deque()
+
+        def collect(future: Future) -> None:
+            r = future.result()
+            units.append(r)
+            result.rows += r.rows
+            result.worst = max(result.worst, r.worst)
+            if progress is not None:
+                progress(result.rows, max(total, result.rows))
+
+        for k, unit in enumerate(document_units(batches, batch_rows)):
+            docs.update(unit[DOC].unique().to_list())
+            queue.append(pool.submit(_score_unit, unit.select(list(SEGMENT_SCHEMA)), k, folder, fmt))
+            while len(queue) > jobs:  # bounded: memory stays a few units deep
+                collect(queue.popleft())
+        while queue:
+            collect(queue.popleft())
+    result.units = len(units)
+    result.documents = len(docs)
+    return units
+
+
+def _corpus_scope(units: list[UnitResult], settings: ScoreSettings, result: StreamResult) -> pl.DataFrame:
+    """The corpus-scope flags: hashes of all rows -> duplicated rows -> their flags."""
+    if not settings.corpus_checks() or not units:
+        return corpus_flags(pl.DataFrame(), settings)
+    keys = pl.concat([u.keys for u in units], how="vertical")
+    rows = duplicated_rows(keys)
+    result.corpus_rows = len(rows)
+    if rows.len() == 0:
+        return corpus_flags(pl.DataFrame(), settings)
+    parts, start = [], 0
+    for u in units:
+        mine = rows.filter((rows >= start) & (rows < start + u.rows)) - start
+        if mine.len():
+            frame = pl.read_ipc(u.spill, columns=list(SEGMENT_SCHEMA))
+            # Copied out through Arrow's plain strings: a gathered string-view column keeps the
+            # whole unit's text buffers alive, and these parts live until the end of the run.
+            parts.append(pl.from_arrow(frame[mine].to_arrow(compat_level=pl.CompatLevel.oldest())))
+        start += u.rows
+    extra = corpus_flags(pl.concat(parts, how="vertical"), settings)
+    result.corpus_flags = extra.height
+    return extra
+
+
+def _write(units: list[UnitResult], extra: pl.DataFrame, settings: ScoreSettings, final: Path,
+           fmt: str) -> None:
+    touched = set(extra[DOC].unique().to_list()) if extra.height else set()
+    writer = None
+    with open(final, "wb") as sink:
+        for k, u in enumerate(units):
+            changed = False
+            if fmt == "parquet" or touched:
+                out = pl.read_ipc(u.spill)
+                changed = bool(touched) and out[DOC].is_in(list(touched)).any()
+                if changed:
+                    out = finish_rows(out, extra, settings)
+            if fmt == "parquet":
+                writer = _parquet_rows(writer, sink, out)
+            elif changed:
+                sink.write(format_bytes(out, fmt, first=k == 0))
+            else:
+                with open(u.part, "rb") as part:
+                    shutil.copyfileobj(part, sink, 1 << 20)
+            os.unlink(u.spill)
+        if fmt == "parquet":
+            if writer is None:  # no rows: an empty table with the output's columns
+                writer = _parquet_rows(None, sink, None)
+            writer.close()
+
+
+def _parquet_rows(writer, sink, out: pl.DataFrame | None):
+    """One row group per unit (pyarrow's ParquetWriter, zstd as review.export writes)."""
+    table = score_table(out).to_arrow() if out is not None else None
+    if writer is None:
+        if table is None:
+            raise ValueError("no rows to write")
+        writer = pq.ParquetWriter(sink, table.schema, compression="zstd")
+    if table is not None:
+        writer.write_table(table.cast(writer.schema))
+    return writer
+
+
+# --------------------------------------------------------------------------- from files
+def slices(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
+    return (frame.slice(i, size) for i in range(0, frame.height, size))
+
+
+def score_input(path: str | None, fmt_in: str | None, load_whole: Callable[[], object],
+                settings: ScoreSettings, out: str | Path, fmt: str, batch_rows: int = DEFAULT_BATCH_ROWS,
+                jobs: int | None = None, progress: Progress | None = None,
+                src_lang: str | None = None, tgt_lang: str | None = None,
+                encoding: str | None = None) -> tuple[StreamResult | None, object | None]:
+    """`review score` with row output: stream `path` (one pre-aligned table) in batches when it
+    can be (review.load.batched), else load it whole with `load_whole()` (a Corpus) and score
+    that in batches. Returns (result, None), or (None, corpus) when the corpus's documents are
+    not grouped and the caller must score it as one table."""
+    if path is not None and fmt_in is not None:
+        try:
+            total = estimate_rows(path, fmt_in) if progress is not None else 0
+            batches = iter_segments(path, fmt_in, batch_rows, src_lang=src_lang, tgt_lang=tgt_lang,
+                                    encoding=encoding)
+            return stream_score(batches, settings, out, fmt, batch_rows, jobs, progress, total), None
+        except (Unstreamable, NotGrouped):
+            pass  # loaded whole below: its errors and warnings are the loader's own
+    corpus = load_whole()
+    segments = corpus.segments
+    try:
+        return stream_score(slices(segments, batch_rows), settings, out, fmt, batch_rows, jobs, progress,
+                            segments.height), corpus
+    except NotGrouped:
+        return None, corpus
+
+
+def estimate_rows(path: str | Path, fmt: str) -> int:
+    """Rows of a table file for the progress bar: Parquet's count, else its lines (a fast pass)."""
+    if fmt == "parquet":
+        try:
+            return pq.ParquetFile(path).metadata.num_rows
+        except Exception:  # damaged: the reader says why
+            return 0
+    n = 0
+    with open(path, "rb") as f:
+        while block := f.read(1 << 24):
+            n += block.count(b"\n")
+    return max(0, n - (fmt in ("tsv", "csv")))

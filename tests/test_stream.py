@@ -1,0 +1,112 @@
+"""Streaming scoring (review.stream, review.stream_run): batches of whole documents, scored on a
+pool of processes, give byte for byte what review.score.score() gives on the whole table."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+from review.export.scores import segment_records, to_bytes
+from review.load.rows import ROW_COLUMNS, build
+from review.score import score
+from review.stream import (CORPUS_SCOPE, ScoreSettings, corpus_candidates, duplicated_rows, records,
+                           score_documents, whole)
+from review.stream_run import NotGrouped, document_units, stream_score
+from scale_pairs import generate
+
+
+def corpus_of(pairs: pl.DataFrame, name: str = "gen.jsonl"):
+    rows = pairs.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in ROW_COLUMNS if c not in pairs.columns)
+    return build(rows.select(ROW_COLUMNS), name, "jsonl", "utf-8", False)
+
+
+def slices(frame: pl.DataFrame, size: int):
+    return (frame.slice(i, size) for i in range(0, frame.height, size))
+
+
+@pytest.fixture(scope="module")
+def demo_corpus():
+    from review.inputs import load_inputs
+    from scale_pairs import DEMO
+
+    return load_inputs([str(DEMO / "en.txt"), str(DEMO / "ar.mt.txt")], bt=str(DEMO / "ar.bt.txt"))
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return ScoreSettings.make()
+
+
+@pytest.fixture(scope="module")
+def generated():
+    corpus = corpus_of(generate(1500, seed=3, bt=True, doc_size=(20, 300)))
+    return corpus, score(corpus)
+
+
+def test_whole_equals_score_on_the_demo(demo_corpus, settings):
+    expected = segment_records(score(demo_corpus, settings.config)).write_ndjson()
+    assert records(whole(demo_corpus.segments, settings)).write_ndjson() == expected
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_stream_demo_batch_7_is_identical(demo_corpus, settings, tmp_path, jobs):
+    """Batch size 7 on the demo: every unit cut at a document end (the demo is one document of
+    96 segments, so the unit is the document however small the batches read)."""
+    expected = to_bytes(score(demo_corpus, settings.config), "jsonl")
+    out = tmp_path / "scored.jsonl"
+    result = stream_score(slices(demo_corpus.segments, 7), settings, out, "jsonl", batch_rows=7, jobs=jobs)
+    assert out.read_bytes() == expected
+    assert result.rows == demo_corpus.segments.height and result.documents == 1
+
+
+def test_generated_documents_identical_in_every_format(generated, settings, tmp_path):
+    corpus, expected = generated
+    assert corpus.segments[DOC_COL].n_unique() > 3
+    for fmt in ("jsonl", "csv"):
+        out = tmp_path / f"s.{fmt}"
+        stream_score(slices(corpus.segments, 250), settings, out, fmt, batch_rows=350, jobs=2)
+        assert out.read_bytes() == to_bytes(expected, fmt), fmt
+    out = tmp_path / "s.parquet"
+    result = stream_score(slices(corpus.segments, 250), settings, out, "parquet", batch_rows=350, jobs=1)
+    from review.export.scores import score_table
+
+    assert pl.read_parquet(out).equals(score_table(expected))
+    assert result.units > 3
+
+
+def test_corpus_scope_flags_cross_documents(generated, settings):
+    """The generator repeats sources across documents with other targets: the inconsistency
+    flags of the whole-table run are there, and come from the corpus-scope step."""
+    corpus, expected = generated
+    cross = expected.flags.filter(pl.col("check").is_in(CORPUS_SCOPE))
+    assert cross.height > 0
+    local = score_documents(corpus.segments, settings)
+    assert not local["flags"].list.eval(pl.element().struct.field("check").is_in(CORPUS_SCOPE)).list.any().any()
+    rows = duplicated_rows(corpus_candidates(corpus.segments))
+    assert 0 < rows.len() < corpus.segments.height
+
+
+def test_units_keep_documents_whole():
+    frame = pl.DataFrame({DOC_COL: ["a"] * 5 + ["b"] * 3 + ["c"] * 4, "x": range(12)})
+    units = list(document_units(slices(frame, 2), batch_rows=4))
+    assert pl.concat(units).equals(frame)
+    for unit in units:  # no document in two units
+        for doc in unit[DOC_COL].unique():
+            assert sum(doc in u[DOC_COL].to_list() for u in units) == 1
+    with pytest.raises(NotGrouped):
+        list(document_units(slices(pl.DataFrame({DOC_COL: ["a", "b", "a"]}), 1), batch_rows=1))
+
+
+def test_fail_level_and_counts(generated, settings, tmp_path):
+    corpus, expected = generated
+    result = stream_score(slices(corpus.segments, 1000), settings, tmp_path / "o.jsonl", "jsonl",
+                          batch_rows=1000, jobs=1)
+    assert result.meets("critical") == bool((expected.flags["severity"] == "critical").any())
+    lines = (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == corpus.segments.height == result.rows
+    assert json.loads(lines[0])["seg"] == 1
+
+
+DOC_COL = "doc"
