@@ -113,3 +113,15 @@ def test_recheck_stores_nothing_for_a_stale_revision(project, monkeypatch):
     assert project.segment("a", 2)[REV] == 2
     assert not project.flags("a", 2)[FROM_CORRECTION].any()
     assert project.flags("a", 2, which="all").filter(pl.col(SEG) == 2)[FROM_CORRECTION].sum() == 0
+
+
+def test_create_project_reports_progress_through_the_store_step(tmp_path):
+    calls = []
+    p = workflow.create_project(tmp_path / "p.review", make_corpus(),
+                                progress=lambda done, total: calls.append((done, total)))
+    totals = {t for _, t in calls}
+    assert len(totals) == 1 and calls[-1] == (totals.pop(),) * 2  # one length, ends full
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert calls[-2][0] == calls[-1][0] - 1  # the last step is storing, after every scoring step
+    assert p.progress()["total"] == make_corpus().segments.height
+    p.close()

@@ -200,13 +200,52 @@ def _v3(c: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+def _v4(c: sqlite3.Connection) -> None:
+    """The text index may be absent: a new project is created without it (building it is most
+    of the cost of `review init` on a large corpus) and it is built on the first text search
+    (`build_text_index`). Existing files keep theirs; nothing to do."""
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(c: sqlite3.Connection, migrations: list | None = None) -> int:
-    """Bring the file up to the newest layout, one transaction per step. Returns the new version."""
-    steps = MIGRATIONS if migrations is None else migrations
+def _deferred(c: sqlite3.Connection) -> None:
+    """In place of _v3 when creating a project: the text index comes later (see _v4)."""
+
+
+# Creating a project: the tables (v1), then the caller's bulk insert, then these steps: each
+# index is built once over the filled table, which is several times faster than keeping it in
+# step with every insert.
+CREATE_TABLES = MIGRATIONS[:1]
+CREATE_INDEXES = [*MIGRATIONS[1:2], _deferred, *MIGRATIONS[3:]]
+
+
+def has_text_index(c: sqlite3.Connection) -> bool:
+    return c.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                     (TEXT_INDEX,)).fetchone() is not None
+
+
+def build_text_index(c: sqlite3.Connection) -> bool:
+    """Build the text index (v3's layout, filled from the segments as they are now) unless it
+    exists; one write transaction, so two processes never both build it. True if built here."""
+    c.execute("BEGIN IMMEDIATE")
+    try:
+        if has_text_index(c):
+            c.execute("COMMIT")
+            return False
+        _v3(c)
+        c.execute("COMMIT")
+        return True
+    except BaseException:
+        c.execute("ROLLBACK")
+        raise
+
+
+def migrate(c: sqlite3.Connection, migrations: list | None = None, start: int = 0) -> int:
+    """Bring the file up to the newest layout, one transaction per step. Returns the new version.
+    `migrations[i]` takes the file from version start + i to start + i + 1."""
+    steps = [None] * start + list(MIGRATIONS if migrations is None else migrations)
     version = c.execute("PRAGMA user_version").fetchone()[0]
     while version < len(steps):
         c.execute("BEGIN IMMEDIATE")
