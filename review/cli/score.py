@@ -30,9 +30,14 @@ FAIL_LEVELS = ("minor", "major", "critical")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default=None,
               help="Exit with code 1 when a flag of this severity or worse is found.")
 @click.option("--all", "show_all", is_flag=True, help="Table: list every segment, not only flagged ones.")
+@click.option("--engine", type=click.Choice(("local", "ray")), default="local", show_default=True,
+              help="ray: score sharded Parquet/JSONL input (files, folders, globs) on a Ray cluster "
+                   "into a folder of shards (--out, --format jsonl or parquet); needs mt-review[ray].")
+@click.option("--address", default=None, metavar="HOST:PORT",
+              help="Ray cluster to join (default: RAY_ADDRESS, else a local cluster of 2 workers).")
 @verbosity_options
 def score(inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, input_format, fmt, out,
-          fail_on, show_all):
+          fail_on, show_all, engine, address):
     """Score INPUT... (a source and a target document, or pre-aligned files): flag the segments a
     reviewer should look at, each with its reasons, MQM category and severity, worst first.
     An INPUT `-` is standard input: a pre-aligned file (format from --input-format or its
@@ -42,6 +47,10 @@ def score(inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, 
     from review.score import meets
     from review.score import score as run_score
 
+    if engine == "ray":
+        _score_on_ray(inputs, out, fmt, config_path, glossary, address, fail_on,
+                      other=bt or ref or input_format or encoding or show_all)
+        return
     if out is not None:
         check_output(out)
     refuse_binary_terminal(fmt, out)
@@ -57,6 +66,22 @@ def score(inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, 
     _emit(scored, fmt, out, show_all)
     if fail_on and meets(scored.flags, fail_on):
         sys.exit(1)
+
+
+def _score_on_ray(inputs, out, fmt, config_path, glossary, address, fail_on, other) -> None:
+    from review.config import load_config
+    from review.engines.ray_engine import FORMATS, score_ray
+    from review.errors import InputError
+
+    if out is None or fmt not in FORMATS:
+        raise InputError(out, "--engine ray writes a folder of shards: give --out FOLDER and "
+                              "--format jsonl or parquet")
+    if other or fail_on:
+        raise InputError(None, "--engine ray reads pre-aligned Parquet/JSONL only (no --bt, --ref, "
+                               "--input-format, --encoding, --all or --fail-on)")
+    result = score_ray(list(inputs), out, fmt, load_config(config_path, glossary=glossary), address=address)
+    click.echo(f"scored {result.segments} segments ({result.flagged} flagged) into {result.shards} "
+               f"shard(s) in {result.out}", err=True)
 
 
 @click.command("checks")
