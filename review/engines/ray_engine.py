@@ -264,8 +264,10 @@ def score_ray(inputs: list[str], out: str | Path, fmt: str = "jsonl", config: Co
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    return RayResult(int(counts["rows"].sum() or 0), int(counts["flagged"].sum() or 0),
-                     counts.height, out)
+    if counts.height == 0:  # no input rows: an empty output folder
+        return RayResult(0, 0, 0, out)
+    written = counts.filter(pl.col("rows") > 0)
+    return RayResult(int(written["rows"].sum()), int(written["flagged"].sum()), written.height, out)
 
 
 def _collect(ray, ds) -> pl.DataFrame:
