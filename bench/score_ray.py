@@ -73,9 +73,12 @@ def main() -> None:
         got = [x for f in sorted((Path(d) / "out").glob("part-*.jsonl"))
                for x in f.read_text("utf-8").splitlines()]
         key = lambda x: (json.loads(x)["doc"], json.loads(x)["seg"])  # noqa: E731
-        same = sorted(got, key=key) == sorted(local, key=key)
-        print(f"identical output: {same} ({len(got)} vs {len(local)} records)")
-        if not same:
+        pairs = list(zip(sorted(got, key=key), sorted(local, key=key)))
+        same = sum(a == b for a, b in pairs)
+        print(f"identical records: {same:,} of {len(local):,} ({len(got):,} written by ray)")
+        for a, b in [(a, b) for a, b in pairs if a != b][:3]:
+            print(f"  differs: {key(b)}")
+        if same != len(local) or len(got) != len(local):
             sys.exit(1)
 
 
