@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
@@ -26,10 +27,15 @@ THREADS = 2  # > 1: on a small frame the checks run at once, each on its own thr
 # thread each check finds its patterns compiled from the second save on.
 _workers: dict[str, ThreadPoolExecutor] = {}
 _workers_lock = threading.Lock()
+_workers_pid = os.getpid()
 
 
 def _worker(check_id: str) -> ThreadPoolExecutor:
+    global _workers_pid
     with _workers_lock:
+        if os.getpid() != _workers_pid:  # a forked child: the parent's threads did not come along
+            _workers.clear()
+            _workers_pid = os.getpid()
         pool = _workers.get(check_id)
         if pool is None:
             pool = _workers[check_id] = ThreadPoolExecutor(1, thread_name_prefix=f"check-{check_id}")
