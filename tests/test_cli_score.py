@@ -139,3 +139,27 @@ def test_checks_table_and_json(tmp_path):
     assert by_id["bt_low_chrf"]["params"]["threshold"] == 20.0
     assert {"id", "family", "category", "severity", "title", "description", "params", "enabled"} <= set(rows[0])
     assert "(disabled)" in run("checks", "--config", str(cfg)).stdout
+
+
+def test_engine_ray_without_the_extra_is_one_line_exit_2(tmp_path, monkeypatch):
+    import sys
+
+    pl.DataFrame({"doc": ["d"], "seg": [1], "source": ["Hi."], "target": ["مرحبا."]}).write_parquet(
+        tmp_path / "a.parquet")
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if not installed: `import ray` fails
+    result = run("score", str(tmp_path / "a.parquet"), "--engine", "ray", "--format", "jsonl",
+                 "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0 and "pip install 'mt-review[ray]'" in result.stderr
+    assert not (tmp_path / "out").exists()
+    result = run("score", str(tmp_path / "a.parquet"), "--engine", "ray")  # table: not for shards
+    assert result.exit_code == 2 and "--out FOLDER" in result.stderr
+
+
+def test_cli_starts_without_importing_ray():
+    import subprocess
+    import sys
+
+    code = "import sys; from review.cli import main; assert 'ray' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent,
+                   env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})

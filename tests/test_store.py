@@ -419,3 +419,26 @@ def test_narrow_reads_histogram_and_document_ids(project):
     assert hist["from"][0] == 0.0 and hist["to"][-1] == pytest.approx(25.0)
     # risks 0, 5.1, 25, 0, 5, 0 in bins of width 5 (the top one closed)
     assert hist["segments"].to_list() == [3, 2, 0, 0, 1]
+
+
+def test_new_project_builds_its_text_index_on_the_first_search_from_the_text_as_it_is(project):
+    indexes = {r[0] for r in project._rows("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"segments_queue", "segments_order", "flags_segment"} <= indexes  # built after the rows
+    assert not project._rows("SELECT name FROM sqlite_master WHERE name = 'segments_text'")
+    project.save("a", 1, "تصحيح المراجع", "amal", 0)  # before any index: nothing to keep in step
+
+    def found(text):
+        page, total = project.queue(flagged_only=False, search=text)
+        assert total == page.height
+        return list(zip(page[DOC], page[SEG]))
+
+    assert found("المراجع") == [("a", 1)]  # the first search builds the index, correction included
+    assert project._rows("SELECT name FROM sqlite_master WHERE name = 'segments_text'")
+    assert project.ensure_text_index() is False  # once
+    assert found("المراجع") == [("a", 1)]
+    project.save("a", 1, "نص آخر", "amal", 1)  # now the triggers keep it in step
+    assert found("المراجع") == [] and found("نص آخر") == [("a", 1)]
+    other = Project.open(project.path)  # another session sees the built index, does not rebuild
+    assert other.ensure_text_index() is False
+    assert other.queue(flagged_only=False, search="نص آخر")[1] == 1
+    other.close()

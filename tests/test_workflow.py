@@ -113,3 +113,51 @@ def test_recheck_stores_nothing_for_a_stale_revision(project, monkeypatch):
     assert project.segment("a", 2)[REV] == 2
     assert not project.flags("a", 2)[FROM_CORRECTION].any()
     assert project.flags("a", 2, which="all").filter(pl.col(SEG) == 2)[FROM_CORRECTION].sum() == 0
+
+
+def test_create_project_reports_progress_through_the_store_step(tmp_path):
+    calls = []
+    p = workflow.create_project(tmp_path / "p.review", make_corpus(),
+                                progress=lambda done, total: calls.append((done, total)))
+    totals = {t for _, t in calls}
+    assert len(totals) == 1 and calls[-1] == (totals.pop(),) * 2  # one length, ends full
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert calls[-2][0] == calls[-1][0] - 1  # the last step is storing, after every scoring step
+    assert p.progress()["total"] == make_corpus().segments.height
+    p.close()
+
+
+def test_save_recheck_gives_the_flags_a_full_rescore_gives_that_segment(tmp_path):
+    """The re-check of a save (each check on its own worker thread) and a whole-table run of the
+    same checks agree on the corrected segment, repeated saves included (warm workers)."""
+    from review.checks import THREADS
+    from review.checks.base import catalogue
+    from review.demo import demo_dir
+    from review.inputs import load_pair
+    from review.schema import BT, DOC, TARGET
+    from review.score import score
+
+    assert THREADS > 1  # the per-check worker path is the one under test
+    d = demo_dir()
+    corpus = load_pair(d / "en.txt", d / "ar.mt.txt")
+    p = workflow.create_project(tmp_path / "demo.review", corpus)
+    own = [cid for cid, spec in catalogue().items() if spec.scope == "segment"]
+    segs = corpus.segments
+    edits = {0: " ولا أيضا", 3: " the board", 7: " لم", 11: " (كذلك", 15: ""}  # negation, English, ...
+    keys = list(zip(segs[DOC], segs[SEG]))
+    changed = 0
+    for row, extra in edits.items():
+        doc, seg = keys[row]
+        text = (segs[TARGET][row] or "") + extra
+        workflow.save_correction(p, doc, seg, text, "amal", p.segment(doc, seg)[REV])
+        corrected = segs.with_columns(pl.when(pl.int_range(pl.len()) == row).then(pl.lit(text))
+                                      .otherwise(pl.col(TARGET)).alias(TARGET),
+                                      pl.lit(None, dtype=pl.String).alias(BT))
+        full = score(corrected).flags.filter((pl.col(DOC) == doc) & (pl.col(SEG) == seg)
+                                             & pl.col(CHECK).is_in(own))
+        saved = p.flags(doc, seg)
+        cols = [CHECK, SEVERITY, "side", "start", "end", "message"]
+        assert sorted(saved.select(cols).rows()) == sorted(full.select(cols).rows()), (doc, seg, text)
+        changed += sorted(saved.select(cols).rows()) != sorted(p.flags(doc, seg, which="mt").select(cols).rows())
+    assert changed >= 2  # the edits are ones the checks see
+    p.close()

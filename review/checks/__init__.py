@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
@@ -18,8 +20,29 @@ from review.schema import (CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, MESSAGE, SEG,
 
 FLAG_ORDER = [DOC, SEG, CHECK, START, END, SIDE, MESSAGE]  # the order of a flag table
 Parts = list[tuple[str, pl.DataFrame]]  # (check id, its non-empty hits)
-_SMALL_FRAME = 8  # rows up to which run_checks runs the check families concurrently
-THREADS = 2  # the families run at once on a small frame; 1 runs them one after another
+_SMALL_FRAME = 8  # rows up to which run_checks runs each check on its own worker thread
+THREADS = 2  # > 1: on a small frame the checks run at once, each on its own thread; 1: one by one
+
+# One long-lived worker thread per check, for re-checking a correction (a few rows). polars
+# keeps compiled regular expressions in a per-thread cache of 32 entries; all the checks together
+# use a few hundred patterns, so on one thread every save recompiled the large ones (polarity's
+# negation patterns, the Latin-token and language patterns: 10-20 ms each save). On its own
+# thread each check finds its patterns compiled from the second save on.
+_workers: dict[str, ThreadPoolExecutor] = {}
+_workers_lock = threading.Lock()
+_workers_pid = os.getpid()
+
+
+def _worker(check_id: str) -> ThreadPoolExecutor:
+    global _workers_pid
+    with _workers_lock:
+        if os.getpid() != _workers_pid:  # a forked child: the parent's threads did not come along
+            _workers.clear()
+            _workers_pid = os.getpid()
+        pool = _workers.get(check_id)
+        if pool is None:
+            pool = _workers[check_id] = ThreadPoolExecutor(1, thread_name_prefix=f"check-{check_id}")
+        return pool
 
 
 def families() -> list[str]:
@@ -174,13 +197,14 @@ def run_checks(segments: pl.DataFrame, config: Config | None = None,
     parts: Parts = []
     groups = list(by_family(selected_checks(config, only)).values())
     if frame.height <= _SMALL_FRAME and THREADS > 1 and advance is None:
-        # A reviewer's correction: each family is a few dozen tiny queries, mostly waiting on
-        # polars' collect, which releases the GIL, so two families overlap (bench/score_speed.py
-        # --check-segment). Results are taken in family order, as the loop below gives them.
-        _import_families([cid for ids in groups for cid in ids])
-        with ThreadPoolExecutor(THREADS) as pool:
-            for found in pool.map(lambda ids: run_family(frame, ids, config, glossary, languages), groups):
-                parts += found
+        # A reviewer's correction: each check is a few tiny queries, mostly waiting on polars,
+        # which releases the GIL, so the checks overlap; each runs on its own thread (see
+        # _worker). Results are taken in family order, as the loop below gives them.
+        ids = [cid for family in groups for cid in family]
+        _import_families(ids)
+        futures = [_worker(cid).submit(run_family, frame, [cid], config, glossary, languages) for cid in ids]
+        for future in futures:
+            parts += future.result()
         return suppress(label_hits(frame, parts, config))
     for ids in groups:
         parts += run_family(frame, ids, config, glossary, languages)

@@ -15,6 +15,9 @@ from review.cli.output import describe_loaded, input_options, out_option, refuse
 from review.cli.stdin import STDIN, hide_spool, pair_is_text, stdin_inputs
 from review.config import load_config
 from review.export.scores import flag_lists, write_scored
+from review.engines.ray_engine import FORMATS as RAY_FORMATS
+from review.engines.ray_engine import score_ray
+from review.errors import InputError
 from review.fileio import STDOUT, check_output
 from review.inputs import load_inputs
 from review.load import detect_format
@@ -52,13 +55,22 @@ STREAM_FORMATS = ("jsonl", "csv", "parquet")  # row outputs: scored in batches (
                    "together); memory grows with it, not with the corpus.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="jsonl/csv/parquet: processes scoring batches in parallel (default: the CPUs available).")
+@click.option("--engine", type=click.Choice(("local", "ray")), default="local", show_default=True,
+              help="ray: score sharded Parquet/JSONL input (files, folders, globs) on a Ray cluster "
+                   "into a folder of shards (--out, --format jsonl or parquet); needs mt-review[ray].")
+@click.option("--address", default=None, metavar="HOST:PORT",
+              help="Ray cluster to join (default: RAY_ADDRESS, else a local cluster of 2 workers).")
 @verbosity_options
 def score(inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, input_format, fmt, out,
-          fail_on, show_all, batch_size, jobs):
+          fail_on, show_all, batch_size, jobs, engine, address):
     """Score INPUT... (a source and a target document, or pre-aligned files): flag the segments a
     reviewer should look at, each with its reasons, MQM category and severity, worst first.
     An INPUT `-` is standard input: a pre-aligned file (format from --input-format or its
     content), or the target of a text pair when the other INPUT is a plain document."""
+    if engine == "ray":
+        _score_on_ray(inputs, out, fmt, config_path, glossary, address, fail_on,
+                      other=bt or ref or input_format or encoding or show_all)
+        return
     if out is not None:
         check_output(out)
     refuse_binary_terminal(fmt, out)
@@ -119,6 +131,18 @@ def _score_streaming(inputs, bt, ref, config, src_lang, tgt_lang, encoding, inpu
     detail(f"signature: {config.signature()}")
     if fail_on and result.meets(fail_on):
         sys.exit(1)
+
+
+def _score_on_ray(inputs, out, fmt, config_path, glossary, address, fail_on, other) -> None:
+    if out is None or fmt not in RAY_FORMATS:
+        raise InputError(out, "--engine ray writes a folder of shards: give --out FOLDER and "
+                              "--format jsonl or parquet")
+    if other or fail_on:
+        raise InputError(None, "--engine ray reads pre-aligned Parquet/JSONL only (no --bt, --ref, "
+                               "--input-format, --encoding, --all or --fail-on)")
+    result = score_ray(list(inputs), out, fmt, load_config(config_path, glossary=glossary), address=address)
+    click.echo(f"scored {result.segments} segments ({result.flagged} flagged) into {result.shards} "
+               f"shard(s) in {result.out}", err=True)
 
 
 @click.command("checks")

@@ -226,13 +226,66 @@ def _v4(c: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
+def _v5(c: sqlite3.Connection) -> None:
+    """The text index may be absent: a new project is created without it (building it is most
+    of the cost of `review init` on a large corpus) and it is built on the first text search
+    (`build_text_index`). Existing files keep theirs; nothing to do."""
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(c: sqlite3.Connection, migrations: list | None = None) -> int:
-    """Bring the file up to the newest layout, one transaction per step. Returns the new version."""
-    steps = MIGRATIONS if migrations is None else migrations
+def _later(c: sqlite3.Connection) -> None:
+    """In place of _v2 and _v3 when creating a project: their indexes are built after the bulk
+    insert (build_deferred_indexes) or, for the text index, on the first text search (see _v5)."""
+
+
+# Creating a project: every table and column at the newest version (v1, v4, v5), then the caller's
+# bulk insert, then build_deferred_indexes: each index is built once over the filled table, which
+# is several times faster than keeping it in step with every insert.
+CREATE_TABLES = [_v1, _later, _later, *MIGRATIONS[3:]]
+assert len(CREATE_TABLES) == len(MIGRATIONS)
+
+
+def build_deferred_indexes(c: sqlite3.Connection) -> None:
+    """The queue indexes of _v2, built once after a new project's bulk insert."""
+    c.execute("BEGIN IMMEDIATE")
+    try:
+        _v2(c)
+        c.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            if c.in_transaction:
+                c.execute("ROLLBACK")
+        raise
+
+
+def has_text_index(c: sqlite3.Connection) -> bool:
+    return c.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                     (TEXT_INDEX,)).fetchone() is not None
+
+
+def build_text_index(c: sqlite3.Connection) -> bool:
+    """Build the text index (v3's layout, filled from the segments as they are now) unless it
+    exists; one write transaction, so two processes never both build it. True if built here."""
+    c.execute("BEGIN IMMEDIATE")
+    try:
+        if has_text_index(c):
+            c.execute("COMMIT")
+            return False
+        _v3(c)
+        c.execute("COMMIT")
+        return True
+    except BaseException:
+        c.execute("ROLLBACK")
+        raise
+
+
+def migrate(c: sqlite3.Connection, migrations: list | None = None, start: int = 0) -> int:
+    """Bring the file up to the newest layout, one transaction per step. Returns the new version.
+    `migrations[i]` takes the file from version start + i to start + i + 1."""
+    steps = [None] * start + list(MIGRATIONS if migrations is None else migrations)
     version = c.execute("PRAGMA user_version").fetchone()[0]
     while version < len(steps):
         c.execute("BEGIN IMMEDIATE")

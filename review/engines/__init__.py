@@ -1,0 +1,1 @@
+"""Scoring engines beyond the local one (review.score): the same checks, run elsewhere."""
