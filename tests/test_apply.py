@@ -456,3 +456,32 @@ def test_an_untouched_export_changes_nothing(tmp_path, src):
             path.write_bytes(export_bytes(p, fmt)[0])
             result = apply_file(p, path, "amal", fmt="xliff" if fmt == "xliff2" else fmt)
             assert len(result.unchanged) == total and not result.applied and not result.refused, fmt
+
+
+def test_apply_then_propagate_through_the_cli_leaves_no_latin_altman(demo):
+    """Issue 13's CLI path: a fix made in an edited export comes back with `review apply`, then
+    `review propagate` repeats it in the other segment; `--undo` brings the MT back."""
+    run = CliRunner()
+    out = demo.parent / "e.jsonl"
+    assert run.invoke(main, ["export", str(demo), "--format", "jsonl", "-o", str(out)]).exit_code == 0
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    latin = [r for r in rows if "Altman" in r["current"]]
+    assert len(latin) == 2  # the demo MT leaves Altman in Latin script twice
+    latin[0]["current"] = latin[0]["current"].replace("Altman", "ألتمان")
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    r = run.invoke(main, ["apply", str(demo), str(out), "--reviewer", "Amal"])
+    assert r.exit_code == 0 and "applied 1," in r.stdout
+
+    def text_export() -> str:
+        r = run.invoke(main, ["export", str(demo), "--format", "text", "-o", "-"])
+        assert r.exit_code == 0
+        return r.stdout
+
+    assert text_export().count("Altman") == 1
+    seg = str(latin[0]["seg"])
+    r = run.invoke(main, ["propagate", str(demo), "--from", seg, "--reviewer", "Amal"])
+    assert r.exit_code == 0, r.output
+    assert "Altman" not in text_export()
+    r = run.invoke(main, ["propagate", str(demo), "--from", seg, "--reviewer", "Amal", "--undo"])
+    assert r.exit_code == 0, r.output
+    assert text_export().count("Altman") == 1
