@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from align_hard import read_docs  # noqa: E402  (the NTREX reader, beside this script)
 from review.align import align  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "ntrex128-dev"
@@ -40,15 +41,8 @@ RATES = {"merge": 0.05, "split": 0.05, "drop_tgt": 0.02, "insert_tgt": 0.02, "dr
 
 
 def read_ntrex(data: Path):
-    en = (data / "en.txt").read_text(encoding="utf-8").splitlines()
-    ar = (data / "ar.txt").read_text(encoding="utf-8").splitlines()
-    ids = (data / "doc_ids.txt").read_text(encoding="utf-8").splitlines()
-    if not (len(en) == len(ar) == len(ids)):
-        raise SystemExit(f"{data}: en/ar/doc_ids have different line counts")
-    docs: dict[str, list[tuple[str, str]]] = {}
-    for e, a, d in zip(en, ar, ids):
-        docs.setdefault(d, []).append((e, a))
-    return list(docs.values())
+    """The NTREX documents as lists of (en, ar) lines (the reader of align_hard.py, beside this script)."""
+    return list(read_docs(data).values())
 
 
 def split_middle(text: str) -> tuple[str, str] | None:

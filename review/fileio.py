@@ -58,6 +58,20 @@ def _reason(e: OSError) -> str:
     return e.strerror or str(e)
 
 
+def link_target(given: Path, what: str = "written") -> Path:
+    """`given`, or the file its symbolic link (chain) points to; InputError for a dangling link
+    or a loop, saying the file was not `what` (written, created)."""
+    if not given.is_symlink():
+        return given
+    try:
+        return Path(os.path.realpath(given, strict=True))
+    except FileNotFoundError:
+        raise InputError(given, f"is a symbolic link to {os.readlink(given)!r}, which does not "
+                         f"exist; not {what} (give the real path to create it)") from None
+    except OSError as e:
+        raise InputError(given, f"symbolic link cannot be resolved ({_reason(e)}); not {what}") from None
+
+
 def output_kind(path: str | Path) -> tuple[str, Path]:
     """(REPLACE | IN_PLACE | TO_STDOUT, the path to write). A symlink gives its resolved target.
     Raises InputError for anything that cannot be written safely."""
@@ -67,15 +81,7 @@ def output_kind(path: str | Path) -> tuple[str, Path]:
     if not text.strip():
         raise InputError(repr(text), "empty output path")
     given = Path(text)
-    target = given
-    if given.is_symlink():
-        try:
-            target = Path(os.path.realpath(given, strict=True))
-        except FileNotFoundError:
-            raise InputError(given, f"is a symbolic link to {os.readlink(given)!r}, which does not "
-                             "exist; not written (give the real path to create it)") from None
-        except OSError as e:
-            raise InputError(given, f"symbolic link cannot be resolved ({_reason(e)}); not written") from None
+    target = link_target(given, "written")
     try:
         st = os.stat(target)
     except (FileNotFoundError, NotADirectoryError):

@@ -23,6 +23,7 @@ import stat
 from pathlib import Path
 
 from review.errors import BusyError, InputError
+from review.fileio import link_target
 from review.store.tables import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, TEXT_INDEX, migrate, q
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -165,15 +166,7 @@ def project_target(path: str | Path, overwrite: bool) -> Path:
     if not text.strip():
         raise InputError(repr(text), "empty project path")
     given = Path(text)
-    target = given
-    if given.is_symlink():
-        try:
-            target = Path(os.path.realpath(given, strict=True))
-        except FileNotFoundError:
-            raise InputError(given, f"is a symbolic link to {os.readlink(given)!r}, which does not exist; "
-                             "not created (give the real path to create it)") from None
-        except OSError as e:
-            raise InputError(given, f"symbolic link cannot be resolved ({e.strerror or e}); not created") from None
+    target = link_target(given, "created")
     if os.path.lexists(target):
         if not target.is_file():
             what = "a folder" if target.is_dir() else "not a regular file"

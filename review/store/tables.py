@@ -250,15 +250,8 @@ assert len(CREATE_TABLES) == len(MIGRATIONS)
 
 def build_deferred_indexes(c: sqlite3.Connection) -> None:
     """The queue indexes of _v2, built once after a new project's bulk insert."""
-    c.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(c):
         _v2(c)
-        c.execute("COMMIT")
-    except BaseException:
-        with contextlib.suppress(sqlite3.Error):
-            if c.in_transaction:
-                c.execute("ROLLBACK")
-        raise
 
 
 def has_text_index(c: sqlite3.Connection) -> bool:
@@ -269,16 +262,25 @@ def has_text_index(c: sqlite3.Connection) -> bool:
 def build_text_index(c: sqlite3.Connection) -> bool:
     """Build the text index (v3's layout, filled from the segments as they are now) unless it
     exists; one write transaction, so two processes never both build it. True if built here."""
-    c.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(c):
         if has_text_index(c):
-            c.execute("COMMIT")
             return False
         _v3(c)
-        c.execute("COMMIT")
         return True
+
+
+@contextlib.contextmanager
+def write_transaction(c: sqlite3.Connection):
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error. SQLite may have rolled back already
+    (disk full): the first error is the one reported, not the rollback's."""
+    c.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        c.execute("COMMIT")
     except BaseException:
-        c.execute("ROLLBACK")
+        with contextlib.suppress(sqlite3.Error):
+            if c.in_transaction:
+                c.execute("ROLLBACK")
         raise
 
 
@@ -288,19 +290,11 @@ def migrate(c: sqlite3.Connection, migrations: list | None = None, start: int = 
     steps = [None] * start + list(MIGRATIONS if migrations is None else migrations)
     version = c.execute("PRAGMA user_version").fetchone()[0]
     while version < len(steps):
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(c):
             # Re-read under the write lock: another process may have migrated meanwhile.
             version = c.execute("PRAGMA user_version").fetchone()[0]
             if version < len(steps):
                 steps[version](c)
                 version += 1
                 c.execute(f"PRAGMA user_version = {version}")
-            c.execute("COMMIT")
-        except BaseException:
-            # SQLite may have rolled back already (disk full): report the first error, not this one.
-            with contextlib.suppress(sqlite3.Error):
-                if c.in_transaction:
-                    c.execute("ROLLBACK")
-            raise
     return version
