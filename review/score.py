@@ -130,7 +130,9 @@ def _load_glossary_cached(path: str, mtime_ns: int, size: int) -> pl.DataFrame:
 def _segment_table(obj: Corpus | pl.DataFrame) -> pl.DataFrame:
     df = obj.segments if isinstance(obj, Corpus) else obj
     stale = [c for c in (*METRIC_COLUMNS, *SCORE_COLUMNS) if c in df.columns]
-    return conform(df.drop(stale), SEGMENT_SCHEMA)
+    # One chunk per column: polars 2.1 panics in some string expressions (truncated, length_short)
+    # on a table of several chunks (pl.concat, several Parquet files); a no-op when already one.
+    return conform(df.drop(stale), SEGMENT_SCHEMA).rechunk()
 
 
 # Metric passes: name in the summary -> (hypothesis column, reference column, metrics, the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -12,7 +13,10 @@ from sacrebleu.metrics import BLEU, CHRF
 
 from review.checks.base import catalogue
 from review.config import Config
+from review.corpus import Corpus
 from review.export.scores import score_table, segment_records, to_bytes
+from review.inputs import load_inputs
+from review.score import score as run_score
 from review.mqm import DEFAULT_WEIGHTS
 from review.schema import (BEAD, BT, BT_CHRF, CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, FLAGGED,
                            MAX_SEVERITY, MESSAGE, METRIC_COLUMNS, N_FLAGS, PENALTY, RISK, SEG,
@@ -391,3 +395,13 @@ def test_check_segment_still_judges_names_in_a_correction():
     checks = set(check_segment(row, "قال لموقع الحافة إن الشركة ستقاضي.")[CHECK])
     assert {"name_translated", "name_missing"} <= checks
     assert not {"name_translated", "name_missing"} & set(check_segment(row, "قال لـ The Verge إن GitHub ستقاضي.")[CHECK])
+
+
+def test_a_table_of_several_chunks_scores_like_one():
+    """pl.concat of two reads (several Parquet files, batches) leaves columns in several chunks,
+    on which polars 2.1 panicked inside some checks' string expressions."""
+    demo = Path(__file__).resolve().parent.parent / "corpora" / "musk-letter"
+    c = load_inputs([str(demo / "en.txt"), str(demo / "ar.mt.txt")])
+    two = pl.concat([c.segments.slice(0, 40), c.segments.slice(40)], rechunk=False)
+    assert two.n_chunks() == 2
+    assert run_score(Corpus(segments=two, documents=c.documents)).flags.equals(run_score(c).flags)
