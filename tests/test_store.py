@@ -425,6 +425,7 @@ def test_new_project_builds_its_text_index_on_the_first_search_from_the_text_as_
     indexes = {r[0] for r in project._rows("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"segments_queue", "segments_order", "flags_segment"} <= indexes  # built after the rows
     assert not project._rows("SELECT name FROM sqlite_master WHERE name = 'segments_text'")
+    assert project.text_index_ready() is False  # the dashboard shows a spinner for the first search
     project.save("a", 1, "تصحيح المراجع", "amal", 0)  # before any index: nothing to keep in step
 
     def found(text):
@@ -435,10 +436,12 @@ def test_new_project_builds_its_text_index_on_the_first_search_from_the_text_as_
     assert found("المراجع") == [("a", 1)]  # the first search builds the index, correction included
     assert project._rows("SELECT name FROM sqlite_master WHERE name = 'segments_text'")
     assert project.ensure_text_index() is False  # once
+    assert project.text_index_ready() is True
     assert found("المراجع") == [("a", 1)]
     project.save("a", 1, "نص آخر", "amal", 1)  # now the triggers keep it in step
     assert found("المراجع") == [] and found("نص آخر") == [("a", 1)]
     other = Project.open(project.path)  # another session sees the built index, does not rebuild
+    assert other.text_index_ready() is True
     assert other.ensure_text_index() is False
     assert other.queue(flagged_only=False, search="نص آخر")[1] == 1
     other.close()

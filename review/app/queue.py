@@ -109,6 +109,11 @@ def render() -> None:
     page_key = _page_key(current)
     page = int(st.session_state.get(page_key) or 1)
     try:
+        if current["search"] and not project.text_index_ready():
+            # Built once per project, on its first text search (not at init: review/store/tables.py).
+            with st.spinner(f"Building the text index of this project, once ({project.progress()['total']:,} "
+                            "segments: about 0.2 s per 1,000) ..."):
+                project.ensure_text_index()
         rows, total = project.queue(**current, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     except InputError as e:
         st.error(error_text(e))

@@ -171,6 +171,12 @@ class Project(ReviewLog):
         if self.read_only:
             raise InputError(self.path, opening.READ_ONLY)
 
+    def text_index_ready(self) -> bool:
+        """Whether a text search can use the full-text index now (else its first use builds it)."""
+        with self._lock:
+            self._text_index = self._text_index or has_text_index(self._conn)
+            return self._text_index
+
     def ensure_text_index(self) -> bool:
         """Build the full-text index of the segment text if the project has none yet (a new
         project is created without it; the first text search builds it, once: about 0.2-0.4 s
@@ -181,7 +187,7 @@ class Project(ReviewLog):
             if self.read_only:
                 if not has_text_index(self._conn):
                     raise InputError(self.path, "this project has no text index yet and is read-only: "
-                                     "open it once where it can be written, or search with a regex")
+                                     "open it once where it can be written")
                 self._text_index = True
                 return False
             built = build_text_index(self._conn)
@@ -345,7 +351,7 @@ class Project(ReviewLog):
         raises InputError) on `search_side`."""
         if search and regex:
             require(search_side, SEARCH_SIDES, "search side")
-        if search:
+        if search:  # both kinds of search narrow their candidates with the index
             self.ensure_text_index()
         where, params = query.queue_filter(flagged_only, checks, categories, severities, statuses, docs,
                                            None if regex else search, search_side, hide_approved)
