@@ -48,6 +48,12 @@ def diff_html(a: str | None, b: str | None) -> str:
     return "".join(wrap[op].format(escape(text)) for op, text in word_diff(a, b))
 
 
+def diff_marked(a: str | None, b: str | None) -> str:
+    """The word diff as plain text for a terminal: [-removed-] {+added+} (git's --word-diff)."""
+    marks = {DELETE: "[-{}-]", INSERT: "{{+{}+}}"}
+    return "".join(marks.get(op, "{}").format(t) for op, t in word_diff(a, b))
+
+
 def edit_stats(a: str | None, b: str | None) -> dict[str, int]:
     """Characters and words removed and added between a and b."""
     d = word_diff(a, b)

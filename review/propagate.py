@@ -322,11 +322,12 @@ def undo(project, doc: str, seg: int, reviewer: str) -> int:
 
 def undo_all(project, doc: str, seg: int, reviewer: str) -> list[tuple[str, int, int]]:
     """undo() every segment whose latest revision was propagated from doc #seg."""
+    return [(d, s, undo(project, d, s, reviewer)) for d, s, _ in still_current(project, doc, seg)]
+
+
+def still_current(project, doc: str, seg: int) -> list[tuple[str, int, int]]:
+    """(doc, seg, rev) of the segments whose latest revision is one propagated from doc #seg."""
     latest = {}
     for row in project.propagated(doc, seg).iter_rows(named=True):
         latest[(row[DOC], row[SEG])] = row[REV]
-    out = []
-    for (d, s), rev in latest.items():
-        if project.segment(d, s)[REV] == rev:
-            out.append((d, s, undo(project, d, s, reviewer)))
-    return out
+    return [(d, s, rev) for (d, s), rev in latest.items() if project.segment(d, s)[REV] == rev]

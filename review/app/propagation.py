@@ -92,7 +92,7 @@ def render(project, row: dict, lang: str | None) -> None:
         elif edits:
             st.caption("No other segment still has the old rendering.")
         if accepted.height:
-            live = sum(project.segment(d, s)[REV] == r for d, s, r in accepted.select(DOC, SEG, REV).iter_rows())
+            live = len(propagate.still_current(project, doc, seg))
             st.caption(f"{accepted.height} revision(s) propagated from here, {live} still current.")
             st.button(f"Undo propagated ({live})", key=UNDO_ALL_KEY, on_click=_undo_all, args=(doc, seg),
                       shortcut="Alt+U", disabled=live == 0,

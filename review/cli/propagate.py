@@ -8,7 +8,7 @@ import click
 
 from review import glossary_learn as gl
 from review import propagate as prop
-from review.diff import DELETE, INSERT, word_diff
+from review.diff import diff_marked
 from review.errors import InputError
 from review.store import Project
 
@@ -29,11 +29,6 @@ def parse_segment(project, spec: str) -> tuple[str, int]:
         raise InputError(project.path, f"--from {spec!r}: no document {doc!r}")
     project.segment(doc, int(m.group(2)))  # InputError when there is no such segment
     return doc, int(m.group(2))
-
-
-def _diff_line(before: str, after: str) -> str:
-    marks = {DELETE: "[-{}-]", INSERT: "{{+{}+}}"}
-    return "".join(marks.get(op, "{}").format(t) for op, t in word_diff(before, after))
 
 
 @click.command("propagate")
@@ -74,7 +69,7 @@ def propagate(project, origin, dry_run, reviewer, only, skips, undo):
         for row in cands.iter_rows(named=True):
             if wanted is not None and (row["doc"], row["seg"]) not in wanted:
                 continue
-            click.echo(f"{row['doc']} #{row['seg']} ({row['changes']}): {_diff_line(row['current'], row['proposed'])}")
+            click.echo(f"{row['doc']} #{row['seg']} ({row['changes']}): {diff_marked(row['current'], row['proposed'])}")
         if dry_run:
             click.echo(f"{cands.height} candidate(s); dry run, nothing saved", err=True)
             return

@@ -39,7 +39,7 @@ from review.store.search import SEARCH_SIDES, require
 from review.store.tables import (
     ANNOTATION_SCHEMA, APPLICATION_ID, CREATE_TABLES, RECHECKED, REVISION_SCHEMA,
     STORED_FLAG_SCHEMA, STORED_SEGMENT_SCHEMA, TEXT_INDEX, VERDICT_SCHEMA,
-    build_deferred_indexes, build_text_index, has_text_index, migrate, q,
+    build_deferred_indexes, build_text_index, doc_seg_filter, has_text_index, migrate, q,
 )
 from review.store.writes import (
     as_bytes, fill, glossary_items, insert_flags, replace_correction_flags, update_scores, write_meta,
@@ -452,12 +452,8 @@ class Project(ReviewLog):
             where.append(f"f.{q(FROM_CORRECTION)} = 0")
         elif which != "all":
             raise ValueError(f"which must be current, mt or all, not {which!r}")
-        if doc is not None:
-            where.append(f"f.{q(DOC)} = ?")
-            params.append(doc)
-        if seg is not None:
-            where.append(f"f.{q(SEG)} = ?")
-            params.append(seg)
+        doc_seg, params = doc_seg_filter(doc, seg, prefix="f.")
+        where += doc_seg
         cols = ", ".join(f"f.{q(c)}" for c in [FLAG_ID, *FLAG_SCHEMA, FROM_CORRECTION])
         sql = (f"SELECT {cols}, v.{q(VERDICT)} FROM flags f "
                f"JOIN segments s ON s.{q(DOC)} = f.{q(DOC)} AND s.{q(SEG)} = f.{q(SEG)} "
@@ -476,7 +472,8 @@ class Project(ReviewLog):
         return _frame(self._rows(f"SELECT {cols} FROM revisions ORDER BY rowid"), REVISION_SCHEMA)
 
     def annotations(self, doc: str | None = None, seg: int | None = None) -> pl.DataFrame:
-        where, params = _doc_seg_filter(doc, seg)
+        conditions, params = doc_seg_filter(doc, seg)
+        where = " AND ".join(conditions) or "1"
         cols = ", ".join(q(c) for c in ANNOTATION_SCHEMA)
         rows = self._rows(f"SELECT {cols} FROM annotations WHERE {where} ORDER BY {q(ANNOTATION_ID)}", params)
         return _frame(rows, ANNOTATION_SCHEMA)
@@ -672,17 +669,6 @@ for _name, _member in list(vars(Project).items()):
 
 
 # ---------------------------------------------------------------------- helpers used above
-def _doc_seg_filter(doc, seg) -> tuple[str, list]:
-    where, params = [], []
-    if doc is not None:
-        where.append(f"{q(DOC)} = ?")
-        params.append(doc)
-    if seg is not None:
-        where.append(f"{q(SEG)} = ?")
-        params.append(seg)
-    return " AND ".join(where) or "1", params
-
-
 def _verdict_join(f: str, v: str) -> str:
     return (f"{v}.{q(DOC)} = {f}.{q(DOC)} AND {v}.{q(SEG)} = {f}.{q(SEG)} AND {v}.{q(CHECK)} = {f}.{q(CHECK)} "
             f"AND {v}.{q(SIDE)} = COALESCE({f}.{q(SIDE)}, '') AND {v}.{q(START)} = COALESCE({f}.{q(START)}, -1) "

@@ -9,7 +9,7 @@ import polars as pl
 from review.schema import (CHECK, DOC, FROM_CORRECTION, PROPAGATED_DOC, PROPAGATED_SEG, RISK, SEG, VERDICT,
                            WEIGHT)
 from review.store.frames import frame, require_reviewer
-from review.store.tables import BASE_RISK, REVISION_SCHEMA, SKIP_SCHEMA, q
+from review.store.tables import BASE_RISK, REVISION_SCHEMA, SKIP_SCHEMA, doc_seg_filter, q
 from review.store.writes import now
 
 
@@ -19,13 +19,8 @@ class ReviewLog:
     # ------------------------------------------------------------------ propagation
     def propagated(self, doc: str | None = None, seg: int | None = None) -> pl.DataFrame:
         """Every revision made by accepting a propagated fix (from doc #seg when given), oldest first."""
-        where, params = [f"{q(PROPAGATED_DOC)} IS NOT NULL"], []
-        if doc is not None:
-            where.append(f"{q(PROPAGATED_DOC)} = ?")
-            params.append(doc)
-        if seg is not None:
-            where.append(f"{q(PROPAGATED_SEG)} = ?")
-            params.append(seg)
+        where, params = doc_seg_filter(doc, seg, PROPAGATED_DOC, PROPAGATED_SEG)
+        where.append(f"{q(PROPAGATED_DOC)} IS NOT NULL")
         cols = ", ".join(q(c) for c in REVISION_SCHEMA)
         rows = self._rows(f"SELECT {cols} FROM revisions WHERE {' AND '.join(where)} ORDER BY rowid", params)
         return frame(rows, REVISION_SCHEMA)

@@ -254,6 +254,18 @@ def build_deferred_indexes(c: sqlite3.Connection) -> None:
         _v2(c)
 
 
+def doc_seg_filter(doc: str | None, seg: int | None, doc_col: str = DOC, seg_col: str = SEG,
+                   prefix: str = "") -> tuple[list[str], list]:
+    """SQL conditions (and their parameters) for "this document" and "this segment", each only
+    when given; `prefix` qualifies the columns (e.g. "f.")."""
+    where, params = [], []
+    for column, value in ((doc_col, doc), (seg_col, seg)):
+        if value is not None:
+            where.append(f"{prefix}{q(column)} = ?")
+            params.append(value)
+    return where, params
+
+
 def has_text_index(c: sqlite3.Connection) -> bool:
     return c.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                      (TEXT_INDEX,)).fetchone() is not None
