@@ -8,8 +8,10 @@ import json
 import polars as pl
 import pytest
 
+from review.engines.ray_engine import candidates, key_hashes
 from review.export.scores import segment_records, to_bytes
 from review.load.rows import ROW_COLUMNS, build
+from review.schema import DOC, SEG, SOURCE, TARGET
 from review.score import score
 from review.stream import (CORPUS_SCOPE, ScoreSettings, corpus_candidates, duplicated_rows, records,
                            score_documents, whole)
@@ -110,3 +112,14 @@ def test_fail_level_and_counts(generated, settings, tmp_path):
 
 
 DOC_COL = "doc"
+
+
+def test_ray_engine_picks_corpus_scope_candidates_with_the_local_engines_keys():
+    """The Ray engine's pass 1 is review.stream's: two sources that differ only in their digits'
+    script share a key (digits are folded), so the pair is checked for consistency on Ray too."""
+    batch = pl.DataFrame({DOC: ["a", "a", "b"], SEG: [1, 2, 1],
+                          SOURCE: ["Sales rose 12% in 2023.", "Sales rose 12% in 2023.", "Other text here."],
+                          TARGET: ["ارتفعت المبيعات 12% في 2023.", "ارتفعت المبيعات ١٢٪ في ٢٠٢٣.",
+                                   "نص آخر هنا."]}).to_arrow()
+    keys = pl.from_arrow(key_hashes(batch))
+    assert candidates(keys).rows() == [("a", 1), ("a", 2)]

@@ -39,16 +39,13 @@ import polars as pl
 import pyarrow as pa
 
 import review.checks as checks_package
-from review.checks import run_checks, suppress
-from review.checks.base import catalogue
-from review.checks.consistency import coarse_key
-from review.config import Config, load_config
+from review.config import Config
 from review.errors import InputError
-from review.export.scores import score_table, segment_records
 from review.export.tabular import frame_to_bytes
-from review.normalize import normalize_expr
-from review.schema import CHECK, DOC, FLAG_SCHEMA, FLAGGED, SEG, SEGMENT_SCHEMA, SOURCE, START, TARGET, conform
-from review.score import Scored, add_metrics, add_scores, metric_passes, resolve_glossary, source_words
+from review.schema import DOC, FLAG_SCHEMA, FLAGGED, SEG, SEGMENT_SCHEMA, SOURCE, TARGET, conform
+from review.stream import (SRC_KEY, TGT_KEY, ScoreSettings, corpus_candidates, corpus_flags, duplicated_rows,
+                           finish_rows, records, score_documents)
+from review.stream import score_table as stream_score_table
 
 FORMATS = ("jsonl", "parquet")
 SUFFIXES = {".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
@@ -113,26 +110,16 @@ def _segments(batch: Any) -> pl.DataFrame:
 
 
 # --------------------------------------------------------------------------- the three passes
-def corpus_checks(config: Config) -> list[str]:
-    """The enabled checks that compare segments across the whole corpus."""
-    return [cid for cid in ("inconsistent_target", "inconsistent_source")
-            if cid in catalogue() and config.enabled(cid)]
-
-
+# The steps are review.stream's (the local batch engine's): only the distribution is Ray's.
 def key_hashes(batch: Any) -> Any:
-    """Pass 1: doc, seg and the hashes of the coarse keys of source and target."""
+    """Pass 1: doc, seg and the hashes of the corpus-scope comparison keys of source and target."""
     seg = _segments(batch)
-    keys = seg.select(
-        DOC, SEG,
-        coarse_key(normalize_expr(pl.col(SOURCE).fill_null(""))).hash().alias("_sk"),
-        coarse_key(normalize_expr(pl.col(TARGET).fill_null(""))).hash().alias("_tk"))
-    return keys.to_arrow()
+    return pl.concat([seg.select(DOC, SEG), corpus_candidates(seg)], how="horizontal").to_arrow()
 
 
 def candidates(keys: pl.DataFrame) -> pl.DataFrame:
-    """(doc, seg) of the rows the corpus-scope checks can flag or be swayed by: a key of theirs
-    occurs more than once in the corpus (a hash collision only adds rows, which is harmless)."""
-    return keys.filter(pl.col("_sk").is_duplicated() | pl.col("_tk").is_duplicated()).select(DOC, SEG)
+    """(doc, seg) of the rows the corpus-scope checks can flag or be swayed by."""
+    return keys[duplicated_rows(keys.select(SRC_KEY, TGT_KEY))].select(DOC, SEG)
 
 
 def pick_rows(batch: Any, wanted: pl.DataFrame) -> Any:
@@ -140,17 +127,9 @@ def pick_rows(batch: Any, wanted: pl.DataFrame) -> Any:
     return seg.join(wanted, on=[DOC, SEG], how="semi", maintain_order="left").to_arrow()
 
 
-def corpus_flags(rows: pl.DataFrame, config: Config, glossary: pl.DataFrame | None) -> pl.DataFrame:
-    """Pass 2: the corpus-scope checks over the candidate rows (in corpus order)."""
-    ids = corpus_checks(config)
-    if not ids or rows.height == 0:
-        return conform(pl.DataFrame(), FLAG_SCHEMA)
-    return conform(run_checks(rows, config, glossary, only=ids), FLAG_SCHEMA)
-
-
-def score_group(batch: Any, config: Config, glossary: pl.DataFrame | None, extra: pl.DataFrame,
-                fmt: str, signature: str) -> Any:
-    """Pass 3: whole documents scored as review.score.score scores them inside the whole table."""
+def score_group(batch: Any, settings: ScoreSettings, extra: pl.DataFrame, fmt: str) -> Any:
+    """Pass 3: whole documents scored as review.score.score scores them inside the whole table,
+    with the corpus-scope flags of pass 2 merged in."""
     segments = _segments(batch)
     if segments.height == 0:
         return segments.head(0).to_arrow()
@@ -158,19 +137,8 @@ def score_group(batch: Any, config: Config, glossary: pl.DataFrame | None, extra
     first = segments.with_row_index("_i").group_by(DOC).agg(pl.col("_i").min().alias("_first"))
     segments = (segments.join(first, on=DOC, how="left").sort("_first", SEG, maintain_order=True)
                 .drop("_first"))
-    segments, _ = add_metrics(segments, metric_passes(segments), lambda: None)
-    skip = set(corpus_checks(config))
-    own = [cid for cid in catalogue() if config.enabled(cid) and cid not in skip]
-    flags = conform(run_checks(segments, config, glossary, only=own), FLAG_SCHEMA)
-    docs = segments[DOC].unique().implode()
-    mine = extra.filter(pl.col(DOC).is_in(docs))
-    if mine.height:
-        # Same order as label_hits gives a whole-table run, then the same suppression.
-        flags = suppress(pl.concat([flags, mine]).sort(DOC, SEG, CHECK, START, nulls_last=False,
-                                                       maintain_order=True))
-    scored = Scored(add_scores(segments, flags, config, source_words(segments)), flags, {}, signature)
-    table = segment_records(scored) if fmt == "jsonl" else score_table(scored)
-    return table.to_arrow()
+    out = finish_rows(score_documents(segments, settings), extra, settings)
+    return (records(out) if fmt == "jsonl" else stream_score_table(out)).to_arrow()
 
 
 def write_shard(batch: Any, folder: str, fmt: str) -> Any:
@@ -222,8 +190,7 @@ def score_ray(inputs: list[str], out: str | Path, fmt: str = "jsonl", config: Co
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InputError(out, "the output folder must be new or empty (shards are written there)")
     files, kind = input_files(inputs)
-    config = config or load_config()
-    frame_glossary = resolve_glossary(glossary, config)
+    settings = ScoreSettings.make(config, glossary)
     with cluster(address, num_cpus) as ray:
         ctx = ray.data.DataContext.get_current()
         ctx.execution_options.preserve_order = True  # corpus order: the consistency checks' tie-break
@@ -231,13 +198,13 @@ def score_ray(inputs: list[str], out: str | Path, fmt: str = "jsonl", config: Co
         ds = ray.data.read_parquet(files) if kind == "parquet" else ray.data.read_json(files, lines=True)
         ds = ds.materialize()  # read once, used by the three passes
         extra = conform(pl.DataFrame(), FLAG_SCHEMA)
-        if corpus_checks(config):
+        if settings.corpus_checks():
             keys = _collect(ray, ds.map_batches(key_hashes, batch_format="pyarrow"))
             wanted = candidates(keys)
             if wanted.height:
                 rows = _collect(ray, ds.map_batches(pick_rows, batch_format="pyarrow",
                                                     fn_kwargs={"wanted": wanted}))
-                extra = corpus_flags(conform(rows, SEGMENT_SCHEMA), config, frame_glossary)
+                extra = corpus_flags(conform(rows, SEGMENT_SCHEMA), settings)
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
         try:
@@ -247,8 +214,7 @@ def score_ray(inputs: list[str], out: str | Path, fmt: str = "jsonl", config: Co
             blocks = max(1, 2 * int(ray.cluster_resources().get("CPU", 1)))
             scored = ds.repartition(blocks, keys=[DOC]).map_batches(
                 score_group, batch_format="pyarrow", batch_size=None,
-                fn_kwargs={"config": config, "glossary": frame_glossary, "extra": extra, "fmt": fmt,
-                           "signature": config.signature()})
+                fn_kwargs={"settings": settings, "extra": extra, "fmt": fmt})
             counts = _collect(ray, scored.map_batches(write_shard, batch_format="pyarrow",
                                                       fn_kwargs={"folder": str(tmp), "fmt": fmt}))
             if out.exists():
