@@ -73,6 +73,7 @@ def test_documents_not_grouped_fall_back_to_one_table(pairs, tmp_path):
     result = run("score", path, "--format", "jsonl", "-o", out, "--batch-size", "100")
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == to_bytes(score(load_file(path)), "jsonl")
+    assert "scored as one table" in result.stderr  # the fallback is said, not silent
 
 
 def test_quoted_tsv_is_loaded_whole(tmp_path):

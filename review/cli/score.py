@@ -10,7 +10,7 @@ import click
 import polars as pl
 
 from review.calibrate import suggest_toml
-from review.cli.messages import QUIET, detail, verbosity, verbosity_options
+from review.cli.messages import QUIET, detail, info, verbosity, verbosity_options
 from review.cli.output import describe_loaded, input_options, out_option, refuse_binary_terminal, show_text
 from review.cli.stdin import STDIN, hide_spool, pair_is_text, stdin_inputs
 from review.config import load_config
@@ -114,6 +114,8 @@ def _score_streaming(inputs, bt, ref, config, src_lang, tgt_lang, encoding, inpu
                                          batch_size, jobs, progress.update if progress.enabled else None,
                                          src_lang=src_lang, tgt_lang=tgt_lang, encoding=encoding)
         if result is None:  # a document's rows are not together: one table, as before
+            info("note: a document's rows are not together in the input (it comes back after another "
+                 "began): scored as one table, so memory grows with the corpus, not with --batch-size")
             describe_loaded(corpus, inputs)
             scored = run_score(corpus, config)
             detail(f"signature: {scored.signature}")
