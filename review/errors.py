@@ -26,6 +26,12 @@ class InputError(Exception):
         return f"{place}: {self.message}"
 
 
+class Unstreamable(Exception):
+    """This input must be loaded whole, not read in batches (review.load.batched says when);
+    the message says why. Not the user's problem: the whole-file loader then reads it, and
+    reports any error it has."""
+
+
 class InputWarning(UserWarning):
     """Input read, but in a way the user should know of (a legacy encoding, an ignored column).
     The CLI prints it as one line on stderr."""

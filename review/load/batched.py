@@ -1,5 +1,6 @@
-"""Pre-aligned tables read in batches (JSONL, TSV, CSV, Parquet): the rows review.load.load_file
-gives, in order, a batch at a time, so that scoring a corpus never holds all of it.
+"""Pre-aligned files read in batches (JSONL, TSV, CSV, Parquet; TMX and XLIFF through
+review.load.xmlstream): the rows review.load.load_file gives, in order, a batch at a time, so
+that scoring a corpus never holds all of it.
 
 `iter_segments(path, fmt, batch_rows, ...)` yields segment-table frames (SEG numbered per document
 across batches, locators and origin as load_file gives them). Every batch goes through the same
@@ -25,20 +26,17 @@ from typing import Iterator
 import polars as pl
 import pyarrow.parquet as pq
 
-from review.errors import InputError
+from review.errors import InputError, Unstreamable
 from review.load.encoding import MAX_LINE_CHARS
+from review.load.xmlstream import XML_FORMATS, iter_xml
 from review.load.rows import build
 from review.load.tabular import (_DEFUSED_CELL, ID, _as_text, _check_widths, _header_detected,
                                  _json_depth_problem, _rows_frame, _select_roles, _unique,
                                  resolve_columns)
 from review.schema import BT, DOC, PARA, REFERENCE, SEG, SOURCE, TARGET
 
-BATCHED_FORMATS = ("jsonl", "tsv", "csv", "parquet")
+BATCHED_FORMATS = ("jsonl", "tsv", "csv", "parquet", *XML_FORMATS)
 _READ_HINT = 1 << 22  # bytes of lines read at a time
-
-
-class Unstreamable(Exception):
-    """This input must be loaded whole (see the module doc); the message says why."""
 
 
 def iter_segments(path: str | Path, fmt: str, batch_rows: int, src_lang: str | None = None,
@@ -51,13 +49,15 @@ def iter_segments(path: str | Path, fmt: str, batch_rows: int, src_lang: str | N
     p = Path(path)
     if not p.is_file() or p.stat().st_size == 0:
         raise Unstreamable("not a regular, non-empty file")
-    reader = {"jsonl": _jsonl, "tsv": _delimited, "csv": _delimited, "parquet": _parquet}[fmt]
+    reader = {"jsonl": _jsonl, "tsv": _delimited, "csv": _delimited, "parquet": _parquet,
+              "tmx": iter_xml, "xliff": iter_xml}[fmt]
     numbering = _Numbering()
     rows = 0
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            for frame in reader(p, fmt, batch_rows, src_lang, tgt_lang, doc or p.stem):
+            # XLIFF names several <file>s "doc:original" only when `doc` is given: it gets it as is.
+            for frame in reader(p, fmt, batch_rows, src_lang, tgt_lang, doc if fmt in XML_FORMATS else doc or p.stem):
                 if caught:
                     raise Unstreamable(f"the loader warns: {caught[0].message}")
                 rows += frame.height

@@ -56,7 +56,7 @@ def _notes(elements: list[ET.Element]) -> str | None:
     return "\n".join(parts) if parts else None
 
 
-def _doc_ids(files: list[ET.Element], path: str | Path, doc: str | None) -> list[str]:
+def doc_ids(files: list[ET.Element], path: str | Path, doc: str | None) -> list[str]:
     if len(files) == 1:
         return [doc or Path(path).stem]
     ids: list[str] = []
@@ -78,21 +78,21 @@ def load_xliff(path: str | Path, src_lang: str | None = None, tgt_lang: str | No
     files = _descendants(root, "file")
     if not files:
         raise InputError(path, "no <file> element in the XLIFF file")
-    doc_ids = _doc_ids(files, path, doc)
+    ids = doc_ids(files, path, doc)
     rows = new_rows()
     if xliff_version(root) == 2:
         fmt = "xliff2"
         src = src_lang or attr(root, "srcLang")
         tgt = tgt_lang or attr(root, "trgLang")
-        for doc_id, f in zip(doc_ids, files):
+        for doc_id, f in zip(ids, files):
             _xliff2_file(f, doc_id, src, tgt, rows)
     else:
         fmt = "xliff"
-        for doc_id, f in zip(doc_ids, files):
+        for doc_id, f in zip(ids, files):
             src = src_lang or attr(f, "source-language")
             tgt = tgt_lang or attr(f, "target-language")
             _xliff1_file(f, doc_id, src, tgt, rows)
-    return build(rows, path, fmt, decoded.encoding, decoded.bom, doc_order=doc_ids)
+    return build(rows, path, fmt, decoded.encoding, decoded.bom, doc_order=ids)
 
 
 # ----------------------------------------------------------------------------- XLIFF 1.2
@@ -105,46 +105,56 @@ def _seg_marks(el: ET.Element | None) -> list[ET.Element]:
 
 def _xliff1_file(f: ET.Element, doc_id: str, src: str | None, tgt: str | None, rows: dict) -> None:
     for tu in _descendants(f, "trans-unit", stop=("alt-trans",)):
-        uid = attr(tu, "id") or "?"
-        source, target = _child(tu, "source"), _child(tu, "target")
-        state = attr(target, "state") if target is not None else None
-        if state is None and attr(tu, "approved") == "yes":
-            state = "approved"
-        note = _notes(_children(tu, "note"))
-        keep = attr(tu, "space") == "preserve"
-        common = {DOC: doc_id, SRC_LANG: src, TGT_LANG: tgt, STATE: state, NOTE: note}
-        # Segmented units (Okapi, Trados): <seg-source> and <target> split by <mrk mtype="seg">.
-        src_marks = _seg_marks(_child(tu, "seg-source"))
-        if src_marks:
-            tgt_marks = {attr(m, "mid"): m for m in _seg_marks(target)}
-            for k, m in enumerate(src_marks, 1):
-                mid = attr(m, "mid") or str(k)
-                ph = Placeholders()
-                s = flatten(m, ph, "source", keep)
-                t = flatten(tgt_marks[mid], ph, "target", keep) if mid in tgt_marks else ""
-                add_row(rows, **common, **{SOURCE: s, TARGET: t, LOCATOR: f"unit {uid} seg {mid}",
-                                           TAGS: ph.tags_json()})
-            continue
-        ph = Placeholders()
-        s = flatten(source, ph, "source", keep) if source is not None else ""
-        t = flatten(target, ph, "target", keep) if target is not None else ""
-        add_row(rows, **common, **{SOURCE: s, TARGET: t, LOCATOR: f"unit {uid}", TAGS: ph.tags_json()})
+        xliff1_unit(tu, doc_id, src, tgt, rows)
+
+
+def xliff1_unit(tu: ET.Element, doc_id: str, src: str | None, tgt: str | None, rows: dict) -> None:
+    """The rows of one <trans-unit> (one per <mrk mtype="seg"> when it is segmented)."""
+    uid = attr(tu, "id") or "?"
+    source, target = _child(tu, "source"), _child(tu, "target")
+    state = attr(target, "state") if target is not None else None
+    if state is None and attr(tu, "approved") == "yes":
+        state = "approved"
+    note = _notes(_children(tu, "note"))
+    keep = attr(tu, "space") == "preserve"
+    common = {DOC: doc_id, SRC_LANG: src, TGT_LANG: tgt, STATE: state, NOTE: note}
+    # Segmented units (Okapi, Trados): <seg-source> and <target> split by <mrk mtype="seg">.
+    src_marks = _seg_marks(_child(tu, "seg-source"))
+    if src_marks:
+        tgt_marks = {attr(m, "mid"): m for m in _seg_marks(target)}
+        for k, m in enumerate(src_marks, 1):
+            mid = attr(m, "mid") or str(k)
+            ph = Placeholders()
+            s = flatten(m, ph, "source", keep)
+            t = flatten(tgt_marks[mid], ph, "target", keep) if mid in tgt_marks else ""
+            add_row(rows, **common, **{SOURCE: s, TARGET: t, LOCATOR: f"unit {uid} seg {mid}",
+                                       TAGS: ph.tags_json()})
+        return
+    ph = Placeholders()
+    s = flatten(source, ph, "source", keep) if source is not None else ""
+    t = flatten(target, ph, "target", keep) if target is not None else ""
+    add_row(rows, **common, **{SOURCE: s, TARGET: t, LOCATOR: f"unit {uid}", TAGS: ph.tags_json()})
 
 
 # ----------------------------------------------------------------------------- XLIFF 2.x
 
 def _xliff2_file(f: ET.Element, doc_id: str, src: str | None, tgt: str | None, rows: dict) -> None:
     for unit in _descendants(f, "unit"):
-        uid = attr(unit, "id") or "?"
-        keep = attr(unit, "space") == "preserve"
-        notes_el = _child(unit, "notes")
-        note = _notes(_children(notes_el, "note")) if notes_el is not None else None
-        segments = _children(unit, "segment")
-        for k, seg in enumerate(segments, 1):
-            source, target = _child(seg, "source"), _child(seg, "target")
-            ph = Placeholders()
-            s = flatten(source, ph, "source", keep) if source is not None else ""
-            t = flatten(target, ph, "target", keep) if target is not None else ""
-            where = f"unit {uid}" if len(segments) == 1 else f"unit {uid} segment {attr(seg, 'id') or k}"
-            add_row(rows, **{DOC: doc_id, SOURCE: s, TARGET: t, SRC_LANG: src, TGT_LANG: tgt,
-                             LOCATOR: where, NOTE: note, STATE: attr(seg, "state"), TAGS: ph.tags_json()})
+        xliff2_unit(unit, doc_id, src, tgt, rows)
+
+
+def xliff2_unit(unit: ET.Element, doc_id: str, src: str | None, tgt: str | None, rows: dict) -> None:
+    """The rows of one <unit>, one per <segment>."""
+    uid = attr(unit, "id") or "?"
+    keep = attr(unit, "space") == "preserve"
+    notes_el = _child(unit, "notes")
+    note = _notes(_children(notes_el, "note")) if notes_el is not None else None
+    segments = _children(unit, "segment")
+    for k, seg in enumerate(segments, 1):
+        source, target = _child(seg, "source"), _child(seg, "target")
+        ph = Placeholders()
+        s = flatten(source, ph, "source", keep) if source is not None else ""
+        t = flatten(target, ph, "target", keep) if target is not None else ""
+        where = f"unit {uid}" if len(segments) == 1 else f"unit {uid} segment {attr(seg, 'id') or k}"
+        add_row(rows, **{DOC: doc_id, SOURCE: s, TARGET: t, SRC_LANG: src, TGT_LANG: tgt,
+                         LOCATOR: where, NOTE: note, STATE: attr(seg, "state"), TAGS: ph.tags_json()})
