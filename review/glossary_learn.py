@@ -88,6 +88,23 @@ def accept(project, term: str, target: str) -> pl.DataFrame:
     return frame
 
 
+def accept_suggestions(project, terms: list[str] | tuple[str, ...] = (), every_new: bool = False,
+                       suggested: pl.DataFrame | None = None) -> list[tuple[str, str]]:
+    """Accept suggestions into the project glossary: those of `terms` (each must have one), or with
+    `every_new` all not yet in the glossary; a term with several suggested forms gets its best
+    supported one. Returns the (term, target) pairs accepted, in suggestion order."""
+    sugg = suggested if suggested is not None else suggestions(project)
+    missing = [t for t in terms if t not in sugg[TERM].to_list()]
+    if missing:
+        raise InputError(None, f"no suggestion for {', '.join(missing)}")
+    chosen = sugg.filter(~pl.col("in_glossary")) if every_new else sugg.filter(pl.col(TERM).is_in(list(terms)))
+    done = []
+    for term, target in chosen.unique(TERM, keep="first", maintain_order=True).select(TERM, "target").iter_rows():
+        accept(project, term, target)
+        done.append((term, target))
+    return done
+
+
 def export_glossary(project, out: str | Path) -> int:
     """Write the project's glossary as TSV (atomically); returns the number of terms."""
     frame = glossary_frame(project)

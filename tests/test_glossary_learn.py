@@ -100,3 +100,20 @@ def test_cli_glossary_lists_accepts_and_exports(learned, tmp_path):
     assert ("Altman", ["ألتمان"]) in load_glossary(out).rows()
     bad = run(main, ["glossary", str(p.path), "--accept", "Nobody"])
     assert bad.exit_code == 2 and "no suggestion for Nobody" in bad.stderr
+
+
+def test_accept_suggestions_takes_named_terms_or_every_new_one(tmp_path):
+    p = _fresh_demo(tmp_path / "acc.review")
+    try:
+        workflow.save_correction(p, DOC, 8, p.segment(DOC, 8)[CURRENT].replace("المسك", "ماسك"), "Tess", 0)
+        workflow.save_correction(p, DOC, 43, p.segment(DOC, 43)[CURRENT].replace("Altman", "ألتمان"), "Tess", 0)
+        with pytest.raises(Exception, match="no suggestion for Nobody"):
+            glossary_learn.accept_suggestions(p, ["Altman", "Nobody"])
+        assert glossary_learn.glossary_frame(p).height == 0  # nothing accepted when one is missing
+        assert glossary_learn.accept_suggestions(p, ["Altman"]) == [("Altman", "ألتمان")]
+        # every new one: Musk; Altman is in the glossary already
+        assert glossary_learn.accept_suggestions(p, every_new=True) == [("Musk", "ماسك")]
+        assert glossary_learn.accept_suggestions(p, every_new=True) == []
+        assert dict(glossary_learn.glossary_frame(p).rows()) == {"Altman": ["ألتمان"], "Musk": ["ماسك"]}
+    finally:
+        p.close()

@@ -100,13 +100,8 @@ def glossary(project, accept, accept_all, export_to, import_from):
             n = gl.import_glossary(p, import_from)
             click.echo(f"imported {n} term(s) from {import_from}", err=True)
         sugg = gl.suggestions(p)
-        chosen = sugg.filter(~sugg["in_glossary"]) if accept_all else sugg.filter(sugg["term"].is_in(list(accept)))
-        missing = [t for t in accept if t not in sugg["term"].to_list()]
-        if missing:
-            raise InputError(None, f"no suggestion for {', '.join(missing)}")
-        for row in chosen.unique("term", keep="first", maintain_order=True).iter_rows(named=True):
-            gl.accept(p, row["term"], row["target"])
-            click.echo(f"accepted: {row['term']} -> {row['target']}", err=True)
+        for term, target in gl.accept_suggestions(p, accept, accept_all, sugg):
+            click.echo(f"accepted: {term} -> {target}", err=True)
         if export_to:
             n = gl.export_glossary(p, export_to)
             click.echo(f"wrote {n} term(s) to {export_to}", err=True)
