@@ -54,12 +54,16 @@ def test_catastrophic_pattern_returns_quickly(sentences):
 def test_other_threads_run_while_a_search_does(sentences):
     """The matching runs without the project's lock and without the GIL."""
     done = threading.Event()
-    ticks = []
+    ticks, errors = [], []
 
     def search_hard():
         try:
             for k in range(3):
                 sentences.queue(flagged_only=False, search=rf"(\w+\s?){{{k + 20}}}\.", regex=True)
+        except search.SearchTooSlow:
+            pass  # on a loaded machine the budget may run out first: the search still ran meanwhile
+        except BaseException as e:  # noqa: BLE001 (handed to the test's thread below)
+            errors.append(e)
         finally:
             done.set()
 
@@ -69,6 +73,7 @@ def test_other_threads_run_while_a_search_does(sentences):
         ticks.append(sentences.progress()["total"])
         time.sleep(0.001)
     t.join()
+    assert not errors, errors
     assert ticks and set(ticks) == {3000}
 
 
