@@ -270,3 +270,16 @@ def test_nisba_rule_does_not_hide_a_translated_article_name():
     seg = segments([("Anthropic said so.", "قالت Anthropic ذلك."),
                     ("They met Anthropic staff.", "التقوا بموظفي الأنثروبيك.")])
     assert [f[2] for f in flagged(seg, "name_translated")] == ["الأنثروبيك"]
+
+
+# --------------------------------------------------------------------------- source names, fast regexes
+TEXT_CHARS = "AZaz09_ -'’.,(é\u0301ÉüЖжاأ\u064e"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=TEXT_CHARS, max_size=12), min_size=1, max_size=20))
+def test_capital_count_without_word_boundary(texts):
+    # source_names counts a title's capitalised words as (?:^|\W)[A-Z], which is exactly the number
+    # of matches of \b[A-Z][A-Za-z]* (non-ASCII letters are word characters to both).
+    s = pl.Series(texts)
+    assert s.str.count_matches(r"(?:^|\W)[A-Z]").to_list() == s.str.count_matches(r"\b[A-Z][A-Za-z]*").to_list()

@@ -155,7 +155,10 @@ def source_names(frame: pl.DataFrame) -> pl.DataFrame:
     # few sources without that punctuation).
     closed = src.str.strip_chars().str.contains(r"[.!?…][\"”’»)]*$")
     words = src.str.count_matches(r"[A-Za-z]+")
-    caps = src.str.count_matches(r"\b[A-Z][A-Za-z]*")
+    # The words \b[A-Z][A-Za-z]* would match, counted by their first letter: a capital at the
+    # start or after a non-word character. The same count, but a Unicode \b keeps the regex off
+    # its fast engine on non-ASCII text.
+    caps = src.str.count_matches(r"(?:^|\W)[A-Z]")
     title = pl.when(closed).then(False).otherwise(caps >= _HEADING_SHARE * words)
     rows = frame.filter(~title)
     toks = _name_tokens(rows, keep)
