@@ -273,6 +273,10 @@ def test_nisba_rule_does_not_hide_a_translated_article_name():
 
 
 # --------------------------------------------------------------------------- source names, fast regexes
+from review.arabic import CONJUNCTIONS, PREPOSITIONS  # noqa: E402
+from review.checks.meaning import name_words  # noqa: E402
+from review.checks.names_translit import _MARKS, dictionary_word_regex  # noqa: E402
+
 TEXT_CHARS = "AZaz09_ -'’.,(é\u0301ÉüЖжاأ\u064e"
 
 
@@ -283,3 +287,15 @@ def test_capital_count_without_word_boundary(texts):
     # of matches of \b[A-Z][A-Za-z]* (non-ASCII letters are word characters to both).
     s = pl.Series(texts)
     assert s.str.count_matches(r"(?:^|\W)[A-Z]").to_list() == s.str.count_matches(r"\b[A-Z][A-Za-z]*").to_list()
+
+
+def test_dictionary_word_regexes_match_word_characters_only():
+    # dictionary_word_regex tests the target's word runs instead of searching the text with \b...\b:
+    # the same matches only while every character the regexes can take is a word character.
+    one_word = [w for w in name_words() if dictionary_word_regex(w)]
+    assert one_word and dictionary_word_regex("economist") is None  # الخبير الاقتصادي: two words
+    chars = set("".join(CONJUNCTIONS + PREPOSITIONS) + ALEF_FORMS + "ةهيى")
+    chars |= {c for w in one_word for f in name_words()[w] for c in f}
+    chars |= {chr(i) for i in range(0x600, 0x700) if re.fullmatch(f"[{_MARKS}]", chr(i))}
+    s = pl.Series(sorted(chars))
+    assert s.filter(~s.str.contains(r"^\w$")).to_list() == []
