@@ -273,9 +273,10 @@ def test_nisba_rule_does_not_hide_a_translated_article_name():
 
 
 # --------------------------------------------------------------------------- source names, fast regexes
-from review.arabic import CONJUNCTIONS, PREPOSITIONS  # noqa: E402
-from review.checks.meaning import name_words  # noqa: E402
-from review.checks.names_translit import _MARKS, dictionary_word_regex  # noqa: E402
+from review.arabic import CONJUNCTIONS, NISBA_FINALS, PREPOSITIONS  # noqa: E402
+from review.checks.meaning import _INITIAL_GAP, _NAME, _name_tokens, name_words  # noqa: E402
+from review.checks.spans import find_spans  # noqa: E402
+from review.checks.names_translit import _MARKS, _WEAK, dictionary_word_regex  # noqa: E402
 
 TEXT_CHARS = "AZaz09_ -'’.,(é\u0301ÉüЖжاأ\u064e"
 
@@ -299,3 +300,33 @@ def test_dictionary_word_regexes_match_word_characters_only():
     chars |= {chr(i) for i in range(0x600, 0x700) if re.fullmatch(f"[{_MARKS}]", chr(i))}
     s = pl.Series(sorted(chars))
     assert s.filter(~s.str.contains(r"^\w$")).to_list() == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=TEXT_CHARS + "BMx1\n", max_size=16), min_size=1, max_size=12))
+def test_name_tokens_are_the_unicode_name_matches(texts):
+    # _name_tokens cuts the source with an ASCII-boundary regex over a copy whose non-ASCII word
+    # characters are "_": the tokens must be exactly _NAME's matches (Unicode \b) on the text.
+    rows = pl.DataFrame({"_row": range(len(texts)), "source": texts}, schema={"_row": pl.Int64, "source": pl.String})
+    want = find_spans(rows, "source", _NAME).select("_row", "match", "start", "end")
+    got = _name_tokens(rows, ())
+    assert got.select("_row", "match", "start", "end").rows() == want.rows()
+    # sentence-initial: the text since the previous match (or the start) is empty or ends with
+    # sentence punctuation and spaces, and is more than spaces unless it is the first match
+    initial, last = [], {}
+    for row, start, end in want.select("_row", "start", "end").iter_rows():
+        gap = texts[row][last.get(row, 0):start]
+        initial.append(bool(re.search(_INITIAL_GAP, gap)) and (row not in last or gap.strip() != ""))
+        last[row] = end
+    assert got["_initial"].to_list() == initial
+
+
+def test_nisba_finals_leave_the_keys_unchanged():
+    # _nisba_verified keys each stem once for all its variants (stem + final): the finals must be
+    # letters that keys leave out.
+    assert all(c in _WEAK for final in NISBA_FINALS for c in final)
+    stems = pl.DataFrame({"w": ["إندونيس", "أوروب", "بريطان", "وللمكسيك"]})
+    for exact in (True, False):
+        want = stems.select(token_keys(pl.col("w"), exact))["w"].to_list()
+        for final in NISBA_FINALS:
+            assert stems.select(token_keys(pl.col("w") + final, exact))["w"].to_list() == want

@@ -41,12 +41,16 @@ def _chunks(rows: pl.DataFrame) -> pl.DataFrame:
 def _pieces(chunks: pl.Series) -> pl.DataFrame:
     """_c, _w (a maximal run of word characters, what regex \\b...\\b delimits), _ws (its offset
     in the chunk), for distinct chunks."""
-    step = pl.element().str.len_chars() + 1
+    # \W -> " " keeps the length, so a chunk's pieces and separators take len + 1 characters: the
+    # offsets are one running sum over all pieces minus each chunk's running start, as in _chunks.
+    size = pl.col("_c").str.len_chars().cast(pl.Int64) + 1
+    step = pl.col("_w").str.len_chars().cast(pl.Int64) + 1
     return (chunks.unique().to_frame("_c")
-            .with_columns(pl.col("_c").str.replace_all(r"\W", " ").str.split(" ").alias("_w"))
-            .with_columns(pl.col("_w").list.eval(step.cum_sum() - step).alias("_ws"))
-            .explode("_w", "_ws").filter(pl.col("_w") != "")
-            .with_columns(pl.col("_ws").cast(pl.Int64)))
+            .with_columns(pl.col("_c").str.replace_all(r"\W", " ").str.split(" ").alias("_w"),
+                          (size.cum_sum() - size).alias("_base"))
+            .explode("_w")
+            .select("_c", "_w", (step.cum_sum() - step - pl.col("_base")).alias("_ws"))
+            .filter(pl.col("_w") != ""))
 
 
 def _word_spans(per_row: pl.DataFrame, rows: pl.DataFrame,
@@ -106,12 +110,13 @@ def _nisba_verified(arabic: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
              .drop_nulls("_stem"))
     if stems.height == 0:
         return pl.DataFrame(schema={"word": pl.String, "form": pl.String, "_prefix": pl.String, "_nisba": pl.Boolean})
-    variants = pl.concat([stems.with_columns((pl.col("_stem") + final).alias("_v")) for final in NISBA_FINALS])
-    variants = variants.with_columns(token_keys(pl.col("_v"), True).alias("_exact_k"),
-                                     token_keys(pl.col("_v"), False).alias("_class_k"))
-    candidates = pl.concat([
-        variants.explode(key).join(keys.filter(pl.col("_exact") == exact), left_on=key, right_on="_k")
-        .select("word", pl.col("_v").alias("form"), "_w") for key, exact in (("_exact_k", True), ("_class_k", False))])
+    # The finals are weak letters, which keys leave out: every variant has its stem's keys.
+    stems = stems.with_columns(token_keys(pl.col("_stem"), True).alias("_exact_k"),
+                               token_keys(pl.col("_stem"), False).alias("_class_k"))
+    met = pl.concat([
+        stems.explode(key).join(keys.filter(pl.col("_exact") == exact), left_on=key, right_on="_k")
+        .select("word", "_stem", "_w") for key, exact in (("_exact_k", True), ("_class_k", False))])
+    candidates = pl.concat([met.select("word", (pl.col("_stem") + final).alias("form"), "_w") for final in NISBA_FINALS])
     valid = _verified(candidates.select("word", "form"))
     # The stem must be most of the name (ين + ي is no adjective of Johnny).
     return (candidates.join(valid, on=["word", "form"])
