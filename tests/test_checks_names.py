@@ -270,3 +270,63 @@ def test_nisba_rule_does_not_hide_a_translated_article_name():
     seg = segments([("Anthropic said so.", "قالت Anthropic ذلك."),
                     ("They met Anthropic staff.", "التقوا بموظفي الأنثروبيك.")])
     assert [f[2] for f in flagged(seg, "name_translated")] == ["الأنثروبيك"]
+
+
+# --------------------------------------------------------------------------- source names, fast regexes
+from review.arabic import CONJUNCTIONS, NISBA_FINALS, PREPOSITIONS  # noqa: E402
+from review.checks.meaning import _INITIAL_GAP, _NAME, _name_tokens, name_words  # noqa: E402
+from review.checks.spans import find_spans  # noqa: E402
+from review.checks.names_translit import _MARKS, _WEAK, dictionary_word_regex  # noqa: E402
+
+TEXT_CHARS = "AZaz09_ -'’.,(é\u0301ÉüЖжاأ\u064e"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=TEXT_CHARS, max_size=12), min_size=1, max_size=20))
+def test_capital_count_without_word_boundary(texts):
+    # source_names counts a title's capitalised words as (?:^|\W)[A-Z], which is exactly the number
+    # of matches of \b[A-Z][A-Za-z]* (non-ASCII letters are word characters to both).
+    s = pl.Series(texts)
+    assert s.str.count_matches(r"(?:^|\W)[A-Z]").to_list() == s.str.count_matches(r"\b[A-Z][A-Za-z]*").to_list()
+
+
+def test_dictionary_word_regexes_match_word_characters_only():
+    # dictionary_word_regex tests the target's word runs instead of searching the text with \b...\b:
+    # the same matches only while every character the regexes can take is a word character.
+    one_word = [w for w in name_words() if dictionary_word_regex(w)]
+    assert one_word and dictionary_word_regex("economist") is None  # الخبير الاقتصادي: two words
+    chars = set("".join(CONJUNCTIONS + PREPOSITIONS) + ALEF_FORMS + "ةهيى")
+    chars |= {c for w in one_word for f in name_words()[w] for c in f}
+    chars |= {chr(i) for i in range(0x600, 0x700) if re.fullmatch(f"[{_MARKS}]", chr(i))}
+    s = pl.Series(sorted(chars))
+    assert s.filter(~s.str.contains(r"^\w$")).to_list() == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=TEXT_CHARS + "BMx1\n", max_size=16), min_size=1, max_size=12))
+def test_name_tokens_are_the_unicode_name_matches(texts):
+    # _name_tokens cuts the source with an ASCII-boundary regex over a copy whose non-ASCII word
+    # characters are "_": the tokens must be exactly _NAME's matches (Unicode \b) on the text.
+    rows = pl.DataFrame({"_row": range(len(texts)), "source": texts}, schema={"_row": pl.Int64, "source": pl.String})
+    want = find_spans(rows, "source", _NAME).select("_row", "match", "start", "end")
+    got = _name_tokens(rows, ())
+    assert got.select("_row", "match", "start", "end").rows() == want.rows()
+    # sentence-initial: the text since the previous match (or the start) is empty or ends with
+    # sentence punctuation and spaces, and is more than spaces unless it is the first match
+    initial, last = [], {}
+    for row, start, end in want.select("_row", "start", "end").iter_rows():
+        gap = texts[row][last.get(row, 0):start]
+        initial.append(bool(re.search(_INITIAL_GAP, gap)) and (row not in last or gap.strip() != ""))
+        last[row] = end
+    assert got["_initial"].to_list() == initial
+
+
+def test_nisba_finals_leave_the_keys_unchanged():
+    # _nisba_verified keys each stem once for all its variants (stem + final): the finals must be
+    # letters that keys leave out.
+    assert all(c in _WEAK for final in NISBA_FINALS for c in final)
+    stems = pl.DataFrame({"w": ["إندونيس", "أوروب", "بريطان", "وللمكسيك"]})
+    for exact in (True, False):
+        want = stems.select(token_keys(pl.col("w"), exact))["w"].to_list()
+        for final in NISBA_FINALS:
+            assert stems.select(token_keys(pl.col("w") + final, exact))["w"].to_list() == want

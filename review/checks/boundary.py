@@ -186,9 +186,22 @@ def misaligned(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
                         pl.lit("target").alias("side"))
 
 
+_LATIN_WORD = r"[A-Za-z][A-Za-z0-9]+"
+
+
+def _latin_words(col: str) -> pl.Expr:
+    """The distinct Latin-script words of a column (names, acronyms, titles the MT kept)."""
+    return pl.col(col).fill_null("").str.extract_all(_LATIN_WORD).list.unique()
+
+
+def _overlap(a: str, b: str) -> pl.Expr:
+    """How many items the lists a and b share (0 when b is null: no neighbour)."""
+    return pl.col(a).list.set_intersection(pl.col(b)).list.len().fill_null(0)
+
+
 def misalignment_evidence(frame: pl.DataFrame, length_z: float, swap_gain: float) -> pl.DataFrame:
     """ROW, the evidence columns (_len_off, _len_swap, _num_off, _name_off, _neighbour, _latin_off), their sum _evidence
-    and _agree, for the pairs with text on both sides.
+    and _agree, for the pairs with text on both sides whose anchors do not agree.
 
     A source and target that do not belong together: their anchors disagree. Evidence, each one
     point: the length ratio far from the document's usual one; numbers on both sides with none in
@@ -197,7 +210,8 @@ def misalignment_evidence(frame: pl.DataFrame, length_z: float, swap_gain: float
     Latin-script words in the target (kept names, acronyms) not in this source but in a neighbouring
     one; and, counting twice, lengths that fit better with this target and the next (or previous)
     one swapped. A number, a Latin word or all the names both sides share is counter-evidence: such
-    a pair is never flagged."""
+    a pair is never flagged, so it is left out before the costlier evidence (the source's Latin
+    words, the neighbours) is gathered."""
     empty = pl.DataFrame(schema={ROW: pl.Int64})
     if SRC_DIGITS not in frame.columns:
         return empty
@@ -207,25 +221,43 @@ def misalignment_evidence(frame: pl.DataFrame, length_z: float, swap_gain: float
         return empty
     doc = pl.col(DOC) if DOC in base.columns else pl.lit("")
     f = base.sort(ROW).select(ROW, doc.alias("_doc"), _number_sets(base, SRC_DIGITS).alias("_sn"),
-                              _number_sets(base, TGT_DIGITS).alias("_tn"))
-    shared = pl.col("_sn").list.set_intersection("_tn").list.len()
+                              _number_sets(base, TGT_DIGITS).alias("_tn"), _latin_words(TARGET).alias("_tl_words"))
+    # The neighbours: the previous and next pair of the same document, in row order.
+    f = f.with_columns(pl.col(ROW).shift(1).over("_doc").alias("_prev"), pl.col(ROW).shift(-1).over("_doc").alias("_next"),
+                       _overlap("_sn", "_tn").alias("_shared"), pl.col("_tl_words").list.len().alias("_latin_n"))
+    # names: source name words the document renders somewhere, and how many this target renders
+    names, rend, _ = frame_names(frame)  # the whole frame: the table the name checks share (memo)
+    if names.height:
+        known = rend.select(DOC, "word").unique()
+        checkable = names.join(known, on=[DOC, "word"]).group_by(ROW).agg(pl.col("word").n_unique().alias("_names"))
+        rendered = rend.group_by(ROW).agg(pl.col("word").n_unique().alias("_rendered"))
+        f = (f.join(checkable, on=ROW, how="left", maintain_order="left")
+             .join(rendered, on=ROW, how="left", maintain_order="left"))
+    else:
+        f = f.with_columns(pl.lit(None, pl.UInt32).alias("_names"), pl.lit(None, pl.UInt32).alias("_rendered"))
+    f = f.with_columns(pl.col("_names", "_rendered").fill_null(0))
+    # a name the whole document repeats may be in any target: only all of them rendered agrees
+    names_agree = (pl.col("_rendered") > 0) & (pl.col("_rendered") >= pl.col("_names"))
+    targets = f.select(ROW, "_tn")
+    f = f.filter((pl.col("_shared") == 0) & ~names_agree)
+    # Latin words the MT kept (names, acronyms, titles: BNPB, "Ghost Town") come from the source:
+    # the source words of the pairs left with Latin words in the target, and of their neighbours.
+    latin = f.filter(pl.col("_latin_n") > 0)
+    wanted = pl.concat([latin[ROW], latin["_prev"], latin["_next"]]).drop_nulls().unique()
+    sources = base.filter(pl.col(ROW).is_in(wanted.implode())).select(ROW, _latin_words(SOURCE).alias("_sw"))
+    f = (f.join(sources, on=ROW, how="left", maintain_order="left")
+         .with_columns(_overlap("_tl_words", "_sw").alias("_latin_shared"))
+         .filter(pl.col("_latin_shared") == 0))
+    # what the neighbours hold: their targets' numbers, their sources' Latin words
+    for side in ("_prev", "_next"):
+        f = (f.join(targets.rename({ROW: side, "_tn": "_tn" + side}), on=side, how="left", maintain_order="left")
+             .join(sources.rename({ROW: side, "_sw": "_sw" + side}), on=side, how="left", maintain_order="left"))
+    near = [_overlap("_sn", "_tn" + side) for side in ("_prev", "_next")]
+    near_latin = [_overlap("_tl_words", "_sw" + side) for side in ("_prev", "_next")]
     ns, nt = pl.col("_sn").list.len(), pl.col("_tn").list.len()
-    near = [pl.col("_sn").list.set_intersection(pl.col("_tn").shift(k).over("_doc")).list.len().fill_null(0)
-            for k in (1, -1)]
-    # Latin words the MT kept (names, acronyms, titles: BNPB, "Ghost Town") come from the source
-    latin = pl.col(TARGET).fill_null("").str.extract_all(r"[A-Za-z][A-Za-z0-9]+").list.unique()
-    src_words = pl.col(SOURCE).fill_null("").str.extract_all(r"[A-Za-z][A-Za-z0-9]+").list.unique()
-    latin_base = base.sort(ROW).select(ROW, latin.alias("_tl_words"), src_words.alias("_sw"))
-    f = f.join(latin_base, on=ROW).with_columns(
-        pl.col("_tl_words").list.set_intersection("_sw").list.len().alias("_latin_shared"),
-        pl.col("_tl_words").list.len().alias("_latin_n"))
-    near_latin = [pl.col("_tl_words").list.set_intersection(pl.col("_sw").shift(k).over("_doc")).list.len().fill_null(0)
-                  for k in (1, -1)]
-    f = f.with_columns(((pl.col("_latin_n") > 0) & (pl.col("_latin_shared") == 0)
-                        & ((near_latin[0] > 0) | (near_latin[1] > 0))).alias("_latin_off"),
-                       shared.alias("_shared"),
-                       ((shared == 0) & ((ns > 0) | (nt > 0))).alias("_num_off"),
-                       ((shared == 0) & (ns > 0) & ((near[0] > 0) | (near[1] > 0))).alias("_neighbour"))
+    f = f.with_columns(((pl.col("_latin_n") > 0) & ((near_latin[0] > 0) | (near_latin[1] > 0))).alias("_latin_off"),
+                       ((ns > 0) | (nt > 0)).alias("_num_off"),
+                       ((ns > 0) & ((near[0] > 0) | (near[1] > 0))).alias("_neighbour"))
     # length: the robust z of the log length ratio within the document (review.checks.form)
     lf = _length_frame(base, 1).sort(ROW)
     # ... and whether this pair and its neighbour fit their lengths better with the targets swapped:
@@ -238,23 +270,11 @@ def misalignment_evidence(frame: pl.DataFrame, length_z: float, swap_gain: float
     lengths = lf.select(
         ROW, (pl.col("_stats") & (pl.col("_z").abs() > length_z)).alias("_len_off"),
         (pl.col("_swap_next") | pl.col("_swap_next").shift(1).over(DOC)).fill_null(False).alias("_len_swap"))
-    # names: source name words the document renders somewhere, and how many this target renders
-    names, rend, _ = frame_names(frame)  # the whole frame: the table the name checks share (memo)
-    f = f.join(lengths, on=ROW, how="left")
-    if names.height:
-        known = rend.select(DOC, "word").unique()
-        checkable = names.join(known, on=[DOC, "word"]).group_by(ROW).agg(pl.col("word").n_unique().alias("_names"))
-        rendered = rend.group_by(ROW).agg(pl.col("word").n_unique().alias("_rendered"))
-        f = f.join(checkable, on=ROW, how="left").join(rendered, on=ROW, how="left")
-    else:
-        f = f.with_columns(pl.lit(None, pl.UInt32).alias("_names"), pl.lit(None, pl.UInt32).alias("_rendered"))
-    f = f.with_columns(pl.col("_names", "_rendered").fill_null(0), pl.col("_len_off", "_len_swap").fill_null(False))
+    f = f.join(lengths, on=ROW, how="left", maintain_order="left").with_columns(
+        pl.col("_len_off", "_len_swap").fill_null(False))
     # most names of the source unrendered (a name the whole document repeats may be in any target)
     f = f.with_columns(((pl.col("_names") > 0) & (pl.col("_rendered") * 2 < pl.col("_names"))).alias("_name_off"))
     # a better fit with the neighbour's target counts twice: it is enough on its own
     evidence = (sum(pl.col(c).cast(pl.Int32) for c in ("_len_off", "_num_off", "_name_off", "_neighbour", "_latin_off"))
                 + 2 * pl.col("_len_swap").cast(pl.Int32))
-    # a name the whole document repeats may be in any target: only all of them rendered agrees
-    agree = ((pl.col("_shared") > 0) | (pl.col("_latin_shared") > 0)
-             | ((pl.col("_rendered") > 0) & (pl.col("_rendered") >= pl.col("_names"))))
-    return f.with_columns(evidence.alias("_evidence"), agree.alias("_agree"))
+    return f.with_columns(evidence.alias("_evidence"), pl.lit(False).alias("_agree"))

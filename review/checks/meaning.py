@@ -88,6 +88,11 @@ def ref_low_chrf(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 # --------------------------------------------------------------------------- bt_missing
 _NUMBER = r"\d+(?:[.,:/]\d+)*"
 _NAME = r"\b[A-Z][A-Za-z0-9]*(?:[-'][A-Z][A-Za-z0-9]*)*\b"
+# _NAME with ASCII word boundaries, run on the text with every non-ASCII word character (é, ü)
+# replaced by "_", a word character that is no part of a name: the same matches at the same
+# character offsets, but a Unicode \b keeps the regex engine off its fast path on non-ASCII text.
+_NAME_ASCII = r"(?-u:\b)[A-Z][A-Za-z0-9]*(?:[-'][A-Z][A-Za-z0-9]*)*(?-u:\b)"
+_NON_ASCII_WORD = r"[\w&&[^\x00-\x7F]]"
 # Capitalised words that are not names (sentence starts, headings) when seen alone.
 CAPITALISED_FUNCTION_WORDS = frozenset("""
 A An The This That These Those It Its He She They We You I Our Their His Her My Your In On At By
@@ -125,22 +130,28 @@ def _name_tokens(rows: pl.DataFrame, keep: tuple[str, ...]) -> pl.DataFrame:
     window functions, and keeping the text between matches: a word is sentence-initial when the
     gap before it is empty or ends with sentence punctuation (and it is the row's first match, or
     the gap is more than spaces), which spares a slice of the source per word."""
-    base = rows.select(ROW, *keep, pl.col(SOURCE).fill_null("").alias("_t")).filter(pl.col("_t").str.contains(_NAME))
+    # The gaps and matches are cut from the source with its non-ASCII word characters as "_" (see
+    # _NAME_ASCII): the same length in characters, and no match or gap test reads them.
+    text = pl.col(SOURCE).fill_null("").str.replace_all(_NON_ASCII_WORD, "_")
+    base = rows.select(ROW, *keep, text.alias("_t")).filter(pl.col("_t").str.contains(_NAME_ASCII))
     size = pl.col("_t").str.len_chars().cast(pl.Int64)
     parts = base.select(
         ROW, *keep, (size.cum_sum() - size).alias("_base"),
-        pl.col("_t").str.replace_all(_NAME, f"{_SENTINEL}${{0}}{_SENTINEL}").str.split(_SENTINEL).alias("_p"))
+        pl.col("_t").str.replace_all(_NAME_ASCII, f"{_SENTINEL}${{0}}{_SENTINEL}").str.split(_SENTINEL).alias("_p"))
     # Pieces alternate gap, match, gap, ..., gap; one running sum over all pieces minus the row's
-    # own running start gives each piece's offset (no window function per row).
-    parts = parts.with_columns(pl.int_ranges(0, pl.col("_p").list.len()).alias("_i")).explode("_p", "_i")
+    # own running start gives each piece's offset and index (no window function per row).
+    n = pl.col("_p").list.len()
+    parts = parts.with_columns((n.cum_sum() - n).alias("_first")).explode("_p")
     step = pl.col("_p").str.len_chars().cast(pl.Int64)
-    parts = parts.with_columns((step.cum_sum() - step - pl.col("_base")).alias("start"),
-                               pl.col("_p").shift(1).alias("_gap"))
+    i = pl.int_range(pl.len()) - pl.col("_first")
+    gap = pl.col("_p")
+    # tested on the gap, then moved onto the match that follows it
+    initial = gap.str.contains(_INITIAL_GAP) & ((i == 0) | (gap.str.strip_chars() != ""))
+    parts = parts.with_columns((step.cum_sum() - step - pl.col("_base")).alias("start"), i.alias("_i"),
+                               initial.shift(1).alias("_initial"))
     toks = parts.filter(pl.col("_i") % 2 == 1)
-    gap = pl.col("_gap")
-    initial = gap.str.contains(_INITIAL_GAP) & ((pl.col("_i") == 1) | (gap.str.strip_chars() != ""))
     return toks.select(ROW, *keep, pl.col("_p").alias("match"), "start",
-                       (pl.col("start") + pl.col("_p").str.len_chars()).alias("end"), initial.alias("_initial"))
+                       (pl.col("start") + pl.col("_p").str.len_chars()).alias("end"), "_initial")
 
 
 def source_names(frame: pl.DataFrame) -> pl.DataFrame:
@@ -155,7 +166,10 @@ def source_names(frame: pl.DataFrame) -> pl.DataFrame:
     # few sources without that punctuation).
     closed = src.str.strip_chars().str.contains(r"[.!?…][\"”’»)]*$")
     words = src.str.count_matches(r"[A-Za-z]+")
-    caps = src.str.count_matches(r"\b[A-Z][A-Za-z]*")
+    # The words \b[A-Z][A-Za-z]* would match, counted by their first letter: a capital at the
+    # start or after a non-word character. The same count, but a Unicode \b keeps the regex off
+    # its fast engine on non-ASCII text.
+    caps = src.str.count_matches(r"(?:^|\W)[A-Z]")
     title = pl.when(closed).then(False).otherwise(caps >= _HEADING_SHARE * words)
     rows = frame.filter(~title)
     toks = _name_tokens(rows, keep)

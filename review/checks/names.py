@@ -182,12 +182,13 @@ def _name_missing_from_table(frame: pl.DataFrame) -> pl.DataFrame:
             .rename({"_key": "_k"})
             .filter(pl.col("_k").str.len_chars() >= 3)
             .group_by(DOC, "word").agg(pl.col("_k").unique()))
-    target_key = frame.select(ROW, pl.col(TARGET).fill_null("").alias("_t"))
-    per_word = (phrases.join(missing.select("_g"), on="_g").join(target_key, on=ROW)
-                .join(seen, on=[DOC, "word"], how="left"))
+    per_word = phrases.join(missing.select("_g"), on="_g").join(seen, on=[DOC, "word"], how="left")
     if per_word.height:
-        per_word = per_word.with_columns(match_key_expr(pl.col("_t")).alias("_t"))
-        per_word = per_word.explode("_k").with_columns(
+        # the key of each target once, not once per word of its missing names
+        target_key = (frame.select(ROW, pl.col(TARGET).fill_null("").alias("_t"))
+                      .join(per_word.select(ROW).unique(), on=ROW)
+                      .with_columns(match_key_expr(pl.col("_t")).alias("_t")))
+        per_word = per_word.join(target_key, on=ROW).explode("_k").with_columns(
             pl.when(pl.col("_k").is_null()).then(False)
             .otherwise(pl.col("_t").str.contains(pl.col("_k"), literal=True)).alias("_seen"))
         rescued = per_word.group_by("_g").agg(pl.col("_seen").any()).filter(pl.col("_seen"))

@@ -18,7 +18,7 @@ from review.arabic import ARTICLE, LI_AL, NISBA_FINALS, NISBA_ONLY_RE, NISBA_RE
 from review.checks.base import ROW
 from review.checks.meaning import name_words, source_names
 from review.checks.names_translit import (CANDIDATE_RE, article_search, dictionary_regex, dictionary_search,
-                                          proclitic_prefix, token_keys, word_keys)
+                                          dictionary_word_regex, proclitic_prefix, token_keys, word_keys)
 from review.checks.spans import find_spans
 from review.normalize import match_key_expr
 from review.schema import BEAD, DOC, SOURCE, TARGET
@@ -41,18 +41,24 @@ def _chunks(rows: pl.DataFrame) -> pl.DataFrame:
 def _pieces(chunks: pl.Series) -> pl.DataFrame:
     """_c, _w (a maximal run of word characters, what regex \\b...\\b delimits), _ws (its offset
     in the chunk), for distinct chunks."""
-    step = pl.element().str.len_chars() + 1
+    # \W -> " " keeps the length, so a chunk's pieces and separators take len + 1 characters: the
+    # offsets are one running sum over all pieces minus each chunk's running start, as in _chunks.
+    size = pl.col("_c").str.len_chars().cast(pl.Int64) + 1
+    step = pl.col("_w").str.len_chars().cast(pl.Int64) + 1
     return (chunks.unique().to_frame("_c")
-            .with_columns(pl.col("_c").str.replace_all(r"\W", " ").str.split(" ").alias("_w"))
-            .with_columns(pl.col("_w").list.eval(step.cum_sum() - step).alias("_ws"))
-            .explode("_w", "_ws").filter(pl.col("_w") != "")
-            .with_columns(pl.col("_ws").cast(pl.Int64)))
+            .with_columns(pl.col("_c").str.replace_all(r"\W", " ").str.split(" ").alias("_w"),
+                          (size.cum_sum() - size).alias("_base"))
+            .explode("_w")
+            .select("_c", "_w", (step.cum_sum() - step - pl.col("_base")).alias("_ws"))
+            .filter(pl.col("_w") != ""))
 
 
-def _word_spans(per_row: pl.DataFrame, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(latin, arabic) renderings found in the targets, as ROW, word, form, start, end (+ _prefix,
-    the proclitics, for arabic): a target word equal to a name word of the same segment, or
-    transliterating it."""
+def _word_spans(per_row: pl.DataFrame, rows: pl.DataFrame,
+                dictionary: list[str]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(latin, arabic, dictionary) renderings found in the targets, as ROW, word, form, start, end
+    (+ _prefix, the proclitics, for arabic): a target word equal to a name word of the same
+    segment, transliterating it, or (for the name words in `dictionary`, which have one-word
+    forms: dictionary_word_regex) its dictionary translation."""
     chunks = _chunks(rows)
     pieces = _pieces(chunks["_c"])
     names = per_row["word"].unique()
@@ -71,8 +77,10 @@ def _word_spans(per_row: pl.DataFrame, rows: pl.DataFrame) -> tuple[pl.DataFrame
         .select("word", pl.col("_w").alias("form")) for key, exact in (("_exact_k", True), ("_class_k", False))])
     valid = pl.concat([_verified(candidates).with_columns(pl.lit(False).alias("_nisba")),
                        _nisba_verified(arabic, keys)])
+    translated = _dictionary_forms(pieces.select("_w").unique(), dictionary)
     latin = pieces.filter(pl.col("_w").is_in(names.implode()))
-    wanted = pl.concat([pieces.filter(pl.col("_w").is_in(valid["form"].implode()))["_c"], latin["_c"]]).unique()
+    forms = pl.concat([valid["form"], translated["form"]])
+    wanted = pl.concat([pieces.filter(pl.col("_w").is_in(forms.implode()))["_c"], latin["_c"]]).unique()
     located = chunks.filter(pl.col("_c").is_in(wanted.implode())).join(pieces, on="_c")
     span = [(pl.col("_cs") + pl.col("_ws")).alias("start"),
             (pl.col("_cs") + pl.col("_ws") + pl.col("_w").str.len_chars()).cast(pl.Int64).alias("end")]
@@ -81,7 +89,16 @@ def _word_spans(per_row: pl.DataFrame, rows: pl.DataFrame) -> tuple[pl.DataFrame
     latin = located.join(pairs, left_on=[ROW, "form"], right_on=[ROW, "word"]).with_columns(
         pl.col("form").alias("word"))
     arabic = located.join(valid, on="form").join(pairs, on=[ROW, "word"])
-    return latin.select(ROW, "word", "form", "start", "end"), arabic
+    translated = located.join(translated, on="form").join(pairs, on=[ROW, "word"])
+    return (latin.select(ROW, "word", "form", "start", "end"), arabic,
+            translated.select(ROW, "word", "form", "start", "end"))
+
+
+def _dictionary_forms(words: pl.DataFrame, dictionary: list[str]) -> pl.DataFrame:
+    """word, form: the distinct target words (_w) that are a dictionary translation of a name word."""
+    parts = [words.filter(pl.col("_w").str.contains(dictionary_word_regex(w)))
+             .select(pl.lit(w).alias("word"), pl.col("_w").alias("form")) for w in dictionary]
+    return pl.concat([pl.DataFrame(schema={"word": pl.String, "form": pl.String}), *parts])
 
 
 def _nisba_verified(arabic: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
@@ -93,12 +110,13 @@ def _nisba_verified(arabic: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
              .drop_nulls("_stem"))
     if stems.height == 0:
         return pl.DataFrame(schema={"word": pl.String, "form": pl.String, "_prefix": pl.String, "_nisba": pl.Boolean})
-    variants = pl.concat([stems.with_columns((pl.col("_stem") + final).alias("_v")) for final in NISBA_FINALS])
-    variants = variants.with_columns(token_keys(pl.col("_v"), True).alias("_exact_k"),
-                                     token_keys(pl.col("_v"), False).alias("_class_k"))
-    candidates = pl.concat([
-        variants.explode(key).join(keys.filter(pl.col("_exact") == exact), left_on=key, right_on="_k")
-        .select("word", pl.col("_v").alias("form"), "_w") for key, exact in (("_exact_k", True), ("_class_k", False))])
+    # The finals are weak letters, which keys leave out: every variant has its stem's keys.
+    stems = stems.with_columns(token_keys(pl.col("_stem"), True).alias("_exact_k"),
+                               token_keys(pl.col("_stem"), False).alias("_class_k"))
+    met = pl.concat([
+        stems.explode(key).join(keys.filter(pl.col("_exact") == exact), left_on=key, right_on="_k")
+        .select("word", "_stem", "_w") for key, exact in (("_exact_k", True), ("_class_k", False))])
+    candidates = pl.concat([met.select("word", (pl.col("_stem") + final).alias("form"), "_w") for final in NISBA_FINALS])
     valid = _verified(candidates.select("word", "form"))
     # The stem must be most of the name (ين + ي is no adjective of Johnny).
     return (candidates.join(valid, on=["word", "form"])
@@ -160,8 +178,10 @@ def rendering_table(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         return names, pl.DataFrame(schema=_SCHEMA)
     per_row = names.select(ROW, DOC, "word").unique()
     rows = f.select(ROW, TARGET).join(per_row.select(ROW).unique(), on=ROW)
-    latin, translit = _word_spans(per_row, rows)
     words = per_row["word"].unique().sort().to_list()
+    translated = [w for w in words if w.lower() in name_words()]
+    one_word = [w for w in translated if dictionary_word_regex(w) is not None]
+    latin, translit, dictionary = _word_spans(per_row, rows, one_word)
     # \bO'Brien\b spans several word runs: the few such names get a regex of their own.
     compound = _pattern_spans(per_row, rows, [w for w in words if re.search(r"\W", w)],
                               lambda w: rf"\b{re.escape(w)}\b")
@@ -185,8 +205,9 @@ def rendering_table(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     adjective = translit.filter(pl.col("_nisba")).join(plain, on=[ROW, "start"], how="anti")
     translit = pl.concat([adjective, translit.filter(~pl.col("_nisba")).join(
         adjective.select(ROW, "start"), on=[ROW, "start"], how="anti")])
-    dictionary = _pattern_spans(per_row, rows, [w for w in words if w.lower() in name_words()], dictionary_regex)
-    dictionary = dictionary.with_columns(pl.lit("dictionary").alias("kind"), pl.lit(False).alias("article"))
+    # forms of several words (الخبير الاقتصادي) are searched in the text
+    several = _pattern_spans(per_row, rows, [w for w in translated if w not in one_word], dictionary_regex)
+    dictionary = pl.concat([dictionary, several]).with_columns(pl.lit("dictionary").alias("kind"), pl.lit(False).alias("article"))
     doc = per_row.select(ROW, DOC).unique()
     cols = list(_SCHEMA)
     rend = pl.concat([p.join(doc, on=ROW).select(cols) for p in (latin, translit, dictionary)], how="vertical_relaxed")

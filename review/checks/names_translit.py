@@ -282,6 +282,19 @@ def dictionary_regex(word: str) -> str | None:
 
 
 @functools.cache
+def dictionary_word_regex(word: str) -> str | None:
+    """dictionary_regex(word) for one word run of the target (\\w+, what _pieces cuts), anchored
+    instead of bounded by \\b; None when a form is more than one word (or has no forms).
+
+    Every character these regexes can match is a word character (tested), so a \\b...\\b match in
+    a text is always a whole word run: testing the distinct runs finds the same matches."""
+    forms = name_words().get(word.lower())
+    if not forms or not pl.Series(forms).str.contains(r"^\w+$").all():
+        return None
+    return "^" + PROCLITIC_RE + "(?:" + "|".join(_arabic_form_regex(f) for f in forms) + ")$"
+
+
+@functools.cache
 def dictionary_search(word: str) -> re.Pattern:
     return re.compile("|".join(_arabic_form_regex(f) for f in name_words()[word]))
 
