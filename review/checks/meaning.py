@@ -8,11 +8,13 @@ anyone) already computed them, otherwise computed here once with review.metrics.
 from __future__ import annotations
 
 import functools
+import threading
 from importlib import resources
 
 import polars as pl
 
-from review.arabic import BASIC_LETTERS, CONJUNCTIONS, NEGATION_PARTICLES, NEGATION_RE, spells_a_name
+from review.arabic import (BASIC_LETTERS, CONJUNCTIONS, NEGATION_PARTICLES, NEGATION_RE, spells_a_name,
+                           word_skeletons)
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import compare_items, find_spans
 from review.checks.text import quote_expr
@@ -485,54 +487,73 @@ _ARABIC_LETTER = f"[{BASIC_LETTERS}]"
 # and free of \b:
 #  - "contains \b(?:X)\b", every match of X starting and ending with a word character, is
 #    "contains (?:^|\W)(?:X)(?:\W|$)" (the same positions, the boundary characters consumed);
-#  - a match of \bX\b, X all word characters, is one whole word (a maximal \w+ run): the text is
-#    cut into words once (\w+ needs no \b) and the words are compared with a set or an anchored
-#    pattern, per distinct word. Such matches never overlap, so spans and counts stay exact.
+#  - a match of \bX\b, X all word characters, is a whole word. (?:^|\W)X\w* finds every word
+#    that starts with a match of X, whole (\w* runs to its end, and leaves the character after it
+#    to the next word's match); the ones that fully match X are the matches of \bX\b. Such
+#    matches never overlap, so spans and counts stay exact.
 def _contains_word(words: str, flags: str = "") -> str:
     return rf"{flags}(?:^|\W)(?:{words})(?:\W|$)"
 
 
+def _word_starting(words: str) -> str:
+    return rf"(?:^|\W)(?:{words})\w*"
+
+
 _AR_PARTICLE = f"[{''.join(CONJUNCTIONS)}]?(?:{'|'.join(NEGATION_PARTICLES)})"  # AR_STRONG is \b_AR_PARTICLE\b
 _AR_PARTICLE_ANY = _contains_word(_AR_PARTICLE)
+_AR_PARTICLE_STARTS = _word_starting(_AR_PARTICLE)
 _AR_PARTICLE_WORDS = sorted(c + p for c in ("", *CONJUNCTIONS) for p in NEGATION_PARTICLES)
 _EN_WEAK_ANY = _contains_word(_EN_WEAK_WORDS, "(?i)")
-# Whole words that AR_WEAK matches; its ما alternative depends on what precedes (_ar_weak_counts).
-_AR_WEAK_WHOLE = rf"^(?:{_AR_WEAK_WORD}|{_AR_WEAK_PREP}|{_AR_WEAK_MA})$"
+_AR_WEAK_WHOLE = f"{_AR_WEAK_WORD}|{_AR_WEAK_PREP}|{_AR_WEAK_MA}"  # AR_WEAK's whole-word alternatives
+_AR_WEAK_STARTS = _word_starting(_AR_WEAK_WHOLE)
+# AR_WEAK's clause-initial ما, (?:^|[^\w\s]\s*|\bو\s+)ما\b: the ما word is whole when the match ends with it.
+_AR_CLAUSE_MA = r"(?:^|[^\w\s]\s*|(?:^|\W)و\s+)ما\w*"
+_LEAD = r"^\W"  # the boundary character a (?:^|\W) match starts with
+# Particles long enough to be a name's skeleton (فليس for Felice): spells_a_name is False for the
+# others whatever the source (its skeleton is word_skeletons' prefix-free one, 3+ consonants).
+_NAMEABLE_PARTICLES = [w for w in _AR_PARTICLE_WORDS if word_skeletons(w)]
 
 
-def _words_of(rows: pl.DataFrame, text: pl.Expr) -> pl.DataFrame:
-    r"""ROW, word, start, end, gap (the text since the previous word) and prev (the previous word,
-    null for a row's first) for every maximal run of word characters (\w+) of `text`.
-
-    Cut at the words like _name_tokens (one running sum over all pieces, no window function)."""
+def _matches(rows: pl.DataFrame, text: pl.Expr, pattern: str) -> pl.DataFrame:
+    """ROW, match, start, end of every match of `pattern` in `text` (spans.find_spans without its
+    window function: cut at the matches, one running sum over all pieces, as _name_tokens)."""
     size = text.str.len_chars().cast(pl.Int64)
     parts = rows.select(ROW, (size.cum_sum() - size).alias("_base"),
-                        text.str.replace_all(r"\w+", f"{_SENTINEL}${{0}}{_SENTINEL}").str.split(_SENTINEL).alias("_p"))
+                        text.str.replace_all(pattern, f"{_SENTINEL}${{0}}{_SENTINEL}").str.split(_SENTINEL).alias("_p"))
     parts = parts.with_columns(pl.int_ranges(0, pl.col("_p").list.len()).alias("_i")).explode("_p", "_i")
     step = pl.col("_p").str.len_chars().cast(pl.Int64)
-    parts = parts.with_columns((step.cum_sum() - step - pl.col("_base")).alias("start"),
-                               pl.col("_p").shift(1).alias("gap"),
-                               pl.when(pl.col("_i") >= 3).then(pl.col("_p").shift(2)).alias("prev"))
+    parts = parts.with_columns((step.cum_sum() - step - pl.col("_base")).alias("start"))
     return parts.filter(pl.col("_i") % 2 == 1).select(
-        ROW, pl.col("_p").alias("word"), "start", (pl.col("start") + step).alias("end"), "gap", "prev")
+        ROW, pl.col("_p").alias("match"), "start", (pl.col("start") + step).alias("end"))
+
+
+def _ar_particles(f: pl.DataFrame) -> pl.DataFrame:
+    """ROW, match, start, end of AR_STRONG's matches in TARGET (whole-word particles)."""
+    found = _matches(f.filter(pl.col(TARGET).str.contains(_AR_PARTICLE_ANY)), pl.col(TARGET), _AR_PARTICLE_STARTS)
+    lead = pl.col("match").str.contains(_LEAD).cast(pl.Int64)
+    return (found.with_columns(pl.col("match").str.slice(lead), pl.col("start") + lead)
+            .filter(pl.col("match").is_in(_AR_PARTICLE_WORDS)))
 
 
 def _ar_negation_spans(f: pl.DataFrame) -> pl.DataFrame:
     """ROW, SOURCE, match, start, end of the Arabic negation particles (AR_STRONG, whole words): not
     inside a look-alike idiom (لا سيما), and not a word that spells a name of the source (فليس for
     Felice)."""
-    words = _words_of(f, pl.col(TARGET)).filter(pl.col("word").is_in(_AR_PARTICLE_WORDS))
-    spans = words.join(f.select(ROW, SOURCE), on=ROW, how="left", maintain_order="left").select(
-        ROW, SOURCE, pl.col("word").alias("match"), "start", "end")
-    negated = f.join(spans.select(ROW).unique(), on=ROW, how="semi")
-    idioms = find_spans(negated, TARGET, AR_NOT_NEGATION).select(ROW, pl.col("start").alias("_s"),
-                                                                 pl.col("end").alias("_e"))
-    inside = (spans.join(idioms, on=ROW).filter((pl.col("start") < pl.col("_e")) & (pl.col("_s") < pl.col("end")))
-              .select(ROW, "start").unique())
-    spans = spans.join(inside, on=[ROW, "start"], how="anti", maintain_order="left")
-    # The few particle tokens left are checked against the source's names in Python (cached skeletons).
-    named = [spells_a_name(w, src) for w, src in zip(spans["match"].to_list(), spans[SOURCE].to_list())]
-    return spans.filter(~pl.Series(named, dtype=pl.Boolean)) if spans.height else spans
+    spans = _ar_particles(f).join(f.select(ROW, SOURCE), on=ROW, how="left", maintain_order="left").select(
+        ROW, SOURCE, "match", "start", "end")
+    idioms = find_spans(f, TARGET, AR_NOT_NEGATION)
+    if idioms.height:
+        inside = (spans.join(idioms.select(ROW, pl.col("start").alias("_s"), pl.col("end").alias("_e")), on=ROW)
+                  .filter((pl.col("start") < pl.col("_e")) & (pl.col("_s") < pl.col("end"))).select(ROW, "start"))
+        spans = spans.join(inside, on=[ROW, "start"], how="anti", maintain_order="left")
+    # The few particle tokens left that could spell a name are checked against the source's names
+    # in Python (cached skeletons).
+    maybe = spans.filter(pl.col("match").is_in(_NAMEABLE_PARTICLES))
+    if maybe.height == 0:
+        return spans
+    named = [spells_a_name(w, src) for w, src in zip(maybe["match"].to_list(), maybe[SOURCE].to_list())]
+    named = maybe.filter(pl.Series(named, dtype=pl.Boolean)).select(ROW, "start")
+    return spans.join(named, on=[ROW, "start"], how="anti", maintain_order="left")
 
 
 def _ar_negations(f: pl.DataFrame) -> pl.DataFrame:
@@ -541,57 +562,74 @@ def _ar_negations(f: pl.DataFrame) -> pl.DataFrame:
 
 
 def _ar_weak_counts(rows: pl.DataFrame) -> pl.DataFrame:
-    r"""ROW, _ar_w: how often AR_WEAK matches each target once AR_WEAK_NOT is blanked out.
-
-    Counted per word: the whole-word alternatives by _AR_WEAK_WHOLE over the distinct words, and
-    a lone ما as the pattern's (?:^|[^\w\s]\s*|\bو\s+)ما\b does: at the start, after a mark that
-    is not a space (spaces between allowed), or after a lone و and spaces."""
-    words = _words_of(rows, pl.col(TARGET).str.replace_all(AR_WEAK_NOT, " "))
-    weak = words.select("word").unique().filter(pl.col("word").str.contains(_AR_WEAK_WHOLE))
-    gap = pl.col("gap")
-    clause_ma = (pl.col("word") == "ما") & ((pl.col("start") == 0) | gap.str.contains(r"\S\s*$")
-                                            | (gap.str.contains(r"^\s+$") & (pl.col("prev") == "و")))
-    counts = (words.filter(pl.col("word").is_in(weak["word"].implode()) | clause_ma)
-              .group_by(ROW).agg(pl.len().cast(pl.Int64).alias("_ar_w")))
-    return rows.select(ROW).join(counts, on=ROW, how="left").with_columns(pl.col("_ar_w").fill_null(0))
+    """ROW, _ar_w: how often AR_WEAK matches each target once AR_WEAK_NOT is blanked out: its
+    whole words (tested per distinct word) plus its clause-initial ما."""
+    text = pl.col(TARGET).str.replace_all(AR_WEAK_NOT, " ")
+    rows = rows.select(ROW, text.alias("_t"))
+    ma = rows.select(ROW, pl.col("_t").str.extract_all(_AR_CLAUSE_MA).list.eval(pl.element().str.contains(r"(?:^|\W)ما$"))
+                     .list.sum().cast(pl.Int64).alias("_ma"))
+    words = (rows.select(ROW, pl.col("_t").str.extract_all(_AR_WEAK_STARTS).alias("_w")).explode("_w")
+             .with_columns(pl.col("_w").str.replace(_LEAD, "")))
+    weak = words.select("_w").unique().filter(pl.col("_w").str.contains(f"^(?:{_AR_WEAK_WHOLE})$"))
+    counts = words.filter(pl.col("_w").is_in(weak["_w"].implode())).group_by(ROW).agg(pl.len().alias("_n"))
+    return ma.join(counts, on=ROW, how="left", maintain_order="left").select(
+        ROW, (pl.col("_ma") + pl.col("_n").fill_null(0)).cast(pl.Int64).alias("_ar_w"))
 
 
 # polarity and negation_count read one table: the memo is keyed on the content of the columns
-# it reads (as names_table's), so a new frame reusing an id never gets a stale table.
+# it reads (as names_table's), so a new frame reusing an id never gets a stale table. On a
+# re-checked correction the two run at once on their own threads: the lock lets one build it.
 _TABLE_MEMO: dict[tuple, pl.DataFrame] = {}
+_TABLE_LOCK = threading.Lock()
+_TABLE_SCHEMA = {ROW: pl.Int64, SOURCE: pl.String, TARGET: pl.String, "_en0": pl.Boolean, "_ar0": pl.Boolean,
+                 "_en_n": pl.Int64, "_ar_n": pl.Int64, "_ar_w": pl.Int64, "_en_weak": pl.Boolean}
 
 
 def _negation_table(frame: pl.DataFrame) -> pl.DataFrame:
     """ROW, SOURCE, TARGET, _en0, _en_n, _ar_n of the rows whose source and target count different
     strong negations; _ar_w (weak Arabic forms) where a lost or fewer negation is possible, and
-    _en_weak (weak English forms or a name like La Bomba) where an added one is; null elsewhere.
-
-    Cheap tests first: the strong patterns over every row, the idiom masks and the token count on
-    the rows where some side is negated, the weak patterns on the few rows that need them."""
-    cols = (ROW, SOURCE, TARGET)
-    key = (frame.height, frame.select(cols).hash_rows().sum() if frame.height else 0)
-    if key in _TABLE_MEMO:
+    _en_weak (weak English forms or a name like La Bomba) where an added one is; null elsewhere."""
+    key = (frame.height, frame.select(ROW, SOURCE, TARGET).hash_rows().sum() if frame.height else 0)
+    with _TABLE_LOCK:
+        if key not in _TABLE_MEMO:
+            _TABLE_MEMO.clear()
+            _TABLE_MEMO[key] = _build_negation_table(frame)
         return _TABLE_MEMO[key]
+
+
+def _build_negation_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """Cheap tests first: the strong patterns over every row, the idiom masks and the token count
+    on the rows where some side is negated, the weak patterns on the few rows that need them. A
+    step that leaves no row ends it (one row, the save re-check, mostly stops at the first)."""
     f = frame.select(ROW, pl.col(SOURCE).fill_null("").alias(SOURCE), pl.col(TARGET).fill_null("").alias(TARGET))
-    f = f.filter(pl.col(TARGET).str.contains(_ARABIC_LETTER))  # untranslated targets: not ours
     f = f.with_columns(pl.col(SOURCE).str.contains(EN_STRONG).alias("_en0"),
                        pl.col(TARGET).str.contains(_AR_PARTICLE_ANY).alias("_ar0"))
-    f = f.filter(pl.col("_en0") | pl.col("_ar0"))
-    f = f.filter(~pl.col(TARGET).str.contains(RUN_TOGETHER))
+    f = f.filter((pl.col("_en0") | pl.col("_ar0")) & pl.col(TARGET).str.contains(_ARABIC_LETTER))  # else: untranslated
+    if f.height:
+        f = f.filter(~pl.col(TARGET).str.contains(RUN_TOGETHER))
+    if f.height == 0:
+        return pl.DataFrame(schema=_TABLE_SCHEMA)
     en_n = (pl.col(SOURCE).str.replace_all(EN_NOT_NEGATION, " ").str.replace_all(EN_NEITHER_NOR, "$1")
             .str.count_matches(EN_STRONG).cast(pl.Int64))
-    f = (f.with_columns(en_n.alias("_en_n"))
-         .join(_ar_negations(f), on=ROW, how="left", maintain_order="left").with_columns(pl.col("_ar_n").fill_null(0)))
+    f = f.with_columns(en_n.alias("_en_n"))
+    particles = f.filter(pl.col("_ar0"))
+    if particles.height:
+        f = (f.join(_ar_negations(particles), on=ROW, how="left", maintain_order="left")
+             .with_columns(pl.col("_ar_n").fill_null(0)))
+    else:
+        f = f.with_columns(pl.lit(0, pl.Int64).alias("_ar_n"))
     f = f.filter(pl.col("_en_n") != pl.col("_ar_n"))
+    if f.height == 0:
+        return pl.DataFrame(schema=_TABLE_SCHEMA)
     en, ar = pl.col("_en_n"), pl.col("_ar_n")
-    lost_or_fewer = ((en >= 1) & (ar == 0)) | ((ar >= 1) & (ar < en))
-    added = (ar >= 1) & (en == 0) & ~pl.col("_en0")
-    en_weak = f.filter(added).select(
-        ROW, (pl.col(SOURCE).str.contains(_EN_WEAK_ANY) | pl.col(SOURCE).str.contains(EN_NAME_SYLLABLE)).alias("_en_weak"))
-    f = (f.join(_ar_weak_counts(f.filter(lost_or_fewer)), on=ROW, how="left", maintain_order="left")
-         .join(en_weak, on=ROW, how="left", maintain_order="left"))
-    _TABLE_MEMO.clear()
-    _TABLE_MEMO[key] = f
+    lost_or_fewer = f.filter(((en >= 1) & (ar == 0)) | ((ar >= 1) & (ar < en)))
+    added = f.filter((ar >= 1) & (en == 0) & ~pl.col("_en0"))
+    f = f.with_columns(pl.lit(None, pl.Int64).alias("_ar_w"), pl.lit(None, pl.Boolean).alias("_en_weak"))
+    if lost_or_fewer.height:
+        f = f.update(_ar_weak_counts(lost_or_fewer), on=ROW)
+    if added.height:
+        f = f.update(added.select(ROW, (pl.col(SOURCE).str.contains(_EN_WEAK_ANY)
+                                        | pl.col(SOURCE).str.contains(EN_NAME_SYLLABLE)).alias("_en_weak")), on=ROW)
     return f
 
 
@@ -600,6 +638,9 @@ def polarity_flags(frame: pl.DataFrame, min_count: int = 2) -> pl.DataFrame:
     rows whose source has min_count or more negations and the target fewer negations of any kind
     (one of several lost). With en_negations and ar_negations (the strong ones, as counted)."""
     f = _negation_table(frame)
+    if f.height == 0:
+        return pl.DataFrame(schema={ROW: pl.Int64, SOURCE: pl.String, TARGET: pl.String, "kind": pl.String,
+                                    "en_negations": pl.Int64, "ar_negations": pl.Int64})
     en, ar, ar_w = pl.col("_en_n"), pl.col("_ar_n"), pl.col("_ar_w")
     # Lost: the source is negated and the target has no negation of any kind. Fewer: the source has
     # several (at least min_count) and the target fewer, counting its weak forms too (a translator may
