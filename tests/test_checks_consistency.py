@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from review.checks import run_checks
-from review.checks.consistency import coarse_key, load_glossary, segment_key
+from review.checks.consistency import TAIL_READ, coarse_duplicates, coarse_key, load_glossary, segment_key
 from review.errors import InputError
 from review.normalize import normalize_expr
 from review.schema import SEGMENT_SCHEMA, conform
@@ -165,3 +165,36 @@ def test_coarse_key_never_separates_texts_with_equal_keys(words, swap_case, othe
     keys = texts.select(segment_key(pl.col("n")).alias("k"), coarse_key(pl.col("n")).alias("c"))
     assert keys["k"][0] == keys["k"][1], (a, b)  # equal by construction
     assert keys["c"][0] == keys["c"][1], (a, b)
+
+
+# Words whose case, cut or final sigma the tail key must not tell apart: Greek (ΟΔΟΣ lowercases
+# to οδος at a word's end, οδοσ inside one), dotted İ (lowercased to two characters), digits, and
+# runs of marks long enough to leave a read tail thin.
+_TAIL_WORDS = ["ΟΔΟΣ", "οδος", "ΣΟΦΟΣ", "İstanbul", "istanbul", "42", "Board", "مجلس", "والكتاب", "كتاب",
+               "… … … … … … … … … … … … … … … …", "—", "“", "x"]
+_tail_text = st.lists(st.tuples(st.sampled_from(_TAIL_WORDS), st.sampled_from(["", " ", ". ", "،", "!!"])),
+                      max_size=12).map(lambda ws: "".join(w + sep for w, sep in ws))
+
+
+@given(st.lists(_tail_text, min_size=1, max_size=12), st.data())
+@settings(max_examples=200, deadline=None)
+def test_coarse_duplicates_keeps_exactly_the_rows_sharing_a_coarse_key(texts, data):
+    # Some texts again with other case and spacing, so that coarse keys are shared.
+    again = data.draw(st.lists(st.sampled_from(texts), max_size=6))
+    texts = texts + [t.upper() if i % 2 else t.replace(" ", "  ") for i, t in enumerate(again)]
+    rows = pl.DataFrame({"n": texts}).with_row_index("_row").with_columns(pl.col("_row").cast(pl.Int64),
+                                                                          normalize_expr(pl.col("n")))
+    want = rows.filter(coarse_key(pl.col("n")).is_duplicated())
+    assert coarse_duplicates(rows, "n").equals(want)
+
+
+def test_coarse_duplicates_reads_a_thin_tail_whole():
+    marks = " …" * TAIL_READ
+    rows = pl.DataFrame({"_row": [0, 1, 2], "n": ["ΑΒΓΔ ΕΖΗ" + marks, "αβγδεζη", "αβγδεζθ" + marks]})
+    assert coarse_duplicates(rows, "n")["_row"].to_list() == [0, 1]
+
+
+def test_coarse_duplicates_folds_a_final_sigma_cut_from_its_word():
+    # ΟΣ before digits ends a word: lowercased whole it is ος; the read tail starts at Σ (σ).
+    rows = pl.DataFrame({"_row": [0, 1], "n": ["Ο" + "Σ12345678901" + " " * 20, "ΟΣ12345678901"]})
+    assert coarse_duplicates(rows, "n")["_row"].to_list() == [0, 1]

@@ -7,7 +7,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from review.checks import meaning as m
 from review.checks import run_checks
+from review.checks.spans import find_spans
+from review.inputs import load_inputs
 from review.schema import BT_CHRF, SEGMENT_SCHEMA, conform
 
 DEMO = Path(__file__).resolve().parents[1] / "corpora" / "musk-letter"
@@ -234,3 +237,33 @@ def test_one_dropped_negation_among_several_is_counted():
     assert flagged(segments([{"source": src, "target": tgt}]), "polarity") == []
     full = "لم يفز ولن يترشح مرة أخرى، ولم يشرح السبب أبدا."
     assert flagged(segments([{"source": src, "target": full}]), "negation_count") == []
+
+
+# --------------------------------------------------------------------------- polarity: \b-free equivalents
+TRICKY_TARGETS = [
+    "ما كان، ما زال و  ما وما فما بغير لغير غير حكومي وحد ما إلى حد ما بدون ودون فدونه",
+    "ما ما", " ما", "، ، ما ! ما و ما وو ما لا لا ولا فلا ألا كلا ليست ليسوا لستم الا والا",
+    "«ما» رفضت ورفضوا يستحيل تستحيل مستحيلة تتعذر يتعذر تعذر عجزه فشلوا امتنعت توقفت تجنبا",
+    "لا سيما لا بد لم تفوت كلا الجانبين لمّ الشمل فليس وOpenAI لاعب الإعلام", "", "x",
+]
+TRICKY_SOURCES = ["Not only, nonot only", "lack of it", "without—it", "un-known", "looked away", "more hope than",
+                  "Hitless", "La Bomba", "don't,", "It’s", "no.1", ""]
+
+
+def test_polarity_word_level_rewrites_match_the_defining_patterns():
+    """The \\b-free forms that run (review.checks.meaning, 'Speed') agree with AR_STRONG, AR_WEAK
+    and EN_WEAK themselves: contains, spans and counts, on the demo and on tricky strings."""
+    demo = load_inputs([str(DEMO / "en.txt"), str(DEMO / "ar.mt.txt")]).segments
+    texts = demo["target"].fill_null("").to_list() + demo["source"].fill_null("").to_list()
+    f = pl.DataFrame({"target": texts + TRICKY_TARGETS + TRICKY_SOURCES}).with_row_index("_row").with_columns(
+        pl.col("_row").cast(pl.Int64))
+    t = f["target"]
+    assert m.AR_STRONG == rf"\b{m._AR_PARTICLE}\b"
+    assert t.str.contains(m.AR_STRONG).equals(t.str.contains(m._AR_PARTICLE_ANY))
+    assert t.str.contains(m.EN_WEAK).equals(t.str.contains(m._EN_WEAK_ANY))
+    want = find_spans(f, "target", m.AR_STRONG).select("_row", "match", "start", "end")
+    assert m._ar_particles(f).equals(want)
+    counts = f.select("_row", pl.col("target").str.replace_all(m.AR_WEAK_NOT, " ").str.count_matches(m.AR_WEAK)
+                      .cast(pl.Int64).alias("_ar_w"))
+    assert m._ar_weak_counts(f).equals(counts)
+    assert counts["_ar_w"].sum() > 20

@@ -8,11 +8,13 @@ anyone) already computed them, otherwise computed here once with review.metrics.
 from __future__ import annotations
 
 import functools
+import threading
 from importlib import resources
 
 import polars as pl
 
-from review.arabic import BASIC_LETTERS, NEGATION_RE, spells_a_name
+from review.arabic import (BASIC_LETTERS, CONJUNCTIONS, NEGATION_PARTICLES, NEGATION_RE, spells_a_name,
+                           word_skeletons)
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import compare_items, find_spans
 from review.checks.text import quote_expr
@@ -454,13 +456,15 @@ EN_NOT_NEGATION = (r"(?i)not only\b|not least\b|not to mention\b|no doubt\b|no m
                    r"|\b(?:do|does|did)n['’]t\s*(?:[,;.!?]|and\b|or\b|$)")
 # Implicit English negation, which translators make explicit (struggled -> لم ينجح, scarcely changed -> لم يتغير, fall
 # silent -> لن يدق, we are stuck -> لا نستطيع, looked away -> لم يهتم, more hope than belief -> أمل وليس يقين).
-EN_WEAK = (r"(?i)\b(?:without|lack\w*|fail\w*|refus\w*|den(?:y|ied|ies)|absen\w*|hardly|barely|unless|"
-           r"only|until|still|instead|rather|except|neither|nor|nothing|anymore|longer|ban\w*|yet|ever|scarcely|"
-           r"prevent\w*|stop\w*|avoid\w*|reject\w*|declin\w*|impossible|unable|silen\w*|stuck|los[et]|losing|"
-           # paraphrases of failing (struggled -> لم ينجح, missed -> لم يحضر, ignored -> لم يهتم)
-           r"struggl\w*|miss\w*|ignor\w*|forg[eo]t\w*|neglect\w*|little|few|far\s+from|short\s+of|"
-           r"(?:look|turn)\w*\s+away|more\s+\w+\s+than|"
-           r"(?:un|in|im|il|ir|non|dis|mis)-?[a-z]{3,}|[a-z]+less)\b")
+_EN_WEAK_WORDS = (r"without|lack\w*|fail\w*|refus\w*|den(?:y|ied|ies)|absen\w*|hardly|barely|unless|"
+                  r"only|until|still|instead|rather|except|neither|nor|nothing|anymore|longer|ban\w*|yet|ever|"
+                  r"scarcely|prevent\w*|stop\w*|avoid\w*|reject\w*|declin\w*|impossible|unable|silen\w*|stuck|"
+                  r"los[et]|losing|"
+                  # paraphrases of failing (struggled -> لم ينجح, missed -> لم يحضر, ignored -> لم يهتم)
+                  r"struggl\w*|miss\w*|ignor\w*|forg[eo]t\w*|neglect\w*|little|few|far\s+from|short\s+of|"
+                  r"(?:look|turn)\w*\s+away|more\s+\w+\s+than|"
+                  r"(?:un|in|im|il|ir|non|dis|mis)-?[a-z]{3,}|[a-z]+less")
+EN_WEAK = rf"(?i)\b(?:{_EN_WEAK_WORDS})\b"
 AR_STRONG = NEGATION_RE  # a particle as a whole word, after at most one conjunction (review.arabic)
 # "neither ... nor" is one negation (its Arabic is often one لا, or لا ... ولا): nor is not counted.
 EN_NEITHER_NOR = r"(?i)(\bneither\b.*?)\bnor\b"
@@ -476,9 +480,12 @@ AR_NOT_NEGATION = (r"لا\s*(?:سيما|سيّما|بد|بُد|يزال|تزال
 # "what" (جميع ما كان = all that was), and لما (when), بما (including), مما, عما are other words.
 # إلا (except, however) is no negation of its own; غير in non-governmental (منظمات غير حكومية) and
 # إلى حد ما (to some extent) negate nothing.
-AR_WEAK = (r"\b[وف]?(?:غير|بدون|دون|عدم|الا|سوى|بلا|كاد|يكاد|تكاد|رفض\w*|منع\w*|فشل\w*|"
-           r"امتنع\w*|توقف\w*|تجنب\w*|[يت]?تعذر\w*|[يت]ستحيل|مستحيل\w*|استحال\w*|عجز\w*)\b|\b[بل](?:غير|دون|عدم)\b"
-           r"|(?:^|[^\w\s]\s*|\bو\s+)ما\b|\b[وف]ما\b")
+_AR_WEAK_WORD = (r"[وف]?(?:غير|بدون|دون|عدم|الا|سوى|بلا|كاد|يكاد|تكاد|رفض\w*|منع\w*|فشل\w*|"
+                 r"امتنع\w*|توقف\w*|تجنب\w*|[يت]?تعذر\w*|[يت]ستحيل|مستحيل\w*|استحال\w*|عجز\w*)")
+_AR_WEAK_PREP = r"[بل](?:غير|دون|عدم)"
+_AR_WEAK_MA = r"[وف]ما"
+AR_WEAK = (rf"\b{_AR_WEAK_WORD}\b|\b{_AR_WEAK_PREP}\b"
+           r"|(?:^|[^\w\s]\s*|\bو\s+)ما\b" rf"|\b{_AR_WEAK_MA}\b")
 AR_WEAK_NOT = r"غير\s+(?:ال)?حكومي\w*|حد\s+ما\b"
 # Letters glued into one token this long: the target lost its spaces (a data defect that
 # tripled_letters and the form checks report); its negations cannot be read reliably.
@@ -488,25 +495,79 @@ EN_NAME_SYLLABLE = r"\b(?:La|Lah|Lam|Lim|Lum|Lan|Lin|Lun|Lyn|Lis|Lees)\s+[A-Z]"
 _ARABIC_LETTER = f"[{BASIC_LETTERS}]"
 
 
-def _negated(text: pl.Expr, strong: str, not_negation: str) -> pl.Expr:
-    """A strong negation that is still there once the look-alike idioms are blanked out. The
-    replace runs only where the cheap test found a candidate."""
-    return (pl.when(text.str.contains(strong))
-            .then(text.str.replace_all(not_negation, " ").str.contains(strong))
-            .otherwise(False))
+# Speed. A Unicode \b sends polars' regex engine from its fast automaton to a much slower one on
+# any text with a non-ASCII letter (every Arabic target, many English sources): AR_WEAK over 20k
+# targets took over a second. The patterns above stay the definition; what runs is equivalent
+# and free of \b:
+#  - "contains \b(?:X)\b", every match of X starting and ending with a word character, is
+#    "contains (?:^|\W)(?:X)(?:\W|$)" (the same positions, the boundary characters consumed);
+#  - a match of \bX\b, X all word characters, is a whole word. (?:^|\W)X\w* finds every word
+#    that starts with a match of X, whole (\w* runs to its end, and leaves the character after it
+#    to the next word's match); the ones that fully match X are the matches of \bX\b. Such
+#    matches never overlap, so spans and counts stay exact.
+def _contains_word(words: str, flags: str = "") -> str:
+    return rf"{flags}(?:^|\W)(?:{words})(?:\W|$)"
+
+
+def _word_starting(words: str) -> str:
+    return rf"(?:^|\W)(?:{words})\w*"
+
+
+_AR_PARTICLE = f"[{''.join(CONJUNCTIONS)}]?(?:{'|'.join(NEGATION_PARTICLES)})"  # AR_STRONG is \b_AR_PARTICLE\b
+_AR_PARTICLE_ANY = _contains_word(_AR_PARTICLE)
+_AR_PARTICLE_STARTS = _word_starting(_AR_PARTICLE)
+_AR_PARTICLE_WORDS = sorted(c + p for c in ("", *CONJUNCTIONS) for p in NEGATION_PARTICLES)
+_EN_WEAK_ANY = _contains_word(_EN_WEAK_WORDS, "(?i)")
+_AR_WEAK_WHOLE = f"{_AR_WEAK_WORD}|{_AR_WEAK_PREP}|{_AR_WEAK_MA}"  # AR_WEAK's whole-word alternatives
+_AR_WEAK_STARTS = _word_starting(_AR_WEAK_WHOLE)
+# AR_WEAK's clause-initial ما, (?:^|[^\w\s]\s*|\bو\s+)ما\b: the ما word is whole when the match ends with it.
+_AR_CLAUSE_MA = r"(?:^|[^\w\s]\s*|(?:^|\W)و\s+)ما\w*"
+_LEAD = r"^\W"  # the boundary character a (?:^|\W) match starts with
+# Particles long enough to be a name's skeleton (فليس for Felice): spells_a_name is False for the
+# others whatever the source (its skeleton is word_skeletons' prefix-free one, 3+ consonants).
+_NAMEABLE_PARTICLES = [w for w in _AR_PARTICLE_WORDS if word_skeletons(w)]
+
+
+def _matches(rows: pl.DataFrame, text: pl.Expr, pattern: str) -> pl.DataFrame:
+    """ROW, match, start, end of every match of `pattern` in `text` (spans.find_spans without its
+    window function: cut at the matches, one running sum over all pieces, as _name_tokens)."""
+    size = text.str.len_chars().cast(pl.Int64)
+    parts = rows.select(ROW, (size.cum_sum() - size).alias("_base"),
+                        text.str.replace_all(pattern, f"{_SENTINEL}${{0}}{_SENTINEL}").str.split(_SENTINEL).alias("_p"))
+    parts = parts.with_columns(pl.int_ranges(0, pl.col("_p").list.len()).alias("_i")).explode("_p", "_i")
+    step = pl.col("_p").str.len_chars().cast(pl.Int64)
+    parts = parts.with_columns((step.cum_sum() - step - pl.col("_base")).alias("start"))
+    return parts.filter(pl.col("_i") % 2 == 1).select(
+        ROW, pl.col("_p").alias("match"), "start", (pl.col("start") + step).alias("end"))
+
+
+def _ar_particles(f: pl.DataFrame) -> pl.DataFrame:
+    """ROW, match, start, end of AR_STRONG's matches in TARGET (whole-word particles)."""
+    found = _matches(f.filter(pl.col(TARGET).str.contains(_AR_PARTICLE_ANY)), pl.col(TARGET), _AR_PARTICLE_STARTS)
+    lead = pl.col("match").str.contains(_LEAD).cast(pl.Int64)
+    return (found.with_columns(pl.col("match").str.slice(lead), pl.col("start") + lead)
+            .filter(pl.col("match").is_in(_AR_PARTICLE_WORDS)))
 
 
 def _ar_negation_spans(f: pl.DataFrame) -> pl.DataFrame:
-    """ROW, SOURCE, match, start, end of the Arabic negation particles (whole tokens): not inside a
-    look-alike idiom (لا سيما), and not a word that spells a name of the source (فليس for Felice)."""
-    spans = find_spans(f, TARGET, AR_STRONG, keep=(SOURCE,))
-    idioms = find_spans(f, TARGET, AR_NOT_NEGATION).select(ROW, pl.col("start").alias("_s"), pl.col("end").alias("_e"))
-    inside = (spans.join(idioms, on=ROW).filter((pl.col("start") < pl.col("_e")) & (pl.col("_s") < pl.col("end")))
-              .select(ROW, "start").unique())
-    spans = spans.join(inside, on=[ROW, "start"], how="anti")
-    # The few particle tokens left are checked against the source's names in Python (cached skeletons).
-    named = [spells_a_name(w, src) for w, src in zip(spans["match"].to_list(), spans[SOURCE].to_list())]
-    return spans.filter(~pl.Series(named, dtype=pl.Boolean)) if spans.height else spans
+    """ROW, SOURCE, match, start, end of the Arabic negation particles (AR_STRONG, whole words): not
+    inside a look-alike idiom (لا سيما), and not a word that spells a name of the source (فليس for
+    Felice)."""
+    spans = _ar_particles(f).join(f.select(ROW, SOURCE), on=ROW, how="left", maintain_order="left").select(
+        ROW, SOURCE, "match", "start", "end")
+    idioms = find_spans(f, TARGET, AR_NOT_NEGATION)
+    if idioms.height:
+        inside = (spans.join(idioms.select(ROW, pl.col("start").alias("_s"), pl.col("end").alias("_e")), on=ROW)
+                  .filter((pl.col("start") < pl.col("_e")) & (pl.col("_s") < pl.col("end"))).select(ROW, "start"))
+        spans = spans.join(inside, on=[ROW, "start"], how="anti", maintain_order="left")
+    # The few particle tokens left that could spell a name are checked against the source's names
+    # in Python (cached skeletons).
+    maybe = spans.filter(pl.col("match").is_in(_NAMEABLE_PARTICLES))
+    if maybe.height == 0:
+        return spans
+    named = [spells_a_name(w, src) for w, src in zip(maybe["match"].to_list(), maybe[SOURCE].to_list())]
+    named = maybe.filter(pl.Series(named, dtype=pl.Boolean)).select(ROW, "start")
+    return spans.join(named, on=[ROW, "start"], how="anti", maintain_order="left")
 
 
 def _ar_negations(f: pl.DataFrame) -> pl.DataFrame:
@@ -514,34 +575,93 @@ def _ar_negations(f: pl.DataFrame) -> pl.DataFrame:
     return _ar_negation_spans(f).group_by(ROW).agg(pl.len().cast(pl.Int64).alias("_ar_n"))
 
 
+def _ar_weak_counts(rows: pl.DataFrame) -> pl.DataFrame:
+    """ROW, _ar_w: how often AR_WEAK matches each target once AR_WEAK_NOT is blanked out: its
+    whole words (tested per distinct word) plus its clause-initial ما."""
+    text = pl.col(TARGET).str.replace_all(AR_WEAK_NOT, " ")
+    rows = rows.select(ROW, text.alias("_t"))
+    ma = rows.select(ROW, pl.col("_t").str.extract_all(_AR_CLAUSE_MA).list.eval(pl.element().str.contains(r"(?:^|\W)ما$"))
+                     .list.sum().cast(pl.Int64).alias("_ma"))
+    words = (rows.select(ROW, pl.col("_t").str.extract_all(_AR_WEAK_STARTS).alias("_w")).explode("_w")
+             .with_columns(pl.col("_w").str.replace(_LEAD, "")))
+    weak = words.select("_w").unique().filter(pl.col("_w").str.contains(f"^(?:{_AR_WEAK_WHOLE})$"))
+    counts = words.filter(pl.col("_w").is_in(weak["_w"].implode())).group_by(ROW).agg(pl.len().alias("_n"))
+    return ma.join(counts, on=ROW, how="left", maintain_order="left").select(
+        ROW, (pl.col("_ma") + pl.col("_n").fill_null(0)).cast(pl.Int64).alias("_ar_w"))
+
+
+# polarity and negation_count read one table: the memo is keyed on the content of the columns
+# it reads (as names_table's), so a new frame reusing an id never gets a stale table. On a
+# re-checked correction the two run at once on their own threads: the lock lets one build it.
+_TABLE_MEMO: dict[tuple, pl.DataFrame] = {}
+_TABLE_LOCK = threading.Lock()
+_TABLE_SCHEMA = {ROW: pl.Int64, SOURCE: pl.String, TARGET: pl.String, "_en0": pl.Boolean, "_ar0": pl.Boolean,
+                 "_en_n": pl.Int64, "_ar_n": pl.Int64, "_ar_w": pl.Int64, "_en_weak": pl.Boolean}
+
+
+def _negation_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """ROW, SOURCE, TARGET, _en0, _en_n, _ar_n of the rows whose source and target count different
+    strong negations; _ar_w (weak Arabic forms) where a lost or fewer negation is possible, and
+    _en_weak (weak English forms or a name like La Bomba) where an added one is; null elsewhere."""
+    key = (frame.height, frame.select(ROW, SOURCE, TARGET).hash_rows().sum() if frame.height else 0)
+    with _TABLE_LOCK:
+        if key not in _TABLE_MEMO:
+            _TABLE_MEMO.clear()
+            _TABLE_MEMO[key] = _build_negation_table(frame)
+        return _TABLE_MEMO[key]
+
+
+def _build_negation_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """Cheap tests first: the strong patterns over every row, the idiom masks and the token count
+    on the rows where some side is negated, the weak patterns on the few rows that need them. A
+    step that leaves no row ends it (one row, the save re-check, mostly stops at the first)."""
+    f = frame.select(ROW, pl.col(SOURCE).fill_null("").alias(SOURCE), pl.col(TARGET).fill_null("").alias(TARGET))
+    f = f.with_columns(pl.col(SOURCE).str.contains(EN_STRONG).alias("_en0"),
+                       pl.col(TARGET).str.contains(_AR_PARTICLE_ANY).alias("_ar0"))
+    f = f.filter((pl.col("_en0") | pl.col("_ar0")) & pl.col(TARGET).str.contains(_ARABIC_LETTER))  # else: untranslated
+    if f.height:
+        f = f.filter(~pl.col(TARGET).str.contains(RUN_TOGETHER))
+    if f.height == 0:
+        return pl.DataFrame(schema=_TABLE_SCHEMA)
+    en_n = (pl.col(SOURCE).str.replace_all(EN_NOT_NEGATION, " ").str.replace_all(EN_NEITHER_NOR, "$1")
+            .str.count_matches(EN_STRONG).cast(pl.Int64))
+    f = f.with_columns(en_n.alias("_en_n"))
+    particles = f.filter(pl.col("_ar0"))
+    if particles.height:
+        f = (f.join(_ar_negations(particles), on=ROW, how="left", maintain_order="left")
+             .with_columns(pl.col("_ar_n").fill_null(0)))
+    else:
+        f = f.with_columns(pl.lit(0, pl.Int64).alias("_ar_n"))
+    f = f.filter(pl.col("_en_n") != pl.col("_ar_n"))
+    if f.height == 0:
+        return pl.DataFrame(schema=_TABLE_SCHEMA)
+    en, ar = pl.col("_en_n"), pl.col("_ar_n")
+    lost_or_fewer = f.filter(((en >= 1) & (ar == 0)) | ((ar >= 1) & (ar < en)))
+    added = f.filter((ar >= 1) & (en == 0) & ~pl.col("_en0"))
+    f = f.with_columns(pl.lit(None, pl.Int64).alias("_ar_w"), pl.lit(None, pl.Boolean).alias("_en_weak"))
+    if lost_or_fewer.height:
+        f = f.update(_ar_weak_counts(lost_or_fewer), on=ROW)
+    if added.height:
+        f = f.update(added.select(ROW, (pl.col(SOURCE).str.contains(_EN_WEAK_ANY)
+                                        | pl.col(SOURCE).str.contains(EN_NAME_SYLLABLE)).alias("_en_weak")), on=ROW)
+    return f
+
+
 def polarity_flags(frame: pl.DataFrame, min_count: int = 2) -> pl.DataFrame:
     """ROW, kind ('lost' or 'added') for rows whose negation appears on one side only; 'fewer' for
     rows whose source has min_count or more negations and the target fewer negations of any kind
-    (one of several lost). With en_negations and ar_negations (the strong ones, as counted).
-
-    Cheap tests first: the strong patterns over every row, the idiom masks, the token count and the
-    weak patterns only on the few rows where some side is negated."""
-    f = frame.select(ROW, pl.col(SOURCE).fill_null("").alias(SOURCE), pl.col(TARGET).fill_null("").alias(TARGET))
-    f = f.filter(pl.col(TARGET).str.contains(_ARABIC_LETTER))  # untranslated targets: not ours
-    f = f.with_columns(pl.col(SOURCE).str.contains(EN_STRONG).alias("_en0"),
-                       pl.col(TARGET).str.contains(AR_STRONG).alias("_ar0"))
-    f = f.filter(pl.col("_en0") | pl.col("_ar0"))
-    f = f.filter(~pl.col(TARGET).str.contains(RUN_TOGETHER))
-    en_n = (pl.col(SOURCE).str.replace_all(EN_NOT_NEGATION, " ").str.replace_all(EN_NEITHER_NOR, "$1")
-            .str.count_matches(EN_STRONG).cast(pl.Int64))
-    f = (f.with_columns(en_n.alias("_en_n"))
-         .join(_ar_negations(f), on=ROW, how="left").with_columns(pl.col("_ar_n").fill_null(0)))
-    f = f.filter(pl.col("_en_n") != pl.col("_ar_n"))
-    ar_weak = pl.col(TARGET).str.replace_all(AR_WEAK_NOT, " ").str.count_matches(AR_WEAK)
-    f = f.with_columns(ar_weak.alias("_ar_w"))
+    (one of several lost). With en_negations and ar_negations (the strong ones, as counted)."""
+    f = _negation_table(frame)
+    if f.height == 0:
+        return pl.DataFrame(schema={ROW: pl.Int64, SOURCE: pl.String, TARGET: pl.String, "kind": pl.String,
+                                    "en_negations": pl.Int64, "ar_negations": pl.Int64})
+    en, ar, ar_w = pl.col("_en_n"), pl.col("_ar_n"), pl.col("_ar_w")
     # Lost: the source is negated and the target has no negation of any kind. Fewer: the source has
     # several (at least min_count) and the target fewer, counting its weak forms too (a translator may
     # turn "not X" into غير X): weaker evidence, its own check (negation_count).
-    lost = f.filter((pl.col("_en_n") >= 1) & (pl.col("_ar_n") == 0) & (pl.col("_ar_w") == 0))
-    fewer = f.filter((pl.col("_en_n") >= min_count) & (pl.col("_ar_n") >= 1)
-                     & (pl.col("_ar_n") + pl.col("_ar_w") < pl.col("_en_n")))
-    added = f.filter((pl.col("_ar_n") >= 1) & (pl.col("_en_n") == 0) & ~pl.col("_en0")
-                     & ~pl.col(SOURCE).str.contains(EN_WEAK) & ~pl.col(SOURCE).str.contains(EN_NAME_SYLLABLE))
+    lost = f.filter((en >= 1) & (ar == 0) & (ar_w == 0))
+    fewer = f.filter((en >= min_count) & (ar >= 1) & (ar + ar_w < en))
+    added = f.filter((ar >= 1) & (en == 0) & ~pl.col("_en0") & ~pl.col("_en_weak"))
     return pl.concat([lost.with_columns(pl.lit("lost").alias("kind")),
                       added.with_columns(pl.lit("added").alias("kind")),
                       fewer.with_columns(pl.lit("fewer").alias("kind"))]).select(
