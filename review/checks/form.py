@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from review.checks.base import ROW, CheckContext, implements
-from review.checks.text import (AR_WORD, URL_OR_EMAIL_RE, mostly_latin, not_bead, quote_expr,
+from review.checks.text import (AR_WORD, URL_OR_EMAIL_RE, latin_share_rows, not_bead, quote_expr,
                                 target_is_arabic)
 from review.normalize import SRC_DIGITS, TGT_DIGITS
 from review.schema import DOC, SOURCE, TARGET, TGT_LANG
@@ -51,21 +51,21 @@ def empty_target(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 def untranslated(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     min_share = float(ctx.params["min_latin_share"])
     min_letters = int(ctx.params["min_letters"])
-    frame = frame.select(ROW, SOURCE, TARGET, *([TGT_LANG] if TGT_LANG in frame.columns else []))
-    english = mostly_latin(frame.filter(target_is_arabic(frame, ctx)), TARGET, min_share, min_letters)
-    same = frame.filter((_stripped(SOURCE) == _stripped(TARGET)) & (_stripped(SOURCE) != ""))
-    src_letters = _stripped(SOURCE).str.replace_all(URL_OR_EMAIL_RE, " ").str.count_matches(r"[A-Za-z]")
-    found = pl.concat([
-        same.filter(src_letters >= min_letters).with_columns(
-            pl.lit(True).alias("_ident"), pl.lit(None, pl.Float64).alias("_share")),
-        frame.join(english, on=ROW).filter(_stripped(SOURCE) != _stripped(TARGET)).with_columns(
-            pl.lit(False).alias("_ident")),
-    ], how="diagonal_relaxed")
+    src, tgt = _stripped(SOURCE), _stripped(TARGET)
+    # One query: the identical pairs, and the Arabic targets still mostly in Latin script.
+    base = frame.lazy().select(ROW, SOURCE, TARGET, *([TGT_LANG] if TGT_LANG in frame.columns else []))
+    src_letters = src.str.replace_all(URL_OR_EMAIL_RE, " ").str.count_matches(r"[A-Za-z]")
+    # (The letters are counted in a column of their own: a filter on it cannot be pushed down to all rows.)
+    same = (base.filter((src == tgt) & (src != "")).with_columns(src_letters.alias("_letters"))
+            .filter(pl.col("_letters") >= min_letters)
+            .select(ROW, TARGET, pl.lit(True).alias("_ident"), pl.lit(None, pl.Float64).alias("_share")))
+    english = latin_share_rows(base.filter(target_is_arabic(frame, ctx) & (src != tgt)), TARGET, min_share,
+                               min_letters).select(ROW, TARGET, pl.lit(False).alias("_ident"), "_share")
     message = (pl.when(pl.col("_ident"))
                .then(pl.format("The target is identical to the source: '{}'.", quote_expr(TARGET)))
                .otherwise(pl.format("The target is still mostly in Latin script ({}% of its letters): '{}'.",
                                     (pl.col("_share") * 100).round(0).cast(pl.Int64), quote_expr(TARGET))))
-    return found.select(ROW, message.alias("message"), pl.lit("target").alias("side"))
+    return pl.concat([same, english]).select(ROW, message.alias("message"), pl.lit("target").alias("side")).collect()
 
 
 def _length_frame(frame: pl.DataFrame, min_source_chars: int) -> pl.DataFrame:
