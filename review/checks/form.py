@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from review.checks.base import ROW, CheckContext, implements
+from review.checks.base import ROW, CheckContext, collect, implements
 from review.checks.text import (AR_WORD, URL_OR_EMAIL_RE, latin_share_rows, not_bead, quote_expr,
                                 target_is_arabic)
 from review.normalize import SRC_DIGITS, TGT_DIGITS
@@ -65,7 +65,7 @@ def untranslated(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
                .then(pl.format("The target is identical to the source: '{}'.", quote_expr(TARGET)))
                .otherwise(pl.format("The target is still mostly in Latin script ({}% of its letters): '{}'.",
                                     (pl.col("_share") * 100).round(0).cast(pl.Int64), quote_expr(TARGET))))
-    return pl.concat([same, english]).select(ROW, message.alias("message"), pl.lit("target").alias("side")).collect()
+    return collect(pl.concat([same, english]).select(ROW, message.alias("message"), pl.lit("target").alias("side")))
 
 
 def _length_frame(frame: pl.DataFrame, min_source_chars: int) -> pl.DataFrame:

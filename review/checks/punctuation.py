@@ -8,8 +8,8 @@ import re
 import polars as pl
 
 from review.arabic import AR_LETTERS, MARKED_ENDING_RE
-from review.checks.base import ROW, CheckContext, implements, no_hits
-from review.checks.spans import char_at, find_spans
+from review.checks.base import ROW, CheckContext, collect, implements, no_hits
+from review.checks.spans import char_at, find_spans, shift_in_row
 from review.checks.text import URL_OR_EMAIL_RE, arabic_only, hit_frame, not_bead
 from review.normalize import normalize_expr
 from review.schema import SOURCE, TARGET
@@ -234,7 +234,7 @@ REDUPLICATIONS = ("رويدا", "رويدًا", "شيئا", "شيئًا")
 _PUNCT = "\"'“”‘’«»()[]{}.,;:!?؟،؛…-–—"
 
 
-def _tokens(frame: pl.DataFrame) -> pl.DataFrame:
+def _tokens(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
     """Space-separated tokens of the target with their offsets: ROW, w, _i, start."""
     t = (frame.select(ROW, pl.col(TARGET).fill_null("").str.split(" ").alias("w"))
          .with_columns(pl.int_ranges(0, pl.col("w").list.len()).alias("_i"))
@@ -244,20 +244,32 @@ def _tokens(frame: pl.DataFrame) -> pl.DataFrame:
             .filter(pl.col("_l") > 0))
 
 
+_PREFILTER_ROWS = 64  # fewer rows: straight to the exact pass
+
+
+def _candidate_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows with two neighbouring tokens of which one could repeat the other.
+
+    A cheap pass over all tokens, without building new strings (stripping 4 million tokens is the
+    slow part): a token that starts with the one before it (إلى إلى, إلى إلى،), or that the one
+    before ends with («إلى إلى), or that starts with و and the one before (X وX). A superset of
+    what the exact pass reports; splitting on " " only keeps offsets exact."""
+    words = frame.select(ROW, pl.col(TARGET).fill_null("").str.split(" ").alias("w")).explode("w")
+    w, prev_w = pl.col("w"), pl.col("_pw")
+    related = w.str.starts_with(prev_w) | prev_w.str.ends_with(w)
+    # The "و" + previous-token strings are built only in the second pass, for the few tokens left.
+    pairs = words.with_columns(shift_in_row(w, 1).alias("_pw")).filter(
+        (prev_w != "") & (w != "") & (related | w.str.starts_with("و")))
+    pairs = pairs.filter(related | w.str.starts_with("و" + prev_w))
+    return frame.join(pairs.select(ROW).unique(), on=ROW, how="semi")
+
+
 @implements("repeated_word")
 def repeated_word(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    # Cheap pass over all tokens, without building new strings (stripping 4 million tokens is the
-    # slow part): a token that starts with the one before it (إلى إلى, إلى إلى،), or that the one
-    # before ends with («إلى إلى), or that starts with و and the one before (X وX). A superset of
-    # what the exact pass below reports; splitting on " " only keeps offsets exact.
-    words = frame.select(ROW, pl.col(TARGET).fill_null("").str.split(" ").alias("w")).explode("w")
-    w, prev_w = pl.col("w"), pl.col("w").shift(1)
-    cand = words.filter((pl.col(ROW) == pl.col(ROW).shift(1)) & (prev_w != "") & (w != "")
-                        & (w.str.starts_with(prev_w) | prev_w.str.ends_with(w) | w.str.starts_with("و" + prev_w)))
-    rows = frame.join(cand.select(ROW).unique(), on=ROW)
+    rows = _candidate_rows(frame) if frame.height > _PREFILTER_ROWS else frame
     if rows.height == 0:
         return no_hits()
-    t = _tokens(rows)
+    t = _tokens(rows.lazy())
     lead = pl.col("w").str.len_chars() - pl.col("w").str.strip_chars_start(_PUNCT).str.len_chars()
     # The core ends at the first punctuation mark inside the token too: a quote glued to the next
     # word ('العروش"كيت') must not hide a repeat.
@@ -265,12 +277,13 @@ def repeated_word(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     t = t.with_columns(core.alias("core"), lead.alias("_lead"))
     t = t.with_columns(normalize_expr(pl.col("core")).str.to_lowercase().alias("norm"),
                        (pl.col("start") + pl.col("_lead")).alias("cs"))
-    t = t.with_columns((pl.col("cs") + pl.col("core").str.len_chars()).alias("ce"))
-    prev = lambda c: pl.col(c).shift(1).over(ROW)  # noqa: E731
+    t = t.with_columns((pl.col("cs") + pl.col("core").str.len_chars()).alias("ce"),
+                       *(shift_in_row(pl.col(c), 1).alias(f"_prev_{c}") for c in ("w", "core", "norm", "cs")))
+    prev = lambda c: pl.col(f"_prev_{c}")  # noqa: E731
     # Neighbours measured without a leading و/ب/ل, as in "وسي إن إن".
     bare_len = pl.col("norm").str.replace(r"^[وبلف]", "").str.len_chars()
-    nxt_len = bare_len.shift(-1).over(ROW).fill_null(99)
-    before_len = bare_len.shift(2).over(ROW).fill_null(99)
+    nxt_len = shift_in_row(bare_len, -1).fill_null(99)
+    before_len = shift_in_row(bare_len, 2).fill_null(99)
     short = pl.col("norm").str.len_chars() <= 2
     # Letter-by-letter acronyms: بي بي سي, سي إن إن (short tokens next to short tokens).
     acronym = short & ((nxt_len <= 2) | (before_len <= 2))
@@ -283,12 +296,13 @@ def repeated_word(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     rest = pl.col("core").str.slice(prev("core").str.len_chars())
     with_ending = (pl.col("core").str.starts_with(prev("core")) & rest.str.contains(MARKED_ENDING_RE)
                    & (prev("norm").str.len_chars() >= 3))
-    found = t.with_columns(prev("cs").alias("ps")).filter(
+    found = t.filter(
         (same | with_and | with_ending) & joined & (pl.col("_lead") == 0) & pl.col("norm").str.contains(f"{_AR}|[A-Za-z]")
         & ~pl.col("core").is_in(REDUPLICATIONS))
-    found = found.join(rows.select(ROW, TARGET, SOURCE), on=ROW)
+    found = found.join(rows.lazy().select(ROW, TARGET, SOURCE), on=ROW)
     # A repetition the source has too is a name ("Roa Roa hotel").
     found = found.filter(~pl.col(SOURCE).fill_null("").str.to_lowercase().str.contains(
         pl.format("{} {}", pl.col("norm"), pl.col("norm")), literal=True))
-    fragment = pl.col(TARGET).str.slice(pl.col("ps"), pl.col("ce") - pl.col("ps"))
-    return hit_frame(found, pl.format("Word repeated: '{}'.", fragment), start=pl.col("ps"), end=pl.col("ce"))
+    fragment = pl.col(TARGET).str.slice(pl.col("_prev_cs"), pl.col("ce") - pl.col("_prev_cs"))
+    return collect(hit_frame(found, pl.format("Word repeated: '{}'.", fragment), start=pl.col("_prev_cs"),
+                             end=pl.col("ce")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from review.arabic import AR_LETTER_RE, AR_LETTERS, BLOCK, LATIN_LETTER_RE
-from review.checks.base import ROW, CheckContext, catalogue
+from review.checks.base import ROW, CheckContext, catalogue, collect
 from review.schema import BEAD, TAG_PLACEHOLDER_RE, TGT_LANG
 
 # Text that is copied, never translated: checks mask or skip it.
@@ -111,4 +111,4 @@ def mostly_latin(rows: pl.DataFrame, col: str, min_share: float | None = None,
     params = catalogue()["untranslated"].params
     min_share = float(params["min_latin_share"] if min_share is None else min_share)
     min_letters = int(params["min_letters"] if min_letters is None else min_letters)
-    return latin_share_rows(rows.lazy().select(ROW, col), col, min_share, min_letters).select(ROW, "_share").collect()
+    return collect(latin_share_rows(rows.lazy().select(ROW, col), col, min_share, min_letters).select(ROW, "_share"))
