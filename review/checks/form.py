@@ -71,11 +71,11 @@ def untranslated(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 def _length_frame(frame: pl.DataFrame, min_source_chars: int) -> pl.DataFrame:
     src_len = _stripped(SOURCE).str.len_chars()
     tgt_len = _stripped(TARGET).str.len_chars()
-    eligible = frame.filter((src_len >= min_source_chars) & (tgt_len > 0) & not_bead(frame, ["1-0", "0-1"]))
-    eligible = eligible.with_columns(src_len.alias("_sl"), tgt_len.alias("_tl"))
+    by_doc = [pl.col(DOC)] if DOC in frame.columns else []
+    eligible = (frame.lazy().with_columns(src_len.alias("_sl"), tgt_len.alias("_tl"))
+                .filter((pl.col("_sl") >= min_source_chars) & (pl.col("_tl") > 0) & not_bead(frame, ["1-0", "0-1"])))
     eligible = eligible.with_columns((pl.col("_tl") / pl.col("_sl")).alias("_ratio"))
     lr = pl.col("_ratio").log()
-    by_doc = [pl.col(DOC)] if DOC in frame.columns else []
     med = lr.median().over(by_doc) if by_doc else lr.median()
     eligible = eligible.with_columns(lr.alias("_lr"), med.alias("_med"))
     mad = (pl.col("_lr") - pl.col("_med")).abs().median()
@@ -89,7 +89,7 @@ def _length_frame(frame: pl.DataFrame, min_source_chars: int) -> pl.DataFrame:
     # The pair's ratio as a share of its document's usual one (of the expected one in a document
     # too small for statistics): a translator's own habit (longer or shorter) cancels out.
     usual = pl.when(pl.col("_stats")).then(pl.col("_doc_ratio")).otherwise(pl.lit(EXPECTED_RATIO))
-    return eligible.with_columns((pl.col("_ratio") / usual).alias("_rel"))
+    return collect(eligible.with_columns((pl.col("_ratio") / usual).alias("_rel")))
 
 
 def _length_message(kind: str) -> pl.Expr:
@@ -111,6 +111,11 @@ def length_short(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     # document's usual ratio while staying inside the spread of the whole corpus. Clause-level
     # evidence makes it major: far below the usual ratio, or fewer clause breaks (commas, colons,
     # dashes) in the target than in the source, where the lost clause was.
+    long_enough = pl.col("_sl") >= int(p["doc_min_source_chars"])
+    # The clause evidence below is counted only on the rows that can be found (a superset of
+    # `outlier | clause` that does not need it).
+    lf = lf.filter(outlier | (long_enough & ((pl.col("_rel") < rel_short)
+                                             | (pl.col("_rel") < float(p["doc_share_anchors"])))))
     src_breaks = pl.col(SOURCE).fill_null("").str.count_matches(_CLAUSE_BREAK_SRC)
     tgt_breaks = pl.col(TARGET).fill_null("").str.count_matches(_CLAUSE_BREAK_TGT)
     # Anchors: digit groups of the source (any digit system, folded) that the target lacks; a lost
@@ -119,7 +124,6 @@ def length_short(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     numbers = lambda c: pl.col(c).fill_null("").str.extract_all("[0-9]+").list.unique()  # noqa: E731
     lost = numbers(src_col).list.set_difference(numbers(tgt_col)).list.len()
     lf = lf.with_columns(src_breaks.alias("_sb"), tgt_breaks.alias("_tb"), lost.alias("_lost"))
-    long_enough = pl.col("_sl") >= int(p["doc_min_source_chars"])
     clause = long_enough & ((pl.col("_rel") < rel_short)
                             | ((pl.col("_lost") > 0) & (pl.col("_rel") < float(p["doc_share_anchors"]))))
     found = lf.filter(outlier | clause)

@@ -17,7 +17,7 @@ from review.arabic import (AR_LETTERS, BLOCK, CASE_ENDING_RE, DECADE_WORDS, HALF
                            SCALE_WORDS, WORD_MULTIPLIERS)
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import compare_items, difference_hits, find_spans, shift_in_row
-from review.checks.text import EMAIL_RE, HANDLE_RE, PLACEHOLDER_RE, URL_RE
+from review.checks.text import EMAIL_RE, HANDLE_RE, PLACEHOLDER_RE, URL_RE, contains_literal
 from review.normalize import (SRC_DIGITS, SRC_NORM, TGT_DIGITS, TGT_NORM, match_key, match_key_expr,
                               normalize_expr)
 from review.schema import SOURCE, TAG_PLACEHOLDER_RE, TARGET
@@ -252,7 +252,7 @@ def number_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     tgt_digits = pl.col(TGT_DIGITS).str.extract_all("[0-9]+").list.join("")
     # Fast path: the same digits in the same order, and no scale word or currency that could
     # change a value (1.5 million vs 1.5), no separator that could (3.5 vs 35 keeps the digits).
-    scaled = pl.any_horizontal(pl.col(c).str.contains_any(_CURRENCY) | pl.col(c).str.contains(_SCALED)
+    scaled = pl.any_horizontal(contains_literal(c, _CURRENCY) | pl.col(c).str.contains(_SCALED)
                                for c in (SRC_DIGITS, TGT_DIGITS))
     same = (src_digits == tgt_digits) & ~scaled
     rows = frame.filter(~same)

@@ -36,6 +36,14 @@ def quote_expr(col: str | pl.Expr, limit: int = QUOTE_MAX) -> pl.Expr:
     return pl.when(e.str.len_chars() > limit).then(e.str.slice(0, limit) + "…").otherwise(e)
 
 
+def contains_literal(col: str | pl.Expr, needles: list[str]) -> pl.Expr:
+    """Whether the text contains any of `needles` as a plain substring. One literal search per
+    needle: on texts that mostly contain none of them, several times faster than
+    str.contains_any (an automaton over all of them, which cannot skip ahead as a memchr can)."""
+    text = pl.col(col) if isinstance(col, str) else col
+    return pl.any_horizontal(text.str.contains(needle, literal=True) for needle in needles)
+
+
 def not_bead(frame: pl.DataFrame, kinds: list[str]) -> pl.Expr:
     """True for rows whose alignment bead is not one of `kinds` (or unknown)."""
     if BEAD not in frame.columns:
