@@ -18,10 +18,17 @@ BRACKETS = {"(": ")", "[": "]", "{": "}"}
 _AR = f"[{AR_LETTERS}]"
 
 
-def _balance(col: str, open_: str, close: str) -> pl.Expr:
-    text = pl.col(col).fill_null("")
-    return (text.str.count_matches(open_, literal=True).cast(pl.Int64)
-            - text.str.count_matches(close, literal=True).cast(pl.Int64))
+_BRACKET_RE = r"[()\[\]{}]"
+
+
+def _brackets(col: str) -> pl.Expr:
+    """The brackets of a text, in order, as one short string: counting in it is cheap."""
+    return pl.col(col).fill_null("").str.extract_all(_BRACKET_RE).list.join("")
+
+
+def _balance(marks: pl.Expr, open_: str, close: str) -> pl.Expr:
+    return (marks.str.count_matches(open_, literal=True).cast(pl.Int64)
+            - marks.str.count_matches(close, literal=True).cast(pl.Int64))
 
 
 def _unmatched(marks: pl.DataFrame) -> pl.DataFrame:
@@ -40,18 +47,23 @@ def _unmatched(marks: pl.DataFrame) -> pl.DataFrame:
 
 @implements("unbalanced_brackets")
 def unbalanced_brackets(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    differs = pl.lit(False)
-    for o, c in BRACKETS.items():
-        differs = differs | ((_balance(TARGET, o, c) != 0) & (_balance(TARGET, o, c) != _balance(SOURCE, o, c)))
-    rows = frame.filter(differs)
+    # In stages: the target's balance of each kind, then the source's where the target's is off.
+    kinds = list(BRACKETS.items())
+    rows = (frame.lazy().select(ROW, TARGET, SOURCE, _brackets(TARGET).alias("_tm"))
+            .with_columns(_balance(pl.col("_tm"), o, c).alias(f"_t{i}") for i, (o, c) in enumerate(kinds))
+            .filter(pl.any_horizontal(pl.col(f"_t{i}") != 0 for i in range(len(kinds))))
+            .with_columns(_brackets(SOURCE).alias("_sm")))
+    # Only the bracket kinds whose balance differs from the source are reported.
+    rows = collect(rows.with_columns(
+        ((pl.col(f"_t{i}") != 0) & (pl.col(f"_t{i}") != _balance(pl.col("_sm"), o, c))).alias(f"_d{i}")
+        for i, (o, c) in enumerate(kinds)).filter(pl.any_horizontal(f"_d{i}" for i in range(len(kinds)))))
     if rows.height == 0:
         return no_hits()
-    # Only the bracket kinds whose balance differs from the source are reported.
-    kinds = pl.concat([rows.filter((_balance(TARGET, o, c) != 0) & (_balance(TARGET, o, c) != _balance(SOURCE, o, c)))
-                       .select(ROW, pl.lit(o).alias("_kind")) for o, c in BRACKETS.items()])
+    kinds = pl.concat([rows.filter(pl.col(f"_d{i}")).select(ROW, pl.lit(o).alias("_kind"))
+                       for i, (o, _) in enumerate(kinds)])
     m = pl.col("match")
     kind = m.replace({c: o for o, c in BRACKETS.items()})
-    marks = find_spans(rows, TARGET, r"[()\[\]{}]").with_columns(m.is_in(list(BRACKETS)).alias("_open"),
+    marks = find_spans(rows, TARGET, _BRACKET_RE).with_columns(m.is_in(list(BRACKETS)).alias("_open"),
                                                                  kind.alias("_kind"))
     found = _unmatched(marks).join(kinds, on=[ROW, "_kind"])
     message = (pl.when(pl.col("_open"))
