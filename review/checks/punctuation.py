@@ -10,9 +10,9 @@ import polars as pl
 from review.arabic import AR_LETTERS, MARKED_ENDING_RE
 from review.checks.base import ROW, CheckContext, collect, implements, no_hits
 from review.checks.spans import char_at, find_spans, shift_in_row
-from review.checks.text import URL_OR_EMAIL_RE, arabic_only, hit_frame, not_bead
+from review.checks.text import URL_OR_EMAIL_RE, arabic_only, contains_literal, hit_frame, not_bead
 from review.normalize import normalize_expr
-from review.schema import SOURCE, TARGET
+from review.schema import BEAD, SOURCE, TARGET, TGT_LANG
 
 BRACKETS = {"(": ")", "[": "]", "{": "}"}
 _AR = f"[{AR_LETTERS}]"
@@ -84,12 +84,17 @@ _CLOSING_CONTEXT = r"^[\s.,،;؛:!?؟)\]»”…-]?$"
 
 
 def _curly_pairs(rows: pl.DataFrame) -> pl.DataFrame:
-    """Curly double quotes of the target paired in order: ROW, marks, start, end, _n, inner bounds."""
-    marks = find_spans(rows, TARGET, _CURLY).sort(ROW, "start").with_columns((pl.col("k") // 2).alias("_pair"))
-    return (marks.group_by(ROW, "_pair", maintain_order=True)
-            .agg(pl.col("match").str.join("").alias("marks"), pl.col("start").min().alias("start"),
-                 pl.col("end").max().alias("end"), pl.len().alias("_n"),
-                 pl.col("end").first().alias("_inner_start"), pl.col("start").last().alias("_inner_end")))
+    """Curly double quotes of the target paired in order: ROW, marks, start, end, _n, inner bounds,
+    TARGET. Mark k and mark k+1 (k even) of a row make a pair: find_spans gives a row's marks in
+    order, so the second one is the next row of the table (no sort, no group-by)."""
+    marks = find_spans(rows, TARGET, _CURLY, keep=(TARGET,))
+    nxt = lambda c: shift_in_row(pl.col(c), -1)  # noqa: E731
+    pairs = marks.with_columns(nxt("match").alias("_m2"), nxt("start").alias("_s2"), nxt("end").alias("_e2"))
+    second = pl.col("_m2").is_not_null()
+    return pairs.filter(pl.col("k") % 2 == 0).select(
+        ROW, (pl.col("k") // 2).alias("_pair"), (pl.col("match") + pl.col("_m2").fill_null("")).alias("marks"),
+        "start", pl.coalesce("_e2", "end").alias("end"), (1 + second.cast(pl.UInt32)).alias("_n"),
+        pl.col("end").alias("_inner_start"), pl.coalesce("_s2", "start").alias("_inner_end"), TARGET)
 
 
 def _straight_marks(rows: pl.DataFrame) -> pl.DataFrame:
@@ -132,19 +137,25 @@ def _source_odd_quotes() -> pl.Expr:
     return pl.col(SOURCE).fill_null("").str.count_matches(_SOURCE_QUOTES) % 2 == 1
 
 
+_QUOTE_MARKS = r"[“”\"«»]"
+
+
 @implements("unbalanced_quotes")
 def unbalanced_quotes(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    rows = frame.filter(pl.col(TARGET).str.contains(r"[“”\"«»]"))
+    rows = frame.select(ROW, SOURCE, TARGET).filter(pl.col(TARGET).str.contains(_QUOTE_MARKS))
     if rows.height == 0:
         return no_hits()
-    # A quote the source also leaves open continues across segments (long quotations in news).
-    rows = rows.with_columns(_source_odd_quotes().alias("_src_odd"))
-    pairs = _curly_pairs(rows).join(rows.select(ROW, "_src_odd", TARGET), on=ROW)
+    pairs = _curly_pairs(rows)
     fragment = pl.col(TARGET).str.slice(pl.col("start"), pl.col("end") - pl.col("start"))
     facing = pairs.filter((pl.col("_n") == 2) & ~pl.col("marks").is_in(_GOOD_PAIRS)).select(
         ROW, pl.format("Quotation marks face the wrong way: '{}'.", fragment).alias("message"), "start", "end")
-    curly_lonely = pairs.filter((pl.col("_n") == 1) & ~pl.col("_src_odd")).select(ROW, "start", "end")
-    even = rows.filter(~pl.col("_src_odd"))
+    # A quote the source also leaves open continues across segments (long quotations in news).
+    # The source's quotes are counted only where a mark may lack a partner: a lonely curly mark,
+    # a straight mark or a guillemet.
+    single = pairs.filter(pl.col("_n") == 1)
+    even = rows.filter(pl.col(ROW).is_in(single[ROW].implode()) | pl.col(TARGET).str.contains(r'["«»]'))
+    even = even.filter(~_source_odd_quotes())
+    curly_lonely = single.join(even.select(ROW), on=ROW, how="semi").select(ROW, "start", "end")
     straight = _unmatched(_straight_marks(even).select(ROW, "start", "end", "_open", "_kind"))
     guillemets = _unmatched(find_spans(even, TARGET, "[«»]").with_columns(
         (pl.col("match") == "«").alias("_open"), pl.lit("«").alias("_kind")))
@@ -158,10 +169,11 @@ def unbalanced_quotes(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 
 @implements("space_in_quotes")
 def space_in_quotes(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    rows = arabic_only(frame, ctx).filter(pl.col(TARGET).str.contains(r"[“”\"«»]"))
+    lang = [TGT_LANG] if TGT_LANG in frame.columns else []
+    rows = arabic_only(frame.select(ROW, TARGET, *lang), ctx).filter(pl.col(TARGET).str.contains(_QUOTE_MARKS))
     if rows.height == 0:
         return no_hits()
-    pairs = _curly_pairs(rows).filter(pl.col("_n") == 2).join(rows.select(ROW, TARGET), on=ROW)
+    pairs = _curly_pairs(rows).filter(pl.col("_n") == 2)
     text = pl.col(TARGET)
     spaced = (char_at(text, pl.col("_inner_start")).str.contains(r"^\s$")
               | char_at(text, pl.col("_inner_end") - 1).str.contains(r"^\s$"))
@@ -180,9 +192,17 @@ def space_in_quotes(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 _SPACE_BEFORE = r"\S[ \t\u00a0]+(?:[،؛؟!]|:(?:\s|$)|\.(?:\s|$))"
 
 
+# A superset of the texts _SPACE_BEFORE finds (a space, tab or no-break space right before the
+# mark), found by literal searches: the regex itself scans every character.
+_SPACE_MARKS = [" " + mark for mark in "،؛؟!:."]
+
+
 @implements("space_before_punct")
 def space_before_punct(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    found = find_spans(arabic_only(frame, ctx), TARGET, _SPACE_BEFORE)
+    lang = [TGT_LANG] if TGT_LANG in frame.columns else []
+    rows = arabic_only(frame.select(ROW, TARGET, *lang), ctx).filter(
+        contains_literal(TARGET, _SPACE_MARKS) | pl.col(TARGET).str.contains("[\t\u00a0]"))
+    found = find_spans(rows, TARGET, _SPACE_BEFORE)
     core = pl.col("match").str.strip_chars_end()
     found = found.with_columns((pl.col("start") + 1).alias("start"),
                                (pl.col("start") + core.str.len_chars()).alias("end"),
@@ -220,12 +240,17 @@ _CLOSERS = r"[\s\"”’'»)\]]*$"
 
 @implements("end_punct_mismatch")
 def end_punct_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    src = pl.col(SOURCE).fill_null("").str.replace(_CLOSERS, "").str.slice(-2, 2)
-    tgt_body = pl.col(TARGET).fill_null("").str.replace(_CLOSERS, "")
-    tgt = tgt_body.str.slice(-2, 2)
-    sq, se = src.str.contains(r"[?？]"), src.str.contains("!")
-    tq, te = tgt.str.contains(r"[?؟]"), tgt.str.contains("!")
-    found = frame.filter((tgt_body != "") & not_bead(frame, ["1-0", "0-1"]) & ((sq != tq) | (se != te)))
+    # One query; the marks are looked for in the last two characters, computed once.
+    tgt_body = pl.col("_tb")
+    src, tgt = pl.col("_s2"), pl.col("_t2")
+    mark = lambda text, *chars: pl.any_horizontal(text.str.contains(c, literal=True) for c in chars)  # noqa: E731
+    sq, se = mark(src, "?", "？"), mark(src, "!")
+    tq, te = mark(tgt, "?", "؟"), mark(tgt, "!")
+    found = (frame.lazy().select(ROW, *([BEAD] if BEAD in frame.columns else []),
+                                 pl.col(SOURCE).fill_null("").str.replace(_CLOSERS, "").str.slice(-2, 2).alias("_s2"),
+                                 pl.col(TARGET).fill_null("").str.replace(_CLOSERS, "").alias("_tb"))
+             .with_columns(tgt_body.str.slice(-2, 2).alias("_t2"))
+             .filter((tgt_body != "") & not_bead(frame, ["1-0", "0-1"]) & ((sq != tq) | (se != te))))
     found = found.with_columns(sq.alias("_sq"), se.alias("_se"),
                                tgt_body.str.len_chars().alias("_end"),
                                tgt_body.str.slice(-1, 1).alias("_last"))
@@ -235,9 +260,9 @@ def end_punct_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
                .then(pl.format("The source ends with '{}' but the target ends with '{}'.", what, pl.col("_last")))
                .otherwise(pl.format("The target ends with '{}' but the source does not.", pl.col("_last"))))
     is_mark = pl.col("_last").str.contains(r"^[.?؟!…]$")
-    return hit_frame(found, message,
-                     start=pl.when(is_mark).then(pl.col("_end") - 1),
-                     end=pl.when(is_mark).then(pl.col("_end")))
+    return collect(hit_frame(found, message,
+                             start=pl.when(is_mark).then(pl.col("_end") - 1),
+                             end=pl.when(is_mark).then(pl.col("_end"))))
 
 
 # ----------------------------------------------------------------------------- repeated_word
