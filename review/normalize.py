@@ -24,7 +24,7 @@ import re
 
 import polars as pl
 
-from review.arabic import CLITIC_CHAIN_RE, DIGIT_MAP, DROP_RE, LETTER_MAP
+from review.arabic import CLITIC_CHAIN_RE, DIACRITICS, DIGIT_MAP, DROP_RE, LETTER_MAP, TATWEEL
 from review.schema import SOURCE, TARGET
 
 _CLITIC_REPL_POLARS = "${1}${2}"
@@ -73,10 +73,32 @@ def fold_digits_expr(expr: pl.Expr | str) -> pl.Expr:
     return _col(expr).str.replace_many(list(DIGIT_MAP), list(DIGIT_MAP.values()))
 
 
+def _class_chars(body: str) -> list[str]:
+    """The characters of a regex class body made of single characters and a-b ranges."""
+    out, i = [], 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            out += [chr(c) for c in range(ord(body[i]), ord(body[i + 2]) + 1)]
+            i += 3
+        else:
+            out.append(body[i])
+            i += 1
+    return out
+
+
+# DROP_RE is the class [TATWEEL DIACRITICS]+: its characters map to "" in the same one-pass
+# replacement as the folding table (one new string per row instead of two).
+_DROP_CHARS = _class_chars(TATWEEL + DIACRITICS)
+assert DROP_RE == f"[{TATWEEL}{DIACRITICS}]+" and not _DROP.sub("", "".join(_DROP_CHARS))
+_NORM_EXPR_TABLE = {**DIGIT_MAP, **LETTER_MAP, **dict.fromkeys(_DROP_CHARS, "")}
+# Every character folding or normalisation changes is in the Arabic block U+0600-U+06FF, whose
+# UTF-8 encodings are exactly those that start with a byte D8-DB.
+_BLOCK_LEADS = (b"\xd8", b"\xd9", b"\xda", b"\xdb")
+assert all(key.encode()[0] in b"\xd8\xd9\xda\xdb" for key in _NORM_EXPR_TABLE)
+
+
 def normalize_expr(expr: pl.Expr | str) -> pl.Expr:
-    table = {**DIGIT_MAP, **LETTER_MAP}
-    return (_col(expr).str.replace_many(list(table), list(table.values()))
-            .str.replace_all(DROP_RE, ""))
+    return _col(expr).str.replace_many(list(_NORM_EXPR_TABLE), list(_NORM_EXPR_TABLE.values()))
 
 
 def strip_clitics_expr(expr: pl.Expr | str) -> pl.Expr:
@@ -87,15 +109,19 @@ def match_key_expr(expr: pl.Expr | str) -> pl.Expr:
     return strip_clitics_expr(normalize_expr(expr)).str.to_lowercase()
 
 
+def _arabic_block(column: pl.Series) -> bool:
+    """Whether any text of the column has an Arabic-block character (a byte search, no regex)."""
+    raw = column.cast(pl.Binary)
+    return any(raw.bin.contains(lead).any() for lead in _BLOCK_LEADS)
+
+
 def add_normalized_columns(frame: pl.DataFrame) -> pl.DataFrame:
-    """The helper columns checks share (HELPER_COLUMNS), computed once per run."""
-    src = pl.col(SOURCE).fill_null("")
-    tgt = pl.col(TARGET).fill_null("")
-    frame = frame.with_columns(
-        fold_digits_expr(src).alias(SRC_DIGITS),
-        fold_digits_expr(tgt).alias(TGT_DIGITS),
-    )
-    return frame.with_columns(
-        normalize_expr(SRC_DIGITS).alias(SRC_NORM),
-        normalize_expr(TGT_DIGITS).alias(TGT_NORM),
-    )
+    """The helper columns checks share (HELPER_COLUMNS), computed once per run. A side without
+    any Arabic-block character (an English source) is its own folded and normalised text."""
+    exprs = {}
+    for col, digits, norm in ((SOURCE, SRC_DIGITS, SRC_NORM), (TARGET, TGT_DIGITS, TGT_NORM)):
+        text = pl.col(col).fill_null("")
+        folding = _arabic_block(frame[col])
+        exprs[digits] = fold_digits_expr(text) if folding else text
+        exprs[norm] = normalize_expr(text) if folding else text
+    return frame.with_columns(exprs[name].alias(name) for name in HELPER_COLUMNS)

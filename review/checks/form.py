@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from review.checks.base import ROW, CheckContext, implements
-from review.checks.text import (AR_WORD, URL_OR_EMAIL_RE, mostly_latin, not_bead, quote_expr,
+from review.checks.base import ROW, CheckContext, collect, implements
+from review.checks.text import (AR_WORD, URL_OR_EMAIL_RE, latin_share_rows, not_bead, quote_expr,
                                 target_is_arabic)
 from review.normalize import SRC_DIGITS, TGT_DIGITS
 from review.schema import DOC, SOURCE, TARGET, TGT_LANG
@@ -51,31 +51,31 @@ def empty_target(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 def untranslated(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     min_share = float(ctx.params["min_latin_share"])
     min_letters = int(ctx.params["min_letters"])
-    frame = frame.select(ROW, SOURCE, TARGET, *([TGT_LANG] if TGT_LANG in frame.columns else []))
-    english = mostly_latin(frame.filter(target_is_arabic(frame, ctx)), TARGET, min_share, min_letters)
-    same = frame.filter((_stripped(SOURCE) == _stripped(TARGET)) & (_stripped(SOURCE) != ""))
-    src_letters = _stripped(SOURCE).str.replace_all(URL_OR_EMAIL_RE, " ").str.count_matches(r"[A-Za-z]")
-    found = pl.concat([
-        same.filter(src_letters >= min_letters).with_columns(
-            pl.lit(True).alias("_ident"), pl.lit(None, pl.Float64).alias("_share")),
-        frame.join(english, on=ROW).filter(_stripped(SOURCE) != _stripped(TARGET)).with_columns(
-            pl.lit(False).alias("_ident")),
-    ], how="diagonal_relaxed")
+    src, tgt = _stripped(SOURCE), _stripped(TARGET)
+    # One query: the identical pairs, and the Arabic targets still mostly in Latin script.
+    base = frame.lazy().select(ROW, SOURCE, TARGET, *([TGT_LANG] if TGT_LANG in frame.columns else []))
+    src_letters = src.str.replace_all(URL_OR_EMAIL_RE, " ").str.count_matches(r"[A-Za-z]")
+    # (The letters are counted in a column of their own: a filter on it cannot be pushed down to all rows.)
+    same = (base.filter((src == tgt) & (src != "")).with_columns(src_letters.alias("_letters"))
+            .filter(pl.col("_letters") >= min_letters)
+            .select(ROW, TARGET, pl.lit(True).alias("_ident"), pl.lit(None, pl.Float64).alias("_share")))
+    english = latin_share_rows(base.filter(target_is_arabic(frame, ctx) & (src != tgt)), TARGET, min_share,
+                               min_letters).select(ROW, TARGET, pl.lit(False).alias("_ident"), "_share")
     message = (pl.when(pl.col("_ident"))
                .then(pl.format("The target is identical to the source: '{}'.", quote_expr(TARGET)))
                .otherwise(pl.format("The target is still mostly in Latin script ({}% of its letters): '{}'.",
                                     (pl.col("_share") * 100).round(0).cast(pl.Int64), quote_expr(TARGET))))
-    return found.select(ROW, message.alias("message"), pl.lit("target").alias("side"))
+    return collect(pl.concat([same, english]).select(ROW, message.alias("message"), pl.lit("target").alias("side")))
 
 
 def _length_frame(frame: pl.DataFrame, min_source_chars: int) -> pl.DataFrame:
     src_len = _stripped(SOURCE).str.len_chars()
     tgt_len = _stripped(TARGET).str.len_chars()
-    eligible = frame.filter((src_len >= min_source_chars) & (tgt_len > 0) & not_bead(frame, ["1-0", "0-1"]))
-    eligible = eligible.with_columns(src_len.alias("_sl"), tgt_len.alias("_tl"))
+    by_doc = [pl.col(DOC)] if DOC in frame.columns else []
+    eligible = (frame.lazy().with_columns(src_len.alias("_sl"), tgt_len.alias("_tl"))
+                .filter((pl.col("_sl") >= min_source_chars) & (pl.col("_tl") > 0) & not_bead(frame, ["1-0", "0-1"])))
     eligible = eligible.with_columns((pl.col("_tl") / pl.col("_sl")).alias("_ratio"))
     lr = pl.col("_ratio").log()
-    by_doc = [pl.col(DOC)] if DOC in frame.columns else []
     med = lr.median().over(by_doc) if by_doc else lr.median()
     eligible = eligible.with_columns(lr.alias("_lr"), med.alias("_med"))
     mad = (pl.col("_lr") - pl.col("_med")).abs().median()
@@ -89,7 +89,7 @@ def _length_frame(frame: pl.DataFrame, min_source_chars: int) -> pl.DataFrame:
     # The pair's ratio as a share of its document's usual one (of the expected one in a document
     # too small for statistics): a translator's own habit (longer or shorter) cancels out.
     usual = pl.when(pl.col("_stats")).then(pl.col("_doc_ratio")).otherwise(pl.lit(EXPECTED_RATIO))
-    return eligible.with_columns((pl.col("_ratio") / usual).alias("_rel"))
+    return collect(eligible.with_columns((pl.col("_ratio") / usual).alias("_rel")))
 
 
 def _length_message(kind: str) -> pl.Expr:
@@ -111,6 +111,11 @@ def length_short(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     # document's usual ratio while staying inside the spread of the whole corpus. Clause-level
     # evidence makes it major: far below the usual ratio, or fewer clause breaks (commas, colons,
     # dashes) in the target than in the source, where the lost clause was.
+    long_enough = pl.col("_sl") >= int(p["doc_min_source_chars"])
+    # The clause evidence below is counted only on the rows that can be found (a superset of
+    # `outlier | clause` that does not need it).
+    lf = lf.filter(outlier | (long_enough & ((pl.col("_rel") < rel_short)
+                                             | (pl.col("_rel") < float(p["doc_share_anchors"])))))
     src_breaks = pl.col(SOURCE).fill_null("").str.count_matches(_CLAUSE_BREAK_SRC)
     tgt_breaks = pl.col(TARGET).fill_null("").str.count_matches(_CLAUSE_BREAK_TGT)
     # Anchors: digit groups of the source (any digit system, folded) that the target lacks; a lost
@@ -119,7 +124,6 @@ def length_short(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     numbers = lambda c: pl.col(c).fill_null("").str.extract_all("[0-9]+").list.unique()  # noqa: E731
     lost = numbers(src_col).list.set_difference(numbers(tgt_col)).list.len()
     lf = lf.with_columns(src_breaks.alias("_sb"), tgt_breaks.alias("_tb"), lost.alias("_lost"))
-    long_enough = pl.col("_sl") >= int(p["doc_min_source_chars"])
     clause = long_enough & ((pl.col("_rel") < rel_short)
                             | ((pl.col("_lost") > 0) & (pl.col("_rel") < float(p["doc_share_anchors"]))))
     found = lf.filter(outlier | clause)

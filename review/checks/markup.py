@@ -4,11 +4,14 @@ missing item and an extra item of the same segment are reported together ("X app
 
 from __future__ import annotations
 
+from typing import Callable
+
 import polars as pl
 
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import compare_items, difference_hits, find_spans
-from review.checks.text import EMAIL_RE, HANDLE_RE, HASHTAG_RE, PLACEHOLDER_RE, TAG_RE, URL_RE
+from review.checks.text import (EMAIL_RE, HANDLE_RE, HASHTAG_RE, PLACEHOLDER_RE, TAG_RE, URL_RE,
+                                contains_literal)
 from review.normalize import SRC_DIGITS, TGT_DIGITS
 from review.schema import LOCATOR, SOURCE, TARGET
 
@@ -16,6 +19,16 @@ from review.schema import LOCATOR, SOURCE, TARGET
 _COPIED_RE = f"{URL_RE}|{EMAIL_RE}|{HANDLE_RE}|{HASHTAG_RE}"
 _COPIED_MARKS = ["@", "#", "http", "www."]
 _MARKDOWN_RE = r"(?m)^[ \t]*(?:#{1,6}(?:[ \t]|$)|[*+\-•][ \t]|[0-9]+[.)][ \t])"
+
+
+def _copied_marks(col: str) -> pl.Expr:
+    return contains_literal(col, _COPIED_MARKS)
+
+
+def _markdown_lines(col: str) -> pl.Expr:
+    """A superset of the texts with a markdown marker: (?m)^ is the start of the text or a place
+    after a line feed, so a text without one can have a marker only at its start."""
+    return pl.col(col).str.contains("\n", literal=True) | pl.col(col).str.contains(r"^[ \t]*[#*+\-•0-9]")
 
 
 def _items(frame: pl.DataFrame, text: str, pattern: str, kind: str | None = None,
@@ -33,9 +46,10 @@ def _items(frame: pl.DataFrame, text: str, pattern: str, kind: str | None = None
 
 
 def _copied_check(frame: pl.DataFrame, src: str, tgt: str, pattern: str, kind: str | None,
-                  what: str, key: pl.Expr | None = None, cheap: list[str] | None = None) -> pl.DataFrame:
-    if cheap:  # literal prefilter: the regexes are slow on rows that cannot match
-        frame = frame.filter(pl.col(src).str.contains_any(cheap) | pl.col(tgt).str.contains_any(cheap))
+                  what: str, key: pl.Expr | None = None,
+                  maybe: Callable[[str], pl.Expr] | None = None) -> pl.DataFrame:
+    if maybe is not None:  # a cheap prefilter: the regexes are slow on rows that cannot match
+        frame = frame.filter(maybe(src) | maybe(tgt))
     rows = frame.filter(pl.col(src).str.contains(pattern) | pl.col(tgt).str.contains(pattern))
     if rows.height == 0:
         return no_hits()
@@ -45,12 +59,12 @@ def _copied_check(frame: pl.DataFrame, src: str, tgt: str, pattern: str, kind: s
 
 @implements("url_changed")
 def url_changed(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    return _copied_check(frame, SOURCE, TARGET, _COPIED_RE, URL_RE, "URL", cheap=_COPIED_MARKS)
+    return _copied_check(frame, SOURCE, TARGET, _COPIED_RE, URL_RE, "URL", maybe=_copied_marks)
 
 
 @implements("email_changed")
 def email_changed(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    return _copied_check(frame, SOURCE, TARGET, _COPIED_RE, EMAIL_RE, "e-mail address", cheap=_COPIED_MARKS)
+    return _copied_check(frame, SOURCE, TARGET, _COPIED_RE, EMAIL_RE, "e-mail address", maybe=_copied_marks)
 
 
 # A hashtag used as the name of a movement in running prose ("the #MeToo era", "the #MeToo
@@ -62,7 +76,7 @@ _HASHTAG_WORDS = ["هاشتاج", "هاشتاغ", "هاشتاق", "وسم", "ا�
 
 @implements("handle_changed")
 def handle_changed(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    frame = frame.filter(pl.col(SOURCE).str.contains_any(_COPIED_MARKS) | pl.col(TARGET).str.contains_any(_COPIED_MARKS))
+    frame = frame.filter(_copied_marks(SOURCE) | _copied_marks(TARGET))
     kind = f"{HANDLE_RE}|{HASHTAG_RE}"
     rows = frame.filter(pl.col(SOURCE).str.contains(kind) | pl.col(TARGET).str.contains(kind))
     if rows.height == 0:
@@ -80,7 +94,7 @@ def handle_changed(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 
 @implements("markdown_changed")
 def markdown_changed(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    return _copied_check(frame, SRC_DIGITS, TGT_DIGITS, _MARKDOWN_RE, None, "markdown marker")
+    return _copied_check(frame, SRC_DIGITS, TGT_DIGITS, _MARKDOWN_RE, None, "markdown marker", maybe=_markdown_lines)
 
 
 # A gettext plural form (locator "entry 12[0]"): Arabic has six, and the forms for zero, one and
@@ -98,7 +112,7 @@ def placeholder_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame
     target placeholder that the source lacks. Counts differ legitimately: plural variants
     ("one {{ limit }}|many {{ limit }}", two in English, six in Arabic) repeat them."""
     cheap = ["{", "%", "$"]
-    frame = frame.filter(pl.col(SRC_DIGITS).str.contains_any(cheap) | pl.col(TGT_DIGITS).str.contains_any(cheap))
+    frame = frame.filter(contains_literal(SRC_DIGITS, cheap) | contains_literal(TGT_DIGITS, cheap))
     rows = frame.filter(pl.col(SRC_DIGITS).str.contains(PLACEHOLDER_RE) | pl.col(TGT_DIGITS).str.contains(PLACEHOLDER_RE))
     if rows.height == 0:
         return no_hits()

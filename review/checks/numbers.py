@@ -16,9 +16,10 @@ import polars as pl
 from review.arabic import (AR_LETTERS, BLOCK, CASE_ENDING_RE, DECADE_WORDS, HALF_WORD, HARAKAT, NUMBER_WORDS,
                            SCALE_WORDS, WORD_MULTIPLIERS)
 from review.checks.base import ROW, CheckContext, implements, no_hits
-from review.checks.spans import compare_items, difference_hits, find_spans
-from review.checks.text import EMAIL_RE, HANDLE_RE, PLACEHOLDER_RE, URL_RE
-from review.normalize import SRC_DIGITS, SRC_NORM, TGT_DIGITS, TGT_NORM, match_key, match_key_expr
+from review.checks.spans import compare_items, difference_hits, find_spans, shift_in_row
+from review.checks.text import EMAIL_RE, HANDLE_RE, PLACEHOLDER_RE, URL_RE, contains_literal
+from review.normalize import (SRC_DIGITS, SRC_NORM, TGT_DIGITS, TGT_NORM, match_key, match_key_expr,
+                              normalize_expr)
 from review.schema import SOURCE, TAG_PLACEHOLDER_RE, TARGET
 
 # ----------------------------------------------------------------------------- number words
@@ -51,6 +52,8 @@ AR_SCALES = {match_key(w): float(v) for v, ws in SCALE_WORDS.items() for w in ws
 AR_MULTIPLIERS = {**AR_SCALES, **{match_key(w): float(v) for v, ws in WORD_MULTIPLIERS.items() for w in ws}}
 AR_DECADES = {match_key(w): float(v) for v, ws in DECADE_WORDS.items() for w in ws}
 AR_HALF = match_key(HALF_WORD)
+# Every key an Arabic word is looked up with: a word whose match key is one of them contains it.
+_AR_KEYS = sorted({*AR_WORDS, *AR_MULTIPLIERS, *AR_DECADES, *PERCENT_WORDS, AR_HALF})
 
 # ----------------------------------------------------------------------------- patterns
 _SCALE_BY_WORD: dict[str, float] = {
@@ -70,7 +73,11 @@ _SCALE = f"(?i:{_SCALE_WORDS})(?:{CASE_ENDING_RE})"  # 142 مليونًا, 14 م
 _MONEY = f"[£$€]\\s?{_DIGITS}(?:(?:\\s?{_SCALE}|(?i:m|k)){_END})?"
 _NUMBER = f"{_DIGITS}(?:\\s?{_SCALE}{_END})?"
 ITEM_RE = f"{_SKIP}|{_DATE}|{_TIME}|{_MONEY}|{_NUMBER}"
-_SCALED = f"[£$€]|[0-9][.,][0-9]|[0-9]\\s?(?i:{_SCALE_WORDS})"
+# What may change a value while keeping its digits: a currency sign, a separator, a scale word.
+# Written as a literal search for the signs and a regex that starts with a digit (the regex engine
+# skips to the digits; one alternation with the signs in it scans every character).
+_CURRENCY = ["£", "$", "€"]
+_SCALED = f"[0-9](?:[.,][0-9]|\\s?(?i:{_SCALE_WORDS}))"
 
 
 def _scale(match: pl.Expr) -> pl.Expr:
@@ -127,8 +134,14 @@ def _word_values(frame: pl.DataFrame, norm_col: str, english: bool) -> pl.DataFr
         toks = toks.explode("w").filter(~pl.col("w").is_in(EN_FILLERS))
         words, scales, decades, half = EN_WORDS, EN_MULTIPLIERS, EN_DECADES, "half"
     else:
-        toks = frame.select(ROW, match_key_expr(norm_col).str.extract_all(f"[{AR_LETTERS}]+").alias("w"))
+        # The words of match_key(text) are the match keys of its words (clitics are stripped word by
+        # word). Only the distinct words that contain a number word can become one: only they are
+        # stripped.
+        toks = frame.select(ROW, normalize_expr(norm_col).str.extract_all(f"[{AR_LETTERS}]+").alias("w"))
         toks = toks.explode("w")
+        forms = toks.select(pl.col("w").unique()).filter(pl.col("w").str.contains_any(_AR_KEYS))["w"]
+        keys = forms.to_frame().select(match_key_expr(pl.col("w")))["w"]
+        toks = toks.with_columns(pl.col("w").replace(forms, keys))
         words, scales, decades, half = AR_WORDS, AR_MULTIPLIERS, AR_DECADES, AR_HALF
     lookup = lambda e: e.replace_strict(words, default=None, return_dtype=pl.Float64)  # noqa: E731
     t = toks.with_columns(
@@ -139,7 +152,7 @@ def _word_values(frame: pl.DataFrame, norm_col: str, english: bool) -> pl.DataFr
                       for w in (pl.col("w"), pl.col("w").str.replace("ا$", "")))).alias("s"),
         pl.col("w").replace_strict(decades, default=None, return_dtype=pl.Float64).alias("dec"))
     t = t.with_columns(pl.coalesce("v", "v2").alias("v"))
-    nxt = lambda c, k=1: pl.col(c).shift(-k).over(ROW)  # noqa: E731
+    nxt = lambda c, k=1: shift_in_row(pl.col(c), -k)  # noqa: E731 (a row's words are contiguous)
     tens = [20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0]
     unit = pl.col("v").is_between(1, 9)
     t = t.with_columns(
@@ -158,9 +171,9 @@ def _word_values(frame: pl.DataFrame, norm_col: str, english: bool) -> pl.DataFr
         (pl.col("v2") * nxt("s")).alias("scaled_v2"),  # ألفا as "two thousand" and as "a thousand"
     )
     cols = ["v", "v2", "scaled", "compound", "tens_unit", "and_half", "pct", "scaled2", "scaled_v2"]
-    plain = [t.select(ROW, pl.col(c).alias("value")) for c in cols]
-    dec = [t.select(ROW, (pl.col("dec") + base).alias("value")) for base in (0.0, 1900.0, 2000.0)]
-    return pl.concat(plain + dec).drop_nulls("value").unique()
+    dec = [(pl.col("dec") + base).alias(f"_dec{i}") for i, base in enumerate((0.0, 1900.0, 2000.0))]
+    return (t.select(ROW, *cols, *dec).unpivot(index=ROW, value_name="value")
+            .select(ROW, "value").drop_nulls("value").unique())
 
 
 def _forgive(items: pl.DataFrame, frame: pl.DataFrame, norm_col: str, english: bool) -> pl.DataFrame:
@@ -239,7 +252,8 @@ def number_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     tgt_digits = pl.col(TGT_DIGITS).str.extract_all("[0-9]+").list.join("")
     # Fast path: the same digits in the same order, and no scale word or currency that could
     # change a value (1.5 million vs 1.5), no separator that could (3.5 vs 35 keeps the digits).
-    scaled = pl.col(SRC_DIGITS).str.contains(_SCALED) | pl.col(TGT_DIGITS).str.contains(_SCALED)
+    scaled = pl.any_horizontal(contains_literal(c, _CURRENCY) | pl.col(c).str.contains(_SCALED)
+                               for c in (SRC_DIGITS, TGT_DIGITS))
     same = (src_digits == tgt_digits) & ~scaled
     rows = frame.filter(~same)
     if rows.height == 0:

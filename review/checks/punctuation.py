@@ -8,20 +8,27 @@ import re
 import polars as pl
 
 from review.arabic import AR_LETTERS, MARKED_ENDING_RE
-from review.checks.base import ROW, CheckContext, implements, no_hits
-from review.checks.spans import char_at, find_spans
-from review.checks.text import URL_OR_EMAIL_RE, arabic_only, hit_frame, not_bead
+from review.checks.base import ROW, CheckContext, collect, implements, no_hits
+from review.checks.spans import char_at, find_spans, shift_in_row
+from review.checks.text import URL_OR_EMAIL_RE, arabic_only, contains_literal, hit_frame, not_bead
 from review.normalize import normalize_expr
-from review.schema import SOURCE, TARGET
+from review.schema import BEAD, SOURCE, TARGET, TGT_LANG
 
 BRACKETS = {"(": ")", "[": "]", "{": "}"}
 _AR = f"[{AR_LETTERS}]"
 
 
-def _balance(col: str, open_: str, close: str) -> pl.Expr:
-    text = pl.col(col).fill_null("")
-    return (text.str.count_matches(open_, literal=True).cast(pl.Int64)
-            - text.str.count_matches(close, literal=True).cast(pl.Int64))
+_BRACKET_RE = r"[()\[\]{}]"
+
+
+def _brackets(col: str) -> pl.Expr:
+    """The brackets of a text, in order, as one short string: counting in it is cheap."""
+    return pl.col(col).fill_null("").str.extract_all(_BRACKET_RE).list.join("")
+
+
+def _balance(marks: pl.Expr, open_: str, close: str) -> pl.Expr:
+    return (marks.str.count_matches(open_, literal=True).cast(pl.Int64)
+            - marks.str.count_matches(close, literal=True).cast(pl.Int64))
 
 
 def _unmatched(marks: pl.DataFrame) -> pl.DataFrame:
@@ -40,18 +47,23 @@ def _unmatched(marks: pl.DataFrame) -> pl.DataFrame:
 
 @implements("unbalanced_brackets")
 def unbalanced_brackets(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    differs = pl.lit(False)
-    for o, c in BRACKETS.items():
-        differs = differs | ((_balance(TARGET, o, c) != 0) & (_balance(TARGET, o, c) != _balance(SOURCE, o, c)))
-    rows = frame.filter(differs)
+    # In stages: the target's balance of each kind, then the source's where the target's is off.
+    kinds = list(BRACKETS.items())
+    rows = (frame.lazy().select(ROW, TARGET, SOURCE, _brackets(TARGET).alias("_tm"))
+            .with_columns(_balance(pl.col("_tm"), o, c).alias(f"_t{i}") for i, (o, c) in enumerate(kinds))
+            .filter(pl.any_horizontal(pl.col(f"_t{i}") != 0 for i in range(len(kinds))))
+            .with_columns(_brackets(SOURCE).alias("_sm")))
+    # Only the bracket kinds whose balance differs from the source are reported.
+    rows = collect(rows.with_columns(
+        ((pl.col(f"_t{i}") != 0) & (pl.col(f"_t{i}") != _balance(pl.col("_sm"), o, c))).alias(f"_d{i}")
+        for i, (o, c) in enumerate(kinds)).filter(pl.any_horizontal(f"_d{i}" for i in range(len(kinds)))))
     if rows.height == 0:
         return no_hits()
-    # Only the bracket kinds whose balance differs from the source are reported.
-    kinds = pl.concat([rows.filter((_balance(TARGET, o, c) != 0) & (_balance(TARGET, o, c) != _balance(SOURCE, o, c)))
-                       .select(ROW, pl.lit(o).alias("_kind")) for o, c in BRACKETS.items()])
+    kinds = pl.concat([rows.filter(pl.col(f"_d{i}")).select(ROW, pl.lit(o).alias("_kind"))
+                       for i, (o, _) in enumerate(kinds)])
     m = pl.col("match")
     kind = m.replace({c: o for o, c in BRACKETS.items()})
-    marks = find_spans(rows, TARGET, r"[()\[\]{}]").with_columns(m.is_in(list(BRACKETS)).alias("_open"),
+    marks = find_spans(rows, TARGET, _BRACKET_RE).with_columns(m.is_in(list(BRACKETS)).alias("_open"),
                                                                  kind.alias("_kind"))
     found = _unmatched(marks).join(kinds, on=[ROW, "_kind"])
     message = (pl.when(pl.col("_open"))
@@ -72,12 +84,17 @@ _CLOSING_CONTEXT = r"^[\s.,،;؛:!?؟)\]»”…-]?$"
 
 
 def _curly_pairs(rows: pl.DataFrame) -> pl.DataFrame:
-    """Curly double quotes of the target paired in order: ROW, marks, start, end, _n, inner bounds."""
-    marks = find_spans(rows, TARGET, _CURLY).sort(ROW, "start").with_columns((pl.col("k") // 2).alias("_pair"))
-    return (marks.group_by(ROW, "_pair", maintain_order=True)
-            .agg(pl.col("match").str.join("").alias("marks"), pl.col("start").min().alias("start"),
-                 pl.col("end").max().alias("end"), pl.len().alias("_n"),
-                 pl.col("end").first().alias("_inner_start"), pl.col("start").last().alias("_inner_end")))
+    """Curly double quotes of the target paired in order: ROW, marks, start, end, _n, inner bounds,
+    TARGET. Mark k and mark k+1 (k even) of a row make a pair: find_spans gives a row's marks in
+    order, so the second one is the next row of the table (no sort, no group-by)."""
+    marks = find_spans(rows, TARGET, _CURLY, keep=(TARGET,))
+    nxt = lambda c: shift_in_row(pl.col(c), -1)  # noqa: E731
+    pairs = marks.with_columns(nxt("match").alias("_m2"), nxt("start").alias("_s2"), nxt("end").alias("_e2"))
+    second = pl.col("_m2").is_not_null()
+    return pairs.filter(pl.col("k") % 2 == 0).select(
+        ROW, (pl.col("k") // 2).alias("_pair"), (pl.col("match") + pl.col("_m2").fill_null("")).alias("marks"),
+        "start", pl.coalesce("_e2", "end").alias("end"), (1 + second.cast(pl.UInt32)).alias("_n"),
+        pl.col("end").alias("_inner_start"), pl.coalesce("_s2", "start").alias("_inner_end"), TARGET)
 
 
 def _straight_marks(rows: pl.DataFrame) -> pl.DataFrame:
@@ -120,19 +137,25 @@ def _source_odd_quotes() -> pl.Expr:
     return pl.col(SOURCE).fill_null("").str.count_matches(_SOURCE_QUOTES) % 2 == 1
 
 
+_QUOTE_MARKS = r"[“”\"«»]"
+
+
 @implements("unbalanced_quotes")
 def unbalanced_quotes(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    rows = frame.filter(pl.col(TARGET).str.contains(r"[“”\"«»]"))
+    rows = frame.select(ROW, SOURCE, TARGET).filter(pl.col(TARGET).str.contains(_QUOTE_MARKS))
     if rows.height == 0:
         return no_hits()
-    # A quote the source also leaves open continues across segments (long quotations in news).
-    rows = rows.with_columns(_source_odd_quotes().alias("_src_odd"))
-    pairs = _curly_pairs(rows).join(rows.select(ROW, "_src_odd", TARGET), on=ROW)
+    pairs = _curly_pairs(rows)
     fragment = pl.col(TARGET).str.slice(pl.col("start"), pl.col("end") - pl.col("start"))
     facing = pairs.filter((pl.col("_n") == 2) & ~pl.col("marks").is_in(_GOOD_PAIRS)).select(
         ROW, pl.format("Quotation marks face the wrong way: '{}'.", fragment).alias("message"), "start", "end")
-    curly_lonely = pairs.filter((pl.col("_n") == 1) & ~pl.col("_src_odd")).select(ROW, "start", "end")
-    even = rows.filter(~pl.col("_src_odd"))
+    # A quote the source also leaves open continues across segments (long quotations in news).
+    # The source's quotes are counted only where a mark may lack a partner: a lonely curly mark,
+    # a straight mark or a guillemet.
+    single = pairs.filter(pl.col("_n") == 1)
+    even = rows.filter(pl.col(ROW).is_in(single[ROW].implode()) | pl.col(TARGET).str.contains(r'["«»]'))
+    even = even.filter(~_source_odd_quotes())
+    curly_lonely = single.join(even.select(ROW), on=ROW, how="semi").select(ROW, "start", "end")
     straight = _unmatched(_straight_marks(even).select(ROW, "start", "end", "_open", "_kind"))
     guillemets = _unmatched(find_spans(even, TARGET, "[«»]").with_columns(
         (pl.col("match") == "«").alias("_open"), pl.lit("«").alias("_kind")))
@@ -146,10 +169,11 @@ def unbalanced_quotes(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 
 @implements("space_in_quotes")
 def space_in_quotes(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    rows = arabic_only(frame, ctx).filter(pl.col(TARGET).str.contains(r"[“”\"«»]"))
+    lang = [TGT_LANG] if TGT_LANG in frame.columns else []
+    rows = arabic_only(frame.select(ROW, TARGET, *lang), ctx).filter(pl.col(TARGET).str.contains(_QUOTE_MARKS))
     if rows.height == 0:
         return no_hits()
-    pairs = _curly_pairs(rows).filter(pl.col("_n") == 2).join(rows.select(ROW, TARGET), on=ROW)
+    pairs = _curly_pairs(rows).filter(pl.col("_n") == 2)
     text = pl.col(TARGET)
     spaced = (char_at(text, pl.col("_inner_start")).str.contains(r"^\s$")
               | char_at(text, pl.col("_inner_end") - 1).str.contains(r"^\s$"))
@@ -168,9 +192,17 @@ def space_in_quotes(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 _SPACE_BEFORE = r"\S[ \t\u00a0]+(?:[،؛؟!]|:(?:\s|$)|\.(?:\s|$))"
 
 
+# A superset of the texts _SPACE_BEFORE finds (a space, tab or no-break space right before the
+# mark), found by literal searches: the regex itself scans every character.
+_SPACE_MARKS = [" " + mark for mark in "،؛؟!:."]
+
+
 @implements("space_before_punct")
 def space_before_punct(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    found = find_spans(arabic_only(frame, ctx), TARGET, _SPACE_BEFORE)
+    lang = [TGT_LANG] if TGT_LANG in frame.columns else []
+    rows = arabic_only(frame.select(ROW, TARGET, *lang), ctx).filter(
+        contains_literal(TARGET, _SPACE_MARKS) | pl.col(TARGET).str.contains("[\t\u00a0]"))
+    found = find_spans(rows, TARGET, _SPACE_BEFORE)
     core = pl.col("match").str.strip_chars_end()
     found = found.with_columns((pl.col("start") + 1).alias("start"),
                                (pl.col("start") + core.str.len_chars()).alias("end"),
@@ -208,12 +240,17 @@ _CLOSERS = r"[\s\"”’'»)\]]*$"
 
 @implements("end_punct_mismatch")
 def end_punct_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    src = pl.col(SOURCE).fill_null("").str.replace(_CLOSERS, "").str.slice(-2, 2)
-    tgt_body = pl.col(TARGET).fill_null("").str.replace(_CLOSERS, "")
-    tgt = tgt_body.str.slice(-2, 2)
-    sq, se = src.str.contains(r"[?？]"), src.str.contains("!")
-    tq, te = tgt.str.contains(r"[?؟]"), tgt.str.contains("!")
-    found = frame.filter((tgt_body != "") & not_bead(frame, ["1-0", "0-1"]) & ((sq != tq) | (se != te)))
+    # One query; the marks are looked for in the last two characters, computed once.
+    tgt_body = pl.col("_tb")
+    src, tgt = pl.col("_s2"), pl.col("_t2")
+    mark = lambda text, *chars: pl.any_horizontal(text.str.contains(c, literal=True) for c in chars)  # noqa: E731
+    sq, se = mark(src, "?", "？"), mark(src, "!")
+    tq, te = mark(tgt, "?", "؟"), mark(tgt, "!")
+    found = (frame.lazy().select(ROW, *([BEAD] if BEAD in frame.columns else []),
+                                 pl.col(SOURCE).fill_null("").str.replace(_CLOSERS, "").str.slice(-2, 2).alias("_s2"),
+                                 pl.col(TARGET).fill_null("").str.replace(_CLOSERS, "").alias("_tb"))
+             .with_columns(tgt_body.str.slice(-2, 2).alias("_t2"))
+             .filter((tgt_body != "") & not_bead(frame, ["1-0", "0-1"]) & ((sq != tq) | (se != te))))
     found = found.with_columns(sq.alias("_sq"), se.alias("_se"),
                                tgt_body.str.len_chars().alias("_end"),
                                tgt_body.str.slice(-1, 1).alias("_last"))
@@ -223,9 +260,9 @@ def end_punct_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
                .then(pl.format("The source ends with '{}' but the target ends with '{}'.", what, pl.col("_last")))
                .otherwise(pl.format("The target ends with '{}' but the source does not.", pl.col("_last"))))
     is_mark = pl.col("_last").str.contains(r"^[.?؟!…]$")
-    return hit_frame(found, message,
-                     start=pl.when(is_mark).then(pl.col("_end") - 1),
-                     end=pl.when(is_mark).then(pl.col("_end")))
+    return collect(hit_frame(found, message,
+                             start=pl.when(is_mark).then(pl.col("_end") - 1),
+                             end=pl.when(is_mark).then(pl.col("_end"))))
 
 
 # ----------------------------------------------------------------------------- repeated_word
@@ -234,7 +271,7 @@ REDUPLICATIONS = ("رويدا", "رويدًا", "شيئا", "شيئًا")
 _PUNCT = "\"'“”‘’«»()[]{}.,;:!?؟،؛…-–—"
 
 
-def _tokens(frame: pl.DataFrame) -> pl.DataFrame:
+def _tokens(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
     """Space-separated tokens of the target with their offsets: ROW, w, _i, start."""
     t = (frame.select(ROW, pl.col(TARGET).fill_null("").str.split(" ").alias("w"))
          .with_columns(pl.int_ranges(0, pl.col("w").list.len()).alias("_i"))
@@ -244,20 +281,32 @@ def _tokens(frame: pl.DataFrame) -> pl.DataFrame:
             .filter(pl.col("_l") > 0))
 
 
+_PREFILTER_ROWS = 64  # fewer rows: straight to the exact pass
+
+
+def _candidate_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows with two neighbouring tokens of which one could repeat the other.
+
+    A cheap pass over all tokens, without building new strings (stripping 4 million tokens is the
+    slow part): a token that starts with the one before it (إلى إلى, إلى إلى،), or that the one
+    before ends with («إلى إلى), or that starts with و and the one before (X وX). A superset of
+    what the exact pass reports; splitting on " " only keeps offsets exact."""
+    words = frame.select(ROW, pl.col(TARGET).fill_null("").str.split(" ").alias("w")).explode("w")
+    w, prev_w = pl.col("w"), pl.col("_pw")
+    related = w.str.starts_with(prev_w) | prev_w.str.ends_with(w)
+    # The "و" + previous-token strings are built only in the second pass, for the few tokens left.
+    pairs = words.with_columns(shift_in_row(w, 1).alias("_pw")).filter(
+        (prev_w != "") & (w != "") & (related | w.str.starts_with("و")))
+    pairs = pairs.filter(related | w.str.starts_with("و" + prev_w))
+    return frame.join(pairs.select(ROW).unique(), on=ROW, how="semi")
+
+
 @implements("repeated_word")
 def repeated_word(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    # Cheap pass over all tokens, without building new strings (stripping 4 million tokens is the
-    # slow part): a token that starts with the one before it (إلى إلى, إلى إلى،), or that the one
-    # before ends with («إلى إلى), or that starts with و and the one before (X وX). A superset of
-    # what the exact pass below reports; splitting on " " only keeps offsets exact.
-    words = frame.select(ROW, pl.col(TARGET).fill_null("").str.split(" ").alias("w")).explode("w")
-    w, prev_w = pl.col("w"), pl.col("w").shift(1)
-    cand = words.filter((pl.col(ROW) == pl.col(ROW).shift(1)) & (prev_w != "") & (w != "")
-                        & (w.str.starts_with(prev_w) | prev_w.str.ends_with(w) | w.str.starts_with("و" + prev_w)))
-    rows = frame.join(cand.select(ROW).unique(), on=ROW)
+    rows = _candidate_rows(frame) if frame.height > _PREFILTER_ROWS else frame
     if rows.height == 0:
         return no_hits()
-    t = _tokens(rows)
+    t = _tokens(rows.lazy())
     lead = pl.col("w").str.len_chars() - pl.col("w").str.strip_chars_start(_PUNCT).str.len_chars()
     # The core ends at the first punctuation mark inside the token too: a quote glued to the next
     # word ('العروش"كيت') must not hide a repeat.
@@ -265,12 +314,13 @@ def repeated_word(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     t = t.with_columns(core.alias("core"), lead.alias("_lead"))
     t = t.with_columns(normalize_expr(pl.col("core")).str.to_lowercase().alias("norm"),
                        (pl.col("start") + pl.col("_lead")).alias("cs"))
-    t = t.with_columns((pl.col("cs") + pl.col("core").str.len_chars()).alias("ce"))
-    prev = lambda c: pl.col(c).shift(1).over(ROW)  # noqa: E731
+    t = t.with_columns((pl.col("cs") + pl.col("core").str.len_chars()).alias("ce"),
+                       *(shift_in_row(pl.col(c), 1).alias(f"_prev_{c}") for c in ("w", "core", "norm", "cs")))
+    prev = lambda c: pl.col(f"_prev_{c}")  # noqa: E731
     # Neighbours measured without a leading و/ب/ل, as in "وسي إن إن".
     bare_len = pl.col("norm").str.replace(r"^[وبلف]", "").str.len_chars()
-    nxt_len = bare_len.shift(-1).over(ROW).fill_null(99)
-    before_len = bare_len.shift(2).over(ROW).fill_null(99)
+    nxt_len = shift_in_row(bare_len, -1).fill_null(99)
+    before_len = shift_in_row(bare_len, 2).fill_null(99)
     short = pl.col("norm").str.len_chars() <= 2
     # Letter-by-letter acronyms: بي بي سي, سي إن إن (short tokens next to short tokens).
     acronym = short & ((nxt_len <= 2) | (before_len <= 2))
@@ -283,12 +333,13 @@ def repeated_word(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     rest = pl.col("core").str.slice(prev("core").str.len_chars())
     with_ending = (pl.col("core").str.starts_with(prev("core")) & rest.str.contains(MARKED_ENDING_RE)
                    & (prev("norm").str.len_chars() >= 3))
-    found = t.with_columns(prev("cs").alias("ps")).filter(
+    found = t.filter(
         (same | with_and | with_ending) & joined & (pl.col("_lead") == 0) & pl.col("norm").str.contains(f"{_AR}|[A-Za-z]")
         & ~pl.col("core").is_in(REDUPLICATIONS))
-    found = found.join(rows.select(ROW, TARGET, SOURCE), on=ROW)
+    found = found.join(rows.lazy().select(ROW, TARGET, SOURCE), on=ROW)
     # A repetition the source has too is a name ("Roa Roa hotel").
     found = found.filter(~pl.col(SOURCE).fill_null("").str.to_lowercase().str.contains(
         pl.format("{} {}", pl.col("norm"), pl.col("norm")), literal=True))
-    fragment = pl.col(TARGET).str.slice(pl.col("ps"), pl.col("ce") - pl.col("ps"))
-    return hit_frame(found, pl.format("Word repeated: '{}'.", fragment), start=pl.col("ps"), end=pl.col("ce"))
+    fragment = pl.col(TARGET).str.slice(pl.col("_prev_cs"), pl.col("ce") - pl.col("_prev_cs"))
+    return collect(hit_frame(found, pl.format("Word repeated: '{}'.", fragment), start=pl.col("_prev_cs"),
+                             end=pl.col("ce")))

@@ -27,16 +27,19 @@ def find_spans(frame: pl.DataFrame, text: str, pattern: str, keep: tuple[str, ..
         return pl.DataFrame(schema={ROW: pl.Int64, **{c: frame.schema[c] for c in keep},
                                     "match": pl.String, "start": pl.Int64, "end": pl.Int64,
                                     "k": pl.Int64})
-    pieces = (
-        base.with_columns(
-            pl.col("_t").str.replace_all(pattern, f"{_SENTINEL}${{0}}{_SENTINEL}")
-            .str.split(_SENTINEL).alias("_p"))
-        .drop("_t")
-        .explode("_p")
-        .with_columns(pl.col("_p").str.len_chars().cast(pl.Int64).alias("_len"),
-                      pl.int_range(pl.len()).over(ROW).cast(pl.Int64).alias("_i"))
-        .with_columns((pl.col("_len").cum_sum().over(ROW) - pl.col("_len")).alias("start"))
-    )
+    pieces = (base.select(ROW, *keep, pl.col("_t").str.replace_all(pattern, f"{_SENTINEL}${{0}}{_SENTINEL}")
+                          .str.split(_SENTINEL).alias("_p"))
+              .with_columns(pl.int_ranges(0, pl.col("_p").list.len(), dtype=pl.Int64).alias("_i"))
+              .explode("_p", "_i")
+              .with_columns(pl.col("_p").str.len_chars().cast(pl.Int64).alias("_len")))
+    if base[ROW].is_unique().all():
+        # One text per ROW: its pieces are contiguous, and an offset is the running total of piece
+        # lengths minus the total before the text's first piece (no window, a group-by, needed).
+        before = pl.col("_len").cum_sum() - pl.col("_len")
+        pieces = pieces.with_columns((before - pl.when(pl.col("_i") == 0).then(before).forward_fill()).alias("start"))
+    else:  # several texts with one ROW count on from each other, as they always have
+        pieces = pieces.with_columns(pl.int_range(pl.len()).over(ROW).cast(pl.Int64).alias("_i")).with_columns(
+            (pl.col("_len").cum_sum().over(ROW) - pl.col("_len")).alias("start"))
     # split() yields gap, match, gap, match, ..., gap: matches are the odd pieces.
     return (pieces.filter(pl.col("_i") % 2 == 1)
             .select(ROW, *keep, pl.col("_p").alias("match"), "start",
@@ -96,6 +99,13 @@ def difference_hits(missing: pl.DataFrame, extra: pl.DataFrame, what: str,
     out = pl.concat([p.with_columns(pl.col("start").cast(pl.Int64), pl.col("end").cast(pl.Int64))
                      for p in parts], how="vertical")
     return out.with_columns(pl.lit("target").alias("side"))
+
+
+def shift_in_row(expr: pl.Expr, k: int) -> pl.Expr:
+    """`expr` k rows before (k < 0: after) when that row has the same ROW, else null: shift(k)
+    .over(ROW) for a table whose rows of one ROW are contiguous (an exploded list, find_spans),
+    without the group-by a window costs."""
+    return pl.when(pl.col(ROW).shift(k) == pl.col(ROW)).then(expr.shift(k))
 
 
 def char_at(text: pl.Expr, pos: pl.Expr) -> pl.Expr:
