@@ -354,3 +354,24 @@ def test_keys_in_target_is_substring_of_the_match_key(cases):
     per_key = pl.DataFrame(keys, schema={"_row": pl.Int64, "_k": pl.String})
     want = [r["_row"] for r, k in zip(rows, keys) if k["_k"] in match_key(r["target"])]
     assert sorted(_keys_in_target(per_key, frame)["_row"].to_list()) == want
+
+
+def test_majority_form_does_not_depend_on_the_other_documents():
+    # Two spellings of Altman, once each and in the same row: a tie on count and first row. The
+    # form quoted as the majority must be the one seen first in that row, whatever other
+    # documents are scored in the same frame (batch scoring groups documents into units).
+    doc = segments([("Altman met Altman again.", "التقى ألتمان ألتمن مرة أخرى."),
+                    ("Then Altman left.", "ثم غادر Altman."),
+                    ("The board met.", "اجتمع المجلس.")], doc="zz")
+    others = [segments([(f"Sam Altman spoke on day {i}.", f"تحدث سام ألتمان في اليوم {i}.") for i in range(n)], doc=f"o{n}")
+              for n in (5, 40, 300)]
+
+    def quoted(frame):
+        return [f["message"] for f in run_checks(frame, only=["name_inconsistent"]).iter_rows(named=True)
+                if f["doc"] == "zz"]
+
+    alone = quoted(doc)
+    assert alone == ["'Altman' is left in Latin script here, but the document writes it 'ألتمان' elsewhere."]
+    for other in others:
+        assert quoted(pl.concat([other, doc])) == alone
+        assert quoted(pl.concat([doc, other])) == alone

@@ -60,11 +60,14 @@ def name_inconsistent(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     wide = wide.with_columns(pl.col("latin").fill_null(0), pl.col("arabic").fill_null(0))
     wide = wide.filter((pl.col("latin") > 0) & (pl.col("arabic") > 0) & (pl.col("latin") != pl.col("arabic")))
     # The most frequent spelling per kind is the form quoted as the majority.
-    # Ties go to the spelling seen first, so that every run quotes the same form.
+    # Ties go to the spelling seen first (row, then offset: two spellings may share their first
+    # row), so that every run, whatever other documents share the frame, quotes the same form.
     top = (rend.group_by(DOC, "word", "kind", "_key")
            .agg(pl.len().alias("_n"), pl.col(ROW).min().alias("_first"),
+                pl.col("start").sort_by(ROW, "start").first().alias("_first_start"),
                 pl.col("form").sort_by(pl.col("form").str.len_chars(), ROW, "start").first())
-           .sort("_n", "_first", descending=[True, False]).group_by(DOC, "word", "kind", maintain_order=True)
+           .sort("_n", "_first", "_first_start", descending=[True, False, False], maintain_order=True)
+           .group_by(DOC, "word", "kind", maintain_order=True)
            .agg(pl.col("form").first().alias("top_form"), pl.col("_n").first().alias("top_n"),
                 pl.col("_key").first().alias("top_key")))
     script_hits = (rend.join(wide, on=[DOC, "word"])
