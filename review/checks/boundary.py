@@ -225,8 +225,8 @@ def misalignment_evidence(frame: pl.DataFrame, length_z: float, swap_gain: float
     f = base.sort(ROW).select(ROW, doc.alias("_doc"), _number_sets(base, SRC_DIGITS).alias("_sn"),
                               _number_sets(base, TGT_DIGITS).alias("_tn"))
     # The neighbours: the previous and next pair of the same document, in row order.
-    f = f.with_columns(pl.col(ROW).shift(1).over("_doc").alias("_prev"), pl.col(ROW).shift(-1).over("_doc").alias("_next"),
-                       _overlap("_sn", "_tn").alias("_shared"))
+    f = f.with_columns(pl.col(ROW).shift(1).over("_doc").alias("_prev"),
+                       pl.col(ROW).shift(-1).over("_doc").alias("_next"), _overlap("_sn", "_tn").alias("_shared"))
     # names: source name words the document renders somewhere, and how many this target renders
     names, rend, _ = frame_names(frame)  # the whole frame: the table the name checks share (memo)
     if names.height:
