@@ -275,7 +275,9 @@ def test_nisba_rule_does_not_hide_a_translated_article_name():
 # --------------------------------------------------------------------------- source names, fast regexes
 from review.arabic import CONJUNCTIONS, NISBA_FINALS, PREPOSITIONS  # noqa: E402
 from review.checks.meaning import _INITIAL_GAP, _NAME, _name_tokens, name_words  # noqa: E402
+from review.checks.names import _keys_in_target  # noqa: E402
 from review.checks.spans import find_spans  # noqa: E402
+from review.normalize import match_key  # noqa: E402
 from review.checks.names_translit import _MARKS, _WEAK, dictionary_word_regex  # noqa: E402
 
 TEXT_CHARS = "AZaz09_ -'’.,(é\u0301ÉüЖжاأ\u064e"
@@ -330,3 +332,46 @@ def test_nisba_finals_leave_the_keys_unchanged():
         want = stems.select(token_keys(pl.col("w"), exact))["w"].to_list()
         for final in NISBA_FINALS:
             assert stems.select(token_keys(pl.col("w") + final, exact))["w"].to_list() == want
+
+
+KEY_TEXT = "اأإآةىوفبلكالمسكترمبOpenAI -،.\u064e"
+KEY_WORDS = ["والمسك", "بالترمب", "للمسك", "فكترمب", "مسك", "OpenAI", "Aوالمسك", " ", " ", "،", "-", "ال", "ك"]
+TARGETS = st.one_of(st.text(alphabet=KEY_TEXT, max_size=20), st.lists(st.sampled_from(KEY_WORDS), max_size=8).map("".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(TARGETS, st.text(alphabet=KEY_TEXT, min_size=1, max_size=5),
+                          st.integers(0, 20), st.integers(1, 6)), min_size=1, max_size=10))
+def test_keys_in_target_is_substring_of_the_match_key(cases):
+    # name_missing's last chance tests the normalised text before it cuts clitics: the same rows
+    # as testing every key against match_key(target). Half the keys are cut from that key itself.
+    rows, keys = [], []
+    for i, (target, key, at, size) in enumerate(cases):
+        rows.append({"_row": i, "target": target})
+        whole = match_key(target)
+        keys.append({"_row": i, "_k": whole[at:at + size] if i % 2 and whole[at:at + size] else key})
+    frame = pl.DataFrame(rows, schema={"_row": pl.Int64, "target": pl.String})
+    per_key = pl.DataFrame(keys, schema={"_row": pl.Int64, "_k": pl.String})
+    want = [r["_row"] for r, k in zip(rows, keys) if k["_k"] in match_key(r["target"])]
+    assert sorted(_keys_in_target(per_key, frame)["_row"].to_list()) == want
+
+
+def test_majority_form_does_not_depend_on_the_other_documents():
+    # Two spellings of Altman, once each and in the same row: a tie on count and first row. The
+    # form quoted as the majority must be the one seen first in that row, whatever other
+    # documents are scored in the same frame (batch scoring groups documents into units).
+    doc = segments([("Altman met Altman again.", "التقى ألتمان ألتمن مرة أخرى."),
+                    ("Then Altman left.", "ثم غادر Altman."),
+                    ("The board met.", "اجتمع المجلس.")], doc="zz")
+    others = [segments([(f"Sam Altman spoke on day {i}.", f"تحدث سام ألتمان في اليوم {i}.") for i in range(n)], doc=f"o{n}")
+              for n in (5, 40, 300)]
+
+    def quoted(frame):
+        return [f["message"] for f in run_checks(frame, only=["name_inconsistent"]).iter_rows(named=True)
+                if f["doc"] == "zz"]
+
+    alone = quoted(doc)
+    assert alone == ["'Altman' is left in Latin script here, but the document writes it 'ألتمان' elsewhere."]
+    for other in others:
+        assert quoted(pl.concat([other, doc])) == alone
+        assert quoted(pl.concat([doc, other])) == alone

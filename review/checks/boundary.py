@@ -215,16 +215,18 @@ def misalignment_evidence(frame: pl.DataFrame, length_z: float, swap_gain: float
     empty = pl.DataFrame(schema={ROW: pl.Int64})
     if SRC_DIGITS not in frame.columns:
         return empty
-    base = frame.filter((pl.col(SOURCE).fill_null("").str.strip_chars() != "")
-                        & (pl.col(TARGET).fill_null("").str.strip_chars() != "") & not_bead(frame, ["1-0", "0-1"]))
+    cols = [c for c in (ROW, DOC, SOURCE, TARGET, BEAD, SRC_DIGITS, TGT_DIGITS) if c in frame.columns]
+    base = frame.select(cols).filter((pl.col(SOURCE).fill_null("").str.strip_chars() != "")
+                                     & (pl.col(TARGET).fill_null("").str.strip_chars() != "")
+                                     & not_bead(frame, ["1-0", "0-1"]))
     if base.height == 0:
         return empty
     doc = pl.col(DOC) if DOC in base.columns else pl.lit("")
     f = base.sort(ROW).select(ROW, doc.alias("_doc"), _number_sets(base, SRC_DIGITS).alias("_sn"),
-                              _number_sets(base, TGT_DIGITS).alias("_tn"), _latin_words(TARGET).alias("_tl_words"))
+                              _number_sets(base, TGT_DIGITS).alias("_tn"))
     # The neighbours: the previous and next pair of the same document, in row order.
-    f = f.with_columns(pl.col(ROW).shift(1).over("_doc").alias("_prev"), pl.col(ROW).shift(-1).over("_doc").alias("_next"),
-                       _overlap("_sn", "_tn").alias("_shared"), pl.col("_tl_words").list.len().alias("_latin_n"))
+    f = f.with_columns(pl.col(ROW).shift(1).over("_doc").alias("_prev"),
+                       pl.col(ROW).shift(-1).over("_doc").alias("_next"), _overlap("_sn", "_tn").alias("_shared"))
     # names: source name words the document renders somewhere, and how many this target renders
     names, rend, _ = frame_names(frame)  # the whole frame: the table the name checks share (memo)
     if names.height:
@@ -240,6 +242,9 @@ def misalignment_evidence(frame: pl.DataFrame, length_z: float, swap_gain: float
     names_agree = (pl.col("_rendered") > 0) & (pl.col("_rendered") >= pl.col("_names"))
     targets = f.select(ROW, "_tn")
     f = f.filter((pl.col("_shared") == 0) & ~names_agree)
+    f = (f.join(base.select(ROW, TARGET), on=ROW, how="left", maintain_order="left")
+         .with_columns(_latin_words(TARGET).alias("_tl_words")).drop(TARGET)
+         .with_columns(pl.col("_tl_words").list.len().alias("_latin_n")))
     # Latin words the MT kept (names, acronyms, titles: BNPB, "Ghost Town") come from the source:
     # the source words of the pairs left with Latin words in the target, and of their neighbours.
     latin = f.filter(pl.col("_latin_n") > 0)

@@ -167,11 +167,13 @@ def source_names(frame: pl.DataFrame) -> pl.DataFrame:
     # A title: mostly capitalised words and no sentence-final punctuation (counted only for the
     # few sources without that punctuation).
     closed = src.str.strip_chars().str.contains(r"[.!?…][\"”’»)]*$")
-    words = src.str.count_matches(r"[A-Za-z]+")
+    # when/then computes both branches on every row: a closed source is counted as empty text.
+    open_src = pl.when(closed).then(pl.lit("")).otherwise(src)
+    words = open_src.str.count_matches(r"[A-Za-z]+")
     # The words \b[A-Z][A-Za-z]* would match, counted by their first letter: a capital at the
     # start or after a non-word character. The same count, but a Unicode \b keeps the regex off
     # its fast engine on non-ASCII text.
-    caps = src.str.count_matches(r"(?:^|\W)[A-Z]")
+    caps = open_src.str.count_matches(r"(?:^|\W)[A-Z]")
     title = pl.when(closed).then(False).otherwise(caps >= _HEADING_SHARE * words)
     rows = frame.filter(~title)
     toks = _name_tokens(rows, keep)

@@ -22,8 +22,12 @@ import polars as pl
 
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.names_table import frame_names, one_row_cannot_flag
-from review.normalize import match_key_expr
+from review.arabic import AR_LETTERS
+from review.normalize import match_key_expr, normalize_expr
 from review.schema import DOC, SOURCE, TARGET
+
+# A non-letter then a letter: where review.normalize.strip_clitics may have cut clitics out.
+_STRADDLES_A_CUT = f"[^{AR_LETTERS}][{AR_LETTERS}]"
 
 
 def _merge_adjacent(hits: pl.DataFrame) -> pl.DataFrame:
@@ -56,11 +60,14 @@ def name_inconsistent(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     wide = wide.with_columns(pl.col("latin").fill_null(0), pl.col("arabic").fill_null(0))
     wide = wide.filter((pl.col("latin") > 0) & (pl.col("arabic") > 0) & (pl.col("latin") != pl.col("arabic")))
     # The most frequent spelling per kind is the form quoted as the majority.
-    # Ties go to the spelling seen first, so that every run quotes the same form.
+    # Ties go to the spelling seen first (row, then offset: two spellings may share their first
+    # row), so that every run, whatever other documents share the frame, quotes the same form.
     top = (rend.group_by(DOC, "word", "kind", "_key")
            .agg(pl.len().alias("_n"), pl.col(ROW).min().alias("_first"),
+                pl.col("start").sort_by(ROW, "start").first().alias("_first_start"),
                 pl.col("form").sort_by(pl.col("form").str.len_chars(), ROW, "start").first())
-           .sort("_n", "_first", descending=[True, False]).group_by(DOC, "word", "kind", maintain_order=True)
+           .sort("_n", "_first", "_first_start", descending=[True, False, False], maintain_order=True)
+           .group_by(DOC, "word", "kind", maintain_order=True)
            .agg(pl.col("form").first().alias("top_form"), pl.col("_n").first().alias("top_n"),
                 pl.col("_key").first().alias("top_key")))
     script_hits = (rend.join(wide, on=[DOC, "word"])
@@ -154,6 +161,21 @@ def _with_phrase(hits: pl.DataFrame, phrases: pl.DataFrame) -> pl.DataFrame:
     return hits.join(text, on="_g", how="left", maintain_order="left")
 
 
+def _keys_in_target(per_key: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows of per_key (ROW, _k, ...) whose _k is a substring of the match key of the row's target.
+
+    The match key is the normalised, lowercased target with clitics cut, and a clitic is only cut
+    between a non-letter and a letter: a _k without that transition can be in the key only if it
+    is in the normalised text, a cheap test that spares most targets the clitic regex."""
+    text = pl.col(TARGET).fill_null("")
+    texts = (frame.select(ROW, TARGET).join(per_key.select(ROW).unique(), on=ROW)
+             .with_columns(normalize_expr(text).str.to_lowercase().alias("_n")))
+    maybe = per_key.join(texts.select(ROW, "_n"), on=ROW).filter(
+        pl.col("_k").str.contains(_STRADDLES_A_CUT) | pl.col("_n").str.contains(pl.col("_k"), literal=True))
+    keyed = texts.join(maybe.select(ROW).unique(), on=ROW).select(ROW, match_key_expr(text).alias("_t"))
+    return maybe.join(keyed, on=ROW).filter(pl.col("_t").str.contains(pl.col("_k"), literal=True)).drop("_n", "_t")
+
+
 @implements("name_missing")
 def name_missing(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     if one_row_cannot_flag(frame, "name_missing"):
@@ -182,17 +204,9 @@ def _name_missing_from_table(frame: pl.DataFrame) -> pl.DataFrame:
             .rename({"_key": "_k"})
             .filter(pl.col("_k").str.len_chars() >= 3)
             .group_by(DOC, "word").agg(pl.col("_k").unique()))
-    per_word = phrases.join(missing.select("_g"), on="_g").join(seen, on=[DOC, "word"], how="left")
-    if per_word.height:
-        # the key of each target once, not once per word of its missing names
-        target_key = (frame.select(ROW, pl.col(TARGET).fill_null("").alias("_t"))
-                      .join(per_word.select(ROW).unique(), on=ROW)
-                      .with_columns(match_key_expr(pl.col("_t")).alias("_t")))
-        per_word = per_word.join(target_key, on=ROW).explode("_k").with_columns(
-            pl.when(pl.col("_k").is_null()).then(False)
-            .otherwise(pl.col("_t").str.contains(pl.col("_k"), literal=True)).alias("_seen"))
-        rescued = per_word.group_by("_g").agg(pl.col("_seen").any()).filter(pl.col("_seen"))
-        missing = missing.join(rescued, on="_g", how="anti")
+    per_key = (phrases.join(missing.select("_g"), on="_g").join(seen, on=[DOC, "word"], how="left")
+               .select("_g", ROW, "_k").explode("_k").drop_nulls("_k"))
+    missing = missing.join(_keys_in_target(per_key, frame).select("_g").unique(), on="_g", how="anti")
     if missing.height == 0:
         return no_hits()
     return _with_phrase(missing, phrases).select(

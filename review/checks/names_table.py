@@ -55,7 +55,7 @@ def _pieces(chunks: pl.Series) -> pl.DataFrame:
 
 def _word_spans(per_row: pl.DataFrame, rows: pl.DataFrame,
                 dictionary: list[str]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(latin, arabic, dictionary) renderings found in the targets, as ROW, word, form, start, end
+    """(latin, arabic, dictionary) renderings found in the targets, as ROW, DOC, word, form, start, end
     (+ _prefix, the proclitics, for arabic): a target word equal to a name word of the same
     segment, transliterating it, or (for the name words in `dictionary`, which have one-word
     forms: dictionary_word_regex) its dictionary translation."""
@@ -85,13 +85,13 @@ def _word_spans(per_row: pl.DataFrame, rows: pl.DataFrame,
     span = [(pl.col("_cs") + pl.col("_ws")).alias("start"),
             (pl.col("_cs") + pl.col("_ws") + pl.col("_w").str.len_chars()).cast(pl.Int64).alias("end")]
     located = located.select(ROW, pl.col("_w").alias("form"), *span)
-    pairs = per_row.select(ROW, "word")
+    pairs = per_row.select(ROW, "word", DOC)  # DOC rides along for the table
     latin = located.join(pairs, left_on=[ROW, "form"], right_on=[ROW, "word"]).with_columns(
         pl.col("form").alias("word"))
     arabic = located.join(valid, on="form").join(pairs, on=[ROW, "word"])
     translated = located.join(translated, on="form").join(pairs, on=[ROW, "word"])
-    return (latin.select(ROW, "word", "form", "start", "end"), arabic,
-            translated.select(ROW, "word", "form", "start", "end"))
+    return (latin.select(ROW, DOC, "word", "form", "start", "end"), arabic,
+            translated.select(ROW, DOC, "word", "form", "start", "end"))
 
 
 def _dictionary_forms(words: pl.DataFrame, dictionary: list[str]) -> pl.DataFrame:
@@ -116,7 +116,8 @@ def _nisba_verified(arabic: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
     met = pl.concat([
         stems.explode(key).join(keys.filter(pl.col("_exact") == exact), left_on=key, right_on="_k")
         .select("word", "_stem", "_w") for key, exact in (("_exact_k", True), ("_class_k", False))])
-    candidates = pl.concat([met.select("word", (pl.col("_stem") + final).alias("form"), "_w") for final in NISBA_FINALS])
+    candidates = pl.concat([met.select("word", (pl.col("_stem") + final).alias("form"), "_w")
+                            for final in NISBA_FINALS])
     valid = _verified(candidates.select("word", "form"))
     # The stem must be most of the name (ين + ي is no adjective of Johnny).
     return (candidates.join(valid, on=["word", "form"])
@@ -139,18 +140,18 @@ def _verified(candidates: pl.DataFrame) -> pl.DataFrame:
 
 
 def _pattern_spans(per_row: pl.DataFrame, rows: pl.DataFrame, words: list[str], pattern) -> pl.DataFrame:
-    """ROW, word, form, start, end: matches of pattern(word) in the targets of the segments that
+    """ROW, DOC, word, form, start, end: matches of pattern(word) in the targets of the segments that
     have that name word; one regex per distinct word, for the few words that need one."""
     parts = []
     for word in words:
         regex = pattern(word)
         if regex is None:
             continue
-        sub = per_row.filter(pl.col("word") == word).select(ROW).join(rows.select(ROW, TARGET), on=ROW)
-        found = find_spans(sub, TARGET, regex)
-        parts.append(found.select(ROW, pl.lit(word).alias("word"), pl.col("match").alias("form"), "start", "end"))
+        sub = per_row.filter(pl.col("word") == word).select(ROW, DOC).join(rows.select(ROW, TARGET), on=ROW)
+        found = find_spans(sub, TARGET, regex, keep=(DOC,))
+        parts.append(found.select(ROW, DOC, pl.lit(word).alias("word"), pl.col("match").alias("form"), "start", "end"))
     if not parts:
-        return pl.DataFrame(schema={ROW: pl.Int64, "word": pl.String, "form": pl.String,
+        return pl.DataFrame(schema={ROW: pl.Int64, DOC: pl.String, "word": pl.String, "form": pl.String,
                                     "start": pl.Int64, "end": pl.Int64})
     return pl.concat(parts)
 
@@ -207,10 +208,10 @@ def rendering_table(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         adjective.select(ROW, "start"), on=[ROW, "start"], how="anti")])
     # forms of several words (الخبير الاقتصادي) are searched in the text
     several = _pattern_spans(per_row, rows, [w for w in translated if w not in one_word], dictionary_regex)
-    dictionary = pl.concat([dictionary, several]).with_columns(pl.lit("dictionary").alias("kind"), pl.lit(False).alias("article"))
-    doc = per_row.select(ROW, DOC).unique()
+    dictionary = pl.concat([dictionary, several]).with_columns(pl.lit("dictionary").alias("kind"),
+                                                               pl.lit(False).alias("article"))
     cols = list(_SCHEMA)
-    rend = pl.concat([p.join(doc, on=ROW).select(cols) for p in (latin, translit, dictionary)], how="vertical_relaxed")
+    rend = pl.concat([p.select(cols) for p in (latin, translit, dictionary)], how="vertical_relaxed")
     # A dictionary word that also reads as a transliteration (المسك for Musk) is a translation.
     dict_spans = dictionary.select(ROW, "start", pl.lit(True).alias("_is_dict")).unique()
     rend = (rend.join(dict_spans, on=[ROW, "start"], how="left")
