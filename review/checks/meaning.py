@@ -545,7 +545,7 @@ def _matches(rows: pl.DataFrame, text: pl.Expr, pattern: str) -> pl.DataFrame:
 
 def _ar_particles(f: pl.DataFrame) -> pl.DataFrame:
     """ROW, match, start, end of AR_STRONG's matches in TARGET (whole-word particles)."""
-    found = _matches(f.filter(pl.col(TARGET).str.contains(_AR_PARTICLE_ANY)), pl.col(TARGET), _AR_PARTICLE_STARTS)
+    found = _matches(f, pl.col(TARGET), _AR_PARTICLE_STARTS)
     lead = pl.col("match").str.contains(_LEAD).cast(pl.Int64)
     return (found.with_columns(pl.col("match").str.slice(lead), pl.col("start") + lead)
             .filter(pl.col("match").is_in(_AR_PARTICLE_WORDS)))
@@ -557,7 +557,7 @@ def _ar_negation_spans(f: pl.DataFrame) -> pl.DataFrame:
     Felice)."""
     spans = _ar_particles(f).join(f.select(ROW, SOURCE), on=ROW, how="left", maintain_order="left").select(
         ROW, SOURCE, "match", "start", "end")
-    idioms = find_spans(f, TARGET, AR_NOT_NEGATION)
+    idioms = _matches(f.filter(pl.col(TARGET).str.contains(AR_NOT_NEGATION)), pl.col(TARGET), AR_NOT_NEGATION)
     if idioms.height:
         inside = (spans.join(idioms.select(ROW, pl.col("start").alias("_s"), pl.col("end").alias("_e")), on=ROW)
                   .filter((pl.col("start") < pl.col("_e")) & (pl.col("_s") < pl.col("end"))).select(ROW, "start"))
