@@ -198,6 +198,8 @@ def _inconsistent(frame: pl.DataFrame, by: str, other: str, min_words: int) -> p
     Returns ROW, the row's `other` text, the majority text and where it occurs (a SEG), and the
     number of distinct variants.
     """
+    if frame.height < 2:  # a segment alone has no other to differ from
+        return frame.head(0)
     f = frame.select(ROW, _normalized(frame, by).alias("_bn"), _normalized(frame, other).alias("_on"))
     # Most segments of a corpus are unique: only those sharing a coarse key need the full keys.
     f = coarse_duplicates(f, "_bn")
