@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from review.checks import run_checks
 from review.checks.consistency import TAIL_READ, coarse_duplicates, coarse_key, load_glossary, segment_key
 from review.errors import InputError
-from review.normalize import normalize_expr
+from review.normalize import normalize_expr, strip_clitics_expr
 from review.schema import SEGMENT_SCHEMA, conform
 
 DEMO = Path(__file__).resolve().parents[1] / "corpora" / "musk-letter"
@@ -198,3 +198,16 @@ def test_coarse_duplicates_folds_a_final_sigma_cut_from_its_word():
     # ΟΣ before digits ends a word: lowercased whole it is ος; the read tail starts at Σ (σ).
     rows = pl.DataFrame({"_row": [0, 1], "n": ["Ο" + "Σ12345678901" + " " * 20, "ΟΣ12345678901"]})
     assert coarse_duplicates(rows, "n")["_row"].to_list() == [0, 1]
+
+
+def test_segment_key_is_the_clitic_stripped_folded_text():
+    # segment_key skips clitic-free words and folds marks and spaces in one pass: the same key as
+    # strip_clitics_expr, lower-casing, marks to spaces and spaces folded, one after the other.
+    texts = ((DEMO / "ar.mt.txt").read_text("utf-8").splitlines() + (DEMO / "en.txt").read_text("utf-8").splitlines()
+             + ["وبالكتاب، والبيت - فلل  بلد و ب", "«الكتاب» .. بال كتاب\tللمكسيك!!", "", " ! ", "وال"])
+    n = pl.DataFrame({"t": texts}).select(normalize_expr(pl.col("t")).alias("n"))
+    want = (strip_clitics_expr(pl.col("n")).str.to_lowercase().str.replace_all(r"[\p{P}\p{S}]+", " ")
+            .str.replace_all(r"\s+", " ").str.strip_chars())
+    keys = n.select(segment_key(pl.col("n")).alias("got"), want.alias("want"))
+    assert keys["got"].equals(keys["want"])
+    assert (n["n"] != keys["got"]).sum() > 50

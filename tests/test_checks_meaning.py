@@ -247,7 +247,8 @@ TRICKY_TARGETS = [
     "لا سيما لا بد لم تفوت كلا الجانبين لمّ الشمل فليس وOpenAI لاعب الإعلام", "", "x",
 ]
 TRICKY_SOURCES = ["Not only, nonot only", "lack of it", "without—it", "un-known", "looked away", "more hope than",
-                  "Hitless", "La Bomba", "don't,", "It’s", "no.1", ""]
+                  "Hitless", "La Bomba", "don't,", "It’s", "no.1", "", "lacking", "x-failure", "Forgotten,", "banana",
+                  "“Stopped”", "x_unable", "ignor3d", "deny", "denying", "far  from", "LOOKING AWAY", "more or than"]
 
 
 def test_polarity_word_level_rewrites_match_the_defining_patterns():
