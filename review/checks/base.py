@@ -24,6 +24,9 @@ from review.catalogue import SCOPES, CheckSpec, catalogue  # noqa: F401 (re-expo
 from review.schema import SIDES
 
 ROW = "_row"
+# Up to this many rows a frame is a reviewer's correction being re-checked: fixed per-query costs
+# dominate there, and a check may first ask, in one query, whether any row can be a hit at all.
+SMALL_FRAME = 8
 HIT_SCHEMA: dict[str, pl.DataType] = {
     ROW: pl.Int64(),
     "message": pl.String(),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from review.checks.base import ROW, CheckContext, collect, implements
-from review.checks.text import (AR_WORD, URL_OR_EMAIL_RE, latin_share_rows, not_bead, quote_expr,
-                                target_is_arabic)
+from review.checks.base import ROW, SMALL_FRAME, CheckContext, collect, implements, no_hits
+from review.checks.text import (AR_WORD, URL_OR_EMAIL_RE, latin_possible, latin_share_rows, not_bead,
+                                quote_expr, target_is_arabic)
 from review.normalize import SRC_DIGITS, TGT_DIGITS
 from review.schema import DOC, SOURCE, TARGET, TGT_LANG
 
@@ -41,10 +41,11 @@ def _stripped(col: str) -> pl.Expr:
 @implements("empty_target")
 def empty_target(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     # 1-0 beads are the boundary family's omission_bead: no second flag for the same fact.
-    return frame.filter(
-        (_stripped(SOURCE) != "") & (_stripped(TARGET) == "") & not_bead(frame, ["1-0"])
-    ).select(ROW, pl.lit("The source has text but the target is empty.").alias("message"),
-             pl.lit("target").alias("side"))
+    found = frame.filter((_stripped(SOURCE) != "") & (_stripped(TARGET) == "") & not_bead(frame, ["1-0"]))
+    if found.height == 0:
+        return no_hits()
+    return found.select(ROW, pl.lit("The source has text but the target is empty.").alias("message"),
+                        pl.lit("target").alias("side"))
 
 
 @implements("untranslated")
@@ -52,6 +53,11 @@ def untranslated(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     min_share = float(ctx.params["min_latin_share"])
     min_letters = int(ctx.params["min_letters"])
     src, tgt = _stripped(SOURCE), _stripped(TARGET)
+    if frame.height <= SMALL_FRAME:  # a correction re-checked: one query usually settles it
+        latin = (target_is_arabic(frame, ctx) & (src != tgt) & pl.col(TARGET).str.contains(r"[a-z]{2}")
+                 & latin_possible(TARGET, min_share, min_letters))
+        if not frame.select(((src == tgt) & (src != "") | latin).any()).item():
+            return no_hits()
     # One query: the identical pairs, and the Arabic targets still mostly in Latin script.
     base = frame.lazy().select(ROW, SOURCE, TARGET, *([TGT_LANG] if TGT_LANG in frame.columns else []))
     src_letters = src.str.replace_all(URL_OR_EMAIL_RE, " ").str.count_matches(r"[A-Za-z]")
@@ -69,6 +75,10 @@ def untranslated(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 
 
 def _length_frame(frame: pl.DataFrame, min_source_chars: int) -> pl.DataFrame:
+    return collect(_length_query(frame, min_source_chars))
+
+
+def _length_query(frame: pl.DataFrame, min_source_chars: int) -> pl.LazyFrame:
     src_len = _stripped(SOURCE).str.len_chars()
     tgt_len = _stripped(TARGET).str.len_chars()
     by_doc = [pl.col(DOC)] if DOC in frame.columns else []
@@ -89,7 +99,30 @@ def _length_frame(frame: pl.DataFrame, min_source_chars: int) -> pl.DataFrame:
     # The pair's ratio as a share of its document's usual one (of the expected one in a document
     # too small for statistics): a translator's own habit (longer or shorter) cancels out.
     usual = pl.when(pl.col("_stats")).then(pl.col("_doc_ratio")).otherwise(pl.lit(EXPECTED_RATIO))
-    return collect(eligible.with_columns((pl.col("_ratio") / usual).alias("_rel")))
+    return eligible.with_columns((pl.col("_ratio") / usual).alias("_rel"))
+
+
+def _without_statistics(frame: pl.DataFrame) -> bool:
+    """Too few rows for any document to have statistics (_stats false everywhere): a correction
+    being re-checked. Whether a row can be a length outlier is then one cheap query."""
+    return frame.height < MIN_DOC_SEGMENTS
+
+
+def _length_ratio(frame: pl.DataFrame, min_source_chars: int) -> tuple[pl.Expr, pl.Expr]:
+    """Whether a row is eligible, and its ratio, as _length_query has them."""
+    src_len, tgt_len = _stripped(SOURCE).str.len_chars(), _stripped(TARGET).str.len_chars()
+    eligible = (src_len >= min_source_chars) & (tgt_len > 0) & not_bead(frame, ["1-0", "0-1"])
+    return eligible, tgt_len / src_len
+
+
+def _short_possible(frame: pl.DataFrame, p: dict) -> pl.Expr:
+    """Without statistics: the rows length_short's first filter keeps (the usual ratio is the
+    expected one)."""
+    eligible, ratio = _length_ratio(frame, int(p["min_source_chars"]))
+    rel = ratio / EXPECTED_RATIO
+    long_enough = _stripped(SOURCE).str.len_chars() >= int(p["doc_min_source_chars"])
+    return eligible & ((ratio < float(p["min_ratio"]))
+                       | (long_enough & ((rel < float(p["doc_share"])) | (rel < float(p["doc_share_anchors"])))))
 
 
 def _length_message(kind: str) -> pl.Expr:
@@ -104,7 +137,9 @@ def length_short(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     p = ctx.params
     z, min_ratio = float(p["robust_z"]), float(p["min_ratio"])
     rel_short, rel_major = float(p["doc_share"]), float(p["doc_share_major"])
-    lf = _length_frame(frame, int(p["min_source_chars"]))
+    if _without_statistics(frame) and not frame.select(_short_possible(frame, p).any()).item():
+        return no_hits()
+    lf = _length_query(frame, int(p["min_source_chars"]))
     outlier = ((pl.col("_ratio") < min_ratio)
                | (pl.col("_stats") & (pl.col("_z") < -z) & (pl.col("_ratio") < Z_SHORT_RATIO)))
     # A dropped clause takes a third or more of the sentence: the ratio falls below a share of the
@@ -120,7 +155,7 @@ def length_short(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     tgt_breaks = pl.col(TARGET).fill_null("").str.count_matches(_CLAUSE_BREAK_TGT)
     # Anchors: digit groups of the source (any digit system, folded) that the target lacks; a lost
     # clause takes its date or amount with it ("on May 30, 2005", "at about 09:30").
-    src_col, tgt_col = (SRC_DIGITS, TGT_DIGITS) if SRC_DIGITS in lf.columns else (SOURCE, TARGET)
+    src_col, tgt_col = (SRC_DIGITS, TGT_DIGITS) if SRC_DIGITS in frame.columns else (SOURCE, TARGET)
     numbers = lambda c: pl.col(c).fill_null("").str.extract_all("[0-9]+").list.unique()  # noqa: E731
     lost = numbers(src_col).list.set_difference(numbers(tgt_col)).list.len()
     lf = lf.with_columns(src_breaks.alias("_sb"), tgt_breaks.alias("_tb"), lost.alias("_lost"))
@@ -134,18 +169,22 @@ def length_short(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         "missing): a clause may be missing.",
         (pl.col("_rel") * 100).round(0).cast(pl.Int64), pl.col("_tl"), pl.col("_sl"), pl.col("_sb"),
         pl.col("_tb"), pl.col("_lost")))
-    return found.select(ROW, message.alias("message"), pl.lit("target").alias("side"),
-                        pl.when(major).then(pl.lit(None, pl.String)).otherwise(pl.lit("minor")).alias("severity"))
+    return collect(found.select(
+        ROW, message.alias("message"), pl.lit("target").alias("side"),
+        pl.when(major).then(pl.lit(None, pl.String)).otherwise(pl.lit("minor")).alias("severity")))
 
 
 @implements("length_long")
 def length_long(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     p = ctx.params
     z, max_ratio = float(p["robust_z"]), float(p["max_ratio"])
-    lf = _length_frame(frame, int(p["min_source_chars"]))
-    found = lf.filter((pl.col("_ratio") > max_ratio)
-                      | (pl.col("_stats") & (pl.col("_z") > z) & (pl.col("_ratio") > Z_LONG_RATIO)))
-    return found.select(ROW, _length_message("much longer").alias("message"), pl.lit("target").alias("side"))
+    if _without_statistics(frame):  # the ratio alone decides
+        eligible, ratio = _length_ratio(frame, int(p["min_source_chars"]))
+        if not frame.select((eligible & (ratio > max_ratio)).any()).item():
+            return no_hits()
+    found = _length_query(frame, int(p["min_source_chars"])).filter(
+        (pl.col("_ratio") > max_ratio) | (pl.col("_stats") & (pl.col("_z") > z) & (pl.col("_ratio") > Z_LONG_RATIO)))
+    return collect(found.select(ROW, _length_message("much longer").alias("message"), pl.lit("target").alias("side")))
 
 
 @implements("truncated")
@@ -158,6 +197,8 @@ def truncated(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     ratio = tgt.str.len_chars() / src.str.len_chars().clip(lower_bound=1)
     found = frame.filter(ends_sentence & (tgt != "") & (open_end | dangling) & not_bead(frame, ["1-0", "0-1"])
                          & tgt.str.contains(AR_WORD))
+    if found.height == 0:
+        return no_hits()
     severe = dangling | (ratio < TRUNCATED_SHORT_RATIO)
     end = pl.col(TARGET).fill_null("").str.strip_chars_end().str.len_chars()
     message = (pl.when(severe)

@@ -4,6 +4,8 @@ missing item and an extra item of the same segment are reported together ("X app
 
 from __future__ import annotations
 
+import threading
+import weakref
 from typing import Callable
 
 import polars as pl
@@ -33,7 +35,11 @@ def _markdown_lines(col: str) -> pl.Expr:
 
 def _items(frame: pl.DataFrame, text: str, pattern: str, kind: str | None = None,
            key: pl.Expr | None = None) -> pl.DataFrame:
-    found = find_spans(frame, text, pattern)
+    return _item_table(find_spans(frame, text, pattern), kind, key)
+
+
+def _item_table(found: pl.DataFrame, kind: str | None = None, key: pl.Expr | None = None) -> pl.DataFrame:
+    """ROW, key, text, start, end of the matches find_spans found (those that are a `kind`)."""
     if kind is not None:
         found = found.filter(pl.col("match").str.contains(f"^(?:{kind})$"))
     # Items are quoted and pointed at without surrounding white space (markdown markers have it).
@@ -57,14 +63,41 @@ def _copied_check(frame: pl.DataFrame, src: str, tgt: str, pattern: str, kind: s
     return difference_hits(missing, extra, what)
 
 
+# url_changed, email_changed and handle_changed all start from the same matches of _COPIED_RE in
+# source and target. A family's checks run one after the other on one thread, over the same frame:
+# the matches are found once per frame (remembered by a weak reference, for the thread's last
+# frame only).
+_copied_memo = threading.local()
+
+
+def _copied_spans(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    last = getattr(_copied_memo, "last", None)
+    if last is not None and last[0]() is frame:
+        return last[1]
+    rows = frame.select(ROW, SOURCE, TARGET).filter(_copied_marks(SOURCE) | _copied_marks(TARGET))
+    spans = find_spans(rows, SOURCE, _COPIED_RE), find_spans(rows, TARGET, _COPIED_RE)
+    _copied_memo.last = (weakref.ref(frame), spans)
+    return spans
+
+
+def _copied_items(frame: pl.DataFrame, kind: str) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """The `kind` items of source and target, None when neither side has a copied item at all."""
+    src, tgt = _copied_spans(frame)
+    if src.height == 0 and tgt.height == 0:
+        return None
+    return _item_table(src, kind), _item_table(tgt, kind)
+
+
 @implements("url_changed")
 def url_changed(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    return _copied_check(frame, SOURCE, TARGET, _COPIED_RE, URL_RE, "URL", maybe=_copied_marks)
+    items = _copied_items(frame, URL_RE)
+    return no_hits() if items is None else difference_hits(*compare_items(*items), "URL")
 
 
 @implements("email_changed")
 def email_changed(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    return _copied_check(frame, SOURCE, TARGET, _COPIED_RE, EMAIL_RE, "e-mail address", maybe=_copied_marks)
+    items = _copied_items(frame, EMAIL_RE)
+    return no_hits() if items is None else difference_hits(*compare_items(*items), "e-mail address")
 
 
 # A hashtag used as the name of a movement in running prose ("the #MeToo era", "the #MeToo
@@ -76,14 +109,12 @@ _HASHTAG_WORDS = ["هاشتاج", "هاشتاغ", "هاشتاق", "وسم", "ا�
 
 @implements("handle_changed")
 def handle_changed(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    frame = frame.filter(_copied_marks(SOURCE) | _copied_marks(TARGET))
-    kind = f"{HANDLE_RE}|{HASHTAG_RE}"
-    rows = frame.filter(pl.col(SOURCE).str.contains(kind) | pl.col(TARGET).str.contains(kind))
-    if rows.height == 0:
+    items = _copied_items(frame, f"{HANDLE_RE}|{HASHTAG_RE}")
+    if items is None or (items[0].height == 0 and items[1].height == 0):
         return no_hits()
-    missing, extra = compare_items(_items(rows, SOURCE, _COPIED_RE, kind), _items(rows, TARGET, _COPIED_RE, kind))
-    prose = rows.select(ROW, (pl.col(SOURCE).str.contains(_HASHTAG_AS_NAME)
-                              | pl.col(TARGET).str.contains_any(_HASHTAG_WORDS)).alias("_prose"))
+    missing, extra = compare_items(*items)
+    prose = frame.join(missing.select(ROW).unique(), on=ROW, how="semi").select(
+        ROW, (pl.col(SOURCE).str.contains(_HASHTAG_AS_NAME) | pl.col(TARGET).str.contains_any(_HASHTAG_WORDS)).alias("_prose"))
     missing = missing.join(prose, on=ROW, how="left").with_columns(
         pl.when(pl.col("_prose") & pl.col("text").str.starts_with("#")).then(pl.lit("minor"))
         .otherwise(pl.lit(None, pl.String)).alias("severity")).drop("_prose")

@@ -15,8 +15,8 @@ import polars as pl
 
 from review.arabic import (AR_LETTERS, BLOCK, CASE_ENDING_RE, DECADE_WORDS, HALF_WORD, HARAKAT, NUMBER_WORDS,
                            SCALE_WORDS, WORD_MULTIPLIERS)
-from review.checks.base import ROW, CheckContext, implements, no_hits
-from review.checks.spans import compare_items, difference_hits, find_spans, shift_in_row
+from review.checks.base import ROW, CheckContext, collect, implements, no_hits
+from review.checks.spans import compare_items, difference_hits, find_spans
 from review.checks.text import EMAIL_RE, HANDLE_RE, PLACEHOLDER_RE, URL_RE, contains_literal
 from review.normalize import (SRC_DIGITS, SRC_NORM, TGT_DIGITS, TGT_NORM, match_key, match_key_expr,
                               normalize_expr)
@@ -125,6 +125,20 @@ def _items(frame: pl.DataFrame, folded: str, original: str) -> pl.DataFrame:
         pl.col(original).str.slice(pl.col("start"), pl.col("end") - pl.col("start")).alias("text"))
 
 
+def _table(table: dict[str, float]) -> tuple[pl.Series, pl.Series]:
+    """A lookup table as the two Series replace_strict takes: built once, not on every call."""
+    return pl.Series(list(table), dtype=pl.String), pl.Series(list(table.values()), dtype=pl.Float64)
+
+
+_PERCENT = _table(PERCENT_WORDS)
+# words, multipliers, decades, the word for a half, and every word looked up (by English?)
+_TABLES = {
+    english: (_table(words), _table(scales), _table(decades), half,
+              pl.Series([*words, *scales, *decades, *PERCENT_WORDS, half], dtype=pl.String).unique().implode())
+    for english, words, scales, decades, half in ((True, EN_WORDS, EN_MULTIPLIERS, EN_DECADES, "half"),
+                                                  (False, AR_WORDS, AR_MULTIPLIERS, AR_DECADES, AR_HALF))}
+
+
 def _word_values(frame: pl.DataFrame, norm_col: str, english: bool) -> pl.DataFrame:
     """ROW, value: numbers written in words ("three million", "خمسة آلاف", "واحد وعشرين", "twenty-five
     thousand", "مليون ونصف", "half a million", "two decades"). Every reading a word sequence allows is
@@ -132,7 +146,6 @@ def _word_values(frame: pl.DataFrame, norm_col: str, english: bool) -> pl.DataFr
     if english:
         toks = frame.select(ROW, pl.col(norm_col).str.to_lowercase().str.extract_all("[a-z]+").alias("w"))
         toks = toks.explode("w").filter(~pl.col("w").is_in(EN_FILLERS))
-        words, scales, decades, half = EN_WORDS, EN_MULTIPLIERS, EN_DECADES, "half"
     else:
         # The words of match_key(text) are the match keys of its words (clitics are stripped word by
         # word). Only the distinct words that contain a number word can become one: only they are
@@ -142,17 +155,20 @@ def _word_values(frame: pl.DataFrame, norm_col: str, english: bool) -> pl.DataFr
         forms = toks.select(pl.col("w").unique()).filter(pl.col("w").str.contains_any(_AR_KEYS))["w"]
         keys = forms.to_frame().select(match_key_expr(pl.col("w")))["w"]
         toks = toks.with_columns(pl.col("w").replace(forms, keys))
-        words, scales, decades, half = AR_WORDS, AR_MULTIPLIERS, AR_DECADES, AR_HALF
-    lookup = lambda e: e.replace_strict(words, default=None, return_dtype=pl.Float64)  # noqa: E731
+    words, scales, decades, half, known = _TABLES[english]
+    # Only the words something is looked up for can give or take part in a value; the others
+    # are dropped, and a word's neighbours found by position (_g) among the words kept.
+    toks = toks.lazy().with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("_g")).filter(
+        pl.col("w").is_in(known) | pl.col("w").str.replace("ا$", "").is_in(known))
+    lookup = lambda e, table: e.replace_strict(*table, default=None, return_dtype=pl.Float64)  # noqa: E731
     t = toks.with_columns(
-        lookup(pl.col("w")).alias("v"),
+        lookup(pl.col("w"), words).alias("v"),
         # واحدًا, عشرًا, مليونًا: the accusative alef after tanwin is not part of the word.
-        lookup(pl.col("w").str.replace("ا$", "")).alias("v2"),
-        pl.coalesce(*(w.replace_strict(scales, default=None, return_dtype=pl.Float64)
-                      for w in (pl.col("w"), pl.col("w").str.replace("ا$", "")))).alias("s"),
-        pl.col("w").replace_strict(decades, default=None, return_dtype=pl.Float64).alias("dec"))
+        lookup(pl.col("w").str.replace("ا$", ""), words).alias("v2"),
+        pl.coalesce(*(lookup(w, scales) for w in (pl.col("w"), pl.col("w").str.replace("ا$", "")))).alias("s"),
+        lookup(pl.col("w"), decades).alias("dec"))
     t = t.with_columns(pl.coalesce("v", "v2").alias("v"))
-    nxt = lambda c, k=1: shift_in_row(pl.col(c), -k)  # noqa: E731 (a row's words are contiguous)
+    nxt = lambda c, k=1: _next_word(pl.col(c), k)  # noqa: E731
     tens = [20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0]
     unit = pl.col("v").is_between(1, 9)
     t = t.with_columns(
@@ -163,7 +179,7 @@ def _word_values(frame: pl.DataFrame, norm_col: str, english: bool) -> pl.DataFr
         # مليون ونصف, مليونان ونصف: a scale and a half of it
         pl.when((pl.col("v") >= 1000) & (nxt("w") == half))
         .then(pl.col("v") + 0.5 * pl.lit(10.0).pow((pl.col("v").log10() + 1e-9).floor())).alias("and_half"),
-        pl.col("w").replace_strict(PERCENT_WORDS, default=None, return_dtype=pl.Float64).alias("pct"),
+        lookup(pl.col("w"), _PERCENT).alias("pct"),
     )
     t = t.with_columns(
         # خمسة وعشرين مليونًا, twenty five thousand, three hundred thousand
@@ -172,8 +188,15 @@ def _word_values(frame: pl.DataFrame, norm_col: str, english: bool) -> pl.DataFr
     )
     cols = ["v", "v2", "scaled", "compound", "tens_unit", "and_half", "pct", "scaled2", "scaled_v2"]
     dec = [(pl.col("dec") + base).alias(f"_dec{i}") for i, base in enumerate((0.0, 1900.0, 2000.0))]
-    return (t.select(ROW, *cols, *dec).unpivot(index=ROW, value_name="value")
-            .select(ROW, "value").drop_nulls("value").unique())
+    return collect(t.select(ROW, *cols, *dec).unpivot(index=ROW, value_name="value")
+                   .select(ROW, "value").drop_nulls("value").unique())
+
+
+def _next_word(expr: pl.Expr, k: int) -> pl.Expr:
+    """`expr` of the word k places after (null if that word was dropped or is in another row): a
+    kept word is at most k rows down, the one whose position _g is k more."""
+    at = lambda j: (pl.col("_g").shift(-j) == pl.col("_g") + k) & (pl.col(ROW).shift(-j) == pl.col(ROW))  # noqa: E731
+    return pl.coalesce(*(pl.when(at(j)).then(expr.shift(-j)) for j in range(1, k + 1)))
 
 
 def _forgive(items: pl.DataFrame, frame: pl.DataFrame, norm_col: str, english: bool) -> pl.DataFrame:

@@ -8,7 +8,7 @@ import re
 import polars as pl
 
 from review.arabic import AR_LETTERS, MARKED_ENDING_RE
-from review.checks.base import ROW, CheckContext, collect, implements, no_hits
+from review.checks.base import ROW, SMALL_FRAME, CheckContext, collect, implements, no_hits
 from review.checks.spans import char_at, find_spans, shift_in_row
 from review.checks.text import URL_OR_EMAIL_RE, arabic_only, contains_literal, hit_frame, not_bead
 from review.normalize import normalize_expr
@@ -142,7 +142,11 @@ _QUOTE_MARKS = r"[“”\"«»]"
 
 @implements("unbalanced_quotes")
 def unbalanced_quotes(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    rows = frame.select(ROW, SOURCE, TARGET).filter(pl.col(TARGET).str.contains(_QUOTE_MARKS))
+    # Only rows that can have a hit: a straight mark or a guillemet, or curly marks that do not
+    # all pair up facing the right way (their sequence, read in pairs, is not all “” and ”“).
+    curly = pl.col(TARGET).str.extract_all(_CURLY).list.join("")
+    rows = frame.select(ROW, SOURCE, TARGET).filter(pl.col(TARGET).str.contains(_QUOTE_MARKS)).filter(
+        pl.col(TARGET).str.contains(r'["«»]') | ~curly.str.contains("^(?:“”|”“)*$"))
     if rows.height == 0:
         return no_hits()
     pairs = _curly_pairs(rows)
@@ -167,10 +171,21 @@ def unbalanced_quotes(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     return hit_frame(found, pl.col("message"), start=pl.col("start"), end=pl.col("end"))
 
 
+_SPACED_GUILLEMETS = r"«\s+[^«»]*»|«[^«»]*\s+»"
+# Texts that can have a space inside quotation marks (a superset, to settle a small frame in one
+# query; on a large one these scans cost more than they save): a space after the first mark of
+# a curly pair or before the second (an even number of curly marks before it), a straight mark
+# with spaces on both sides, spaced guillemets.
+_EVEN_CURLY = "^[^“”]*(?:[“”][^“”]*[“”][^“”]*)*"
+_SPACED_QUOTE = (f"{_EVEN_CURLY}[“”](?:\\s|[^“”]*\\s[“”])", r'\s"\s', _SPACED_GUILLEMETS)
+
+
 @implements("space_in_quotes")
 def space_in_quotes(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     lang = [TGT_LANG] if TGT_LANG in frame.columns else []
     rows = arabic_only(frame.select(ROW, TARGET, *lang), ctx).filter(pl.col(TARGET).str.contains(_QUOTE_MARKS))
+    if rows.height <= SMALL_FRAME:  # a correction re-checked: one query usually settles it
+        rows = rows.filter(pl.any_horizontal(pl.col(TARGET).str.contains(p) for p in _SPACED_QUOTE))
     if rows.height == 0:
         return no_hits()
     pairs = _curly_pairs(rows).filter(pl.col("_n") == 2)
@@ -180,7 +195,7 @@ def space_in_quotes(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     curly = pairs.filter(spaced).select(ROW, "start", "end")
     # A straight mark with spaces on both sides belongs to neither word.
     straight = _straight_marks(rows).filter(pl.col("_spaced")).select(ROW, "start", "end")
-    guil = find_spans(rows, TARGET, r"«\s+[^«»]*»|«[^«»]*\s+»").select(ROW, "start", "end")
+    guil = find_spans(rows, TARGET, _SPACED_GUILLEMETS).select(ROW, "start", "end")
     found = pl.concat([curly, straight, guil]).join(rows.select(ROW, TARGET), on=ROW)
     fragment = pl.col(TARGET).str.slice(pl.col("start"), pl.col("end") - pl.col("start"))
     return hit_frame(found, pl.format("Space inside quotation marks: '{}'.", fragment),
@@ -200,8 +215,9 @@ _SPACE_MARKS = [" " + mark for mark in "،؛؟!:."]
 @implements("space_before_punct")
 def space_before_punct(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     lang = [TGT_LANG] if TGT_LANG in frame.columns else []
-    rows = arabic_only(frame.select(ROW, TARGET, *lang), ctx).filter(
-        contains_literal(TARGET, _SPACE_MARKS) | pl.col(TARGET).str.contains("[\t\u00a0]"))
+    rows = arabic_only(frame.select(ROW, TARGET, *lang), ctx)
+    if rows.height > SMALL_FRAME:
+        rows = rows.filter(contains_literal(TARGET, _SPACE_MARKS) | pl.col(TARGET).str.contains("[\t\u00a0]"))
     found = find_spans(rows, TARGET, _SPACE_BEFORE)
     core = pl.col("match").str.strip_chars_end()
     found = found.with_columns((pl.col("start") + 1).alias("start"),
@@ -251,6 +267,9 @@ def end_punct_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
                                  pl.col(TARGET).fill_null("").str.replace(_CLOSERS, "").alias("_tb"))
              .with_columns(tgt_body.str.slice(-2, 2).alias("_t2"))
              .filter((tgt_body != "") & not_bead(frame, ["1-0", "0-1"]) & ((sq != tq) | (se != te))))
+    found = collect(found)
+    if found.height == 0:
+        return no_hits()
     found = found.with_columns(sq.alias("_sq"), se.alias("_se"),
                                tgt_body.str.len_chars().alias("_end"),
                                tgt_body.str.slice(-1, 1).alias("_last"))
@@ -260,9 +279,8 @@ def end_punct_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
                .then(pl.format("The source ends with '{}' but the target ends with '{}'.", what, pl.col("_last")))
                .otherwise(pl.format("The target ends with '{}' but the source does not.", pl.col("_last"))))
     is_mark = pl.col("_last").str.contains(r"^[.?؟!…]$")
-    return collect(hit_frame(found, message,
-                             start=pl.when(is_mark).then(pl.col("_end") - 1),
-                             end=pl.when(is_mark).then(pl.col("_end"))))
+    return hit_frame(found, message, start=pl.when(is_mark).then(pl.col("_end") - 1),
+                     end=pl.when(is_mark).then(pl.col("_end")))
 
 
 # ----------------------------------------------------------------------------- repeated_word
@@ -279,9 +297,6 @@ def _tokens(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
          .with_columns(pl.col("w").str.len_chars().alias("_l")))
     return (t.with_columns(((pl.col("_l") + 1).cum_sum().over(ROW) - pl.col("_l") - 1).alias("start"))
             .filter(pl.col("_l") > 0))
-
-
-_PREFILTER_ROWS = 64  # fewer rows: straight to the exact pass
 
 
 def _candidate_rows(frame: pl.DataFrame) -> pl.DataFrame:
@@ -303,7 +318,7 @@ def _candidate_rows(frame: pl.DataFrame) -> pl.DataFrame:
 
 @implements("repeated_word")
 def repeated_word(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    rows = _candidate_rows(frame) if frame.height > _PREFILTER_ROWS else frame
+    rows = _candidate_rows(frame)
     if rows.height == 0:
         return no_hits()
     t = _tokens(rows.lazy())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from review.arabic import AR_LETTER_RE, AR_LETTERS, BLOCK, LATIN_LETTER_RE
@@ -37,11 +39,16 @@ def quote_expr(col: str | pl.Expr, limit: int = QUOTE_MAX) -> pl.Expr:
 
 
 def contains_literal(col: str | pl.Expr, needles: list[str]) -> pl.Expr:
-    """Whether the text contains any of `needles` as a plain substring. One literal search per
-    needle: on texts that mostly contain none of them, several times faster than
-    str.contains_any (an automaton over all of them, which cannot skip ahead as a memchr can)."""
+    """Whether the text contains any of `needles` as a plain substring: the single characters as
+    one regex class, the longer needles one literal search each. On texts that mostly contain
+    none of them, several times faster than str.contains_any (an automaton over all of them,
+    which cannot skip ahead as a memchr can)."""
     text = pl.col(col) if isinstance(col, str) else col
-    return pl.any_horizontal(text.str.contains(needle, literal=True) for needle in needles)
+    chars = [n for n in needles if len(n) == 1]
+    tests = [text.str.contains(n, literal=True) for n in needles if len(n) > 1]
+    if chars:
+        tests.append(text.str.contains("[" + "".join(re.escape(c) for c in chars) + "]"))
+    return pl.any_horizontal(tests)
 
 
 def not_bead(frame: pl.DataFrame, kinds: list[str]) -> pl.Expr:
@@ -86,6 +93,18 @@ def letter_counts(col: str | pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 _OTHER_CHAR = f"[^\\x00-\\x7f{AR_LETTERS}]"
 
 
+def latin_possible(col: str, min_share: float, min_letters: int, other: pl.Expr | None = None) -> pl.Expr:
+    """The bounds above: false where `col` cannot be mostly in Latin script (`other`: the count
+    of _OTHER_CHAR, when already computed)."""
+    text = pl.col(col)
+    other = text.str.count_matches(_OTHER_CHAR).cast(pl.Int64) if other is None else other
+    n_bytes, n_chars = text.str.len_bytes().cast(pl.Int64), text.str.len_chars().cast(pl.Int64)
+    ascii_high = 2 * n_chars - n_bytes + 2 * other
+    arabic_low = (n_bytes - n_chars - 3 * other).clip(lower_bound=0)
+    return ((ascii_high >= max(min_share, 0.0) * max(min_letters, 0) - 1e-9)
+            & (text.str.contains("@", literal=True) | (ascii_high >= min_share * (ascii_high + arabic_low) - 1e-9)))
+
+
 def latin_share_rows(rows: pl.LazyFrame, col: str, min_share: float, min_letters: int) -> pl.LazyFrame:
     """The rows of `rows` (all their columns, and _share) whose `col` is still mostly in Latin
     script; see mostly_latin. Filters in stages, each on the rows the one before left (every
@@ -93,13 +112,8 @@ def latin_share_rows(rows: pl.LazyFrame, col: str, min_share: float, min_letters
     it needs, down to all rows)."""
     text = pl.col(col)
     rows = rows.filter(text.str.contains(r"[a-z]{2}"))
-    n_bytes, n_chars = text.str.len_bytes().cast(pl.Int64), text.str.len_chars().cast(pl.Int64)
-    other = pl.col("_other")
-    ascii_high = 2 * n_chars - n_bytes + 2 * other
-    arabic_low = (n_bytes - n_chars - 3 * other).clip(lower_bound=0)
     rows = rows.with_columns(text.str.count_matches(_OTHER_CHAR).cast(pl.Int64).alias("_other")).filter(
-        (ascii_high >= max(min_share, 0.0) * max(min_letters, 0) - 1e-9)
-        & (text.str.contains("@", literal=True) | (ascii_high >= min_share * (ascii_high + arabic_low) - 1e-9)))
+        latin_possible(col, min_share, min_letters, pl.col("_other")))
     rows = rows.drop("_other")
     latin, arabic = letter_counts(col)
     rows = rows.with_columns(latin.alias("_latin"), arabic.alias("_arabic"))
