@@ -11,8 +11,9 @@ metadata) and only believes langdetect where it is reliable: strings of at least
 words (on short UI strings it reads Spanish as Portuguese or Italian with probability 1.0), and
 only when the declared language is not among its candidates at all.
 
-An Arabic target whose masked text (names copied from the source taken out) langdetect would
-read in basic Arabic letters only is not sent to it either: see `sees_only_arabic`.
+Nor is an Arabic target whose masked text (names copied from the source taken out) langdetect
+provably reads as Arabic (review.checks.arabic_detection): Arabic news with English names left in
+Latin letters would otherwise all go to it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
 from review.arabic import AR_LETTERS, LATIN_LETTER_RE
+from review.checks.arabic_detection import sees_only_arabic
 from review.checks.base import ROW, CheckContext, catalogue, implements, no_hits
 from review.checks.text import URL_OR_EMAIL_RE, quote_expr, target_is_arabic
 from review.schema import SOURCE, TARGET, TGT_LANG
@@ -33,6 +35,9 @@ from review.schema import SOURCE, TARGET, TGT_LANG
 # script no longer decides the language.
 NON_ARABIC_LETTERS = "پچژگڤڭۆۇۈۋێۏڕڵھےۓٹڈڑںۀ"
 _FOREIGN_RE = f"[{NON_ARABIC_LETTERS}]"
+_NOT_ASCII_OR_ARABIC = f"[^\\x00-\\x7f{AR_LETTERS}]+"
+# Below this many rows (a reviewer's correction) one more query costs more than the scans it saves.
+_PREFILTER_ROWS = 64
 # An Arabic-script target with at least this share of Arabic letters (of all letters) and none of
 # the letters above is taken as Arabic without asking langdetect.
 ARABIC_SHARE_DECIDES = 0.8
@@ -42,39 +47,6 @@ DECLARED_CANDIDATE = 0.05
 _NUMBER_RE = r"[0-9٠-٩۰-۹]+(?:[.,٫٬:/-][0-9٠-٩۰-۹]+)*%?٪?"
 _LATIN_TOKEN = re.compile(r"[A-Za-z][\w'’.-]*")
 _WORD = re.compile(r"[^\W\d_]{2,}")  # a word of two letters or more (numbers and names are masked)
-
-# ----------------------------------------------------------------------------- what langdetect sees
-# langdetect (Detector.append, cleaning_text, NGram.normalize) cuts a text at 10,000 characters,
-# drops its Latin letters (A..z) when other letters from U+0300 up are more than twice as many,
-# and turns ASCII non-letters, General Punctuation (U+2000-U+206F) and four Latin-1 signs (NBSP,
-# « ° ») into spaces. A text made of those, Latin letters so outnumbered, and the basic Arabic
-# block (letters hamza..yeh, marks, digits, ، ؛ ؟ ٪) reaches the detector as basic Arabic n-grams
-# only. In langdetect's profiles every n-gram of Arabic-block characters is at least as probable
-# in Arabic as in each of the 52 languages other than Persian and Urdu (tests/test_checks_language
-# checks this on the installed profiles), so each update multiplies Arabic's probability by at
-# least as much as theirs and none of them can end above Arabic, let alone at 0.8 with Arabic
-# below 0.05. Persian and Urdu are told from Arabic by the letters left out of that block (پ چ ژ
-# گ ک ی ے ہ ...); on ten or more words of basic Arabic letters langdetect never put them first
-# on the texts measured (bench/langdetect_arabic.py): the rule the script decision above
-# already relies on, applied to the text langdetect is actually given.
-_LD_MAX_TEXT = 10_000
-_BASIC_ARABIC = "\u060c\u061b\u061f\u0621-\u063a\u0640-\u065f\u0660-\u066d\u0670"
-_LD_NEUTRAL = "\u0000-\u007f\u00a0\u00ab\u00b0\u00bb\u2000-\u206f"
-_LD_OUTSIDE = re.compile(f"[^{_LD_NEUTRAL}{_BASIC_ARABIC}]")
-_LD_LATIN = re.compile("[A-z]")  # langdetect's own test: 'A' <= ch <= 'z'
-_LD_NON_LATIN = re.compile("[\u0600-\u06ff\u2000-\u206f]")  # the characters >= U+0300 allowed above
-_BASIC_LETTER = "\u0621-\u063a\u0641-\u064a"
-_BASIC_WORD = re.compile(f"(?:[{_BASIC_LETTER}][\u0640\u064b-\u065f\u0670]*){{2,}}")
-ARABIC_WORDS_DECIDE = 10  # the shortest text measured
-
-
-def sees_only_arabic(text: str) -> bool:
-    """Whether langdetect, given `text`, can only answer Arabic: it would see ten or more words of
-    basic Arabic letters and nothing else that counts (see above)."""
-    if len(text) > _LD_MAX_TEXT or _LD_OUTSIDE.search(text):
-        return False
-    return (2 * len(_LD_LATIN.findall(text)) < len(_LD_NON_LATIN.findall(text))
-            and len(_BASIC_WORD.findall(text)) >= ARABIC_WORDS_DECIDE)
 
 
 def _primary(lang: str) -> str:
@@ -104,42 +76,49 @@ def mask_copied(target: str, source: str) -> str:
     return _LATIN_TOKEN.sub(lambda m: " " if m.group(0).lower().strip(".'’-") in words else m.group(0), target)
 
 
+def _letter_counts(text: pl.Expr) -> list[pl.Expr]:
+    """_a, _l: the Arabic and Latin letters of `text`. With every character but ASCII and Arabic
+    letters removed, each Arabic letter is the one character of two UTF-8 bytes: their count is
+    bytes minus characters (one pass that rarely matches, where counting them matches each)."""
+    kept = text.str.replace_all(_NOT_ASCII_OR_ARABIC, "")
+    return [(kept.str.len_bytes() - kept.str.len_chars()).cast(pl.UInt32).alias("_a"),
+            text.str.count_matches(LATIN_LETTER_RE).alias("_l")]
+
+
 def _undecided(frame: pl.DataFrame, ctx: CheckContext, min_letters: int) -> pl.DataFrame:
     """The rows the script does not decide (ROW, SOURCE, TARGET, TGT_LANG if present, _m: the
     target with URLs, e-mail addresses and numbers masked), in ROW order.
 
     Each text is scanned as few times as possible (a scan of a 20k-row column costs ~10 ms): the
-    URL mask and its recount only where a URL or e-mail address can be, Arabic letters counted
-    from byte lengths rather than match by match."""
+    URL mask and its recount only where a URL or e-mail address can be."""
     text = pl.col(TARGET).fill_null("")
     f = frame.select(ROW, SOURCE, TARGET, *([TGT_LANG] if TGT_LANG in frame.columns else []),
-                     target_is_arabic(frame, ctx).alias("_ar"))
-    f = f.with_columns(text.str.contains(_FOREIGN_RE).alias("_f"))
-    if min_letters >= 1:
+                     target_is_arabic(frame, ctx).alias("_ar"), text.str.contains(_FOREIGN_RE).alias("_f"),
+                     # URL_OR_EMAIL_RE needs "://", "www." or "@": elsewhere the mask changes nothing.
+                     text.str.contains(r"://|www\.|@").alias("_u"))
+    if min_letters >= 1 and f.height > _PREFILTER_ROWS:
         # Exact shortcuts: masking never lengthens a text, so a shorter one has too few letters;
         # an Arabic target without Latin and Persian/Urdu letters has only Arabic ones (share 1:
-        # decided) or none (too few).
+        # decided) or none (too few). The filter below drops them too, after more scans.
         f = f.filter((text.str.len_chars() >= min_letters)
                      & (~pl.col("_ar") | pl.col("_f") | text.str.contains(LATIN_LETTER_RE)))
-    # URL_OR_EMAIL_RE needs "://", "www." or "@": elsewhere the mask changes nothing.
-    has_url = text.str.contains(r"://|www\.|@")
-    linked = f.filter(has_url).with_columns(text.str.replace_all(URL_OR_EMAIL_RE, " ").alias("_m"))
-    f = pl.concat([f.filter(~has_url).with_columns(text.alias("_m")),
-                   linked.with_columns(pl.col("_m").str.contains(_FOREIGN_RE).alias("_f"))])
-    # With every character but ASCII and Arabic letters removed, each Arabic letter is the one
-    # character of two UTF-8 bytes: their count is bytes minus characters.
-    kept = pl.col("_m").str.replace_all(f"[^\\x00-\\x7f{AR_LETTERS}]+", "")
-    f = f.with_columns((kept.str.len_bytes() - kept.str.len_chars()).cast(pl.UInt32).alias("_a"),
-                       pl.col("_m").str.count_matches(LATIN_LETTER_RE).alias("_l"))
+    if f["_u"].any():
+        masked = text.str.replace_all(URL_OR_EMAIL_RE, " ")
+        linked = f.filter(pl.col("_u")).with_columns(masked.alias("_m")).with_columns(
+            pl.col("_m").str.contains(_FOREIGN_RE).alias("_f"), *_letter_counts(pl.col("_m")))
+        plain = f.filter(~pl.col("_u")).with_columns(text.alias("_m"), *_letter_counts(text))
+        f = pl.concat([plain, linked]).sort(ROW)
+    else:
+        f = f.with_columns(text.alias("_m"), *_letter_counts(text))
     letters = pl.col("_a") + pl.col("_l")
     share_ar = pl.col("_a") / letters.clip(lower_bound=1)
     share_latin = pl.col("_l") / letters.clip(lower_bound=1)
     decided = (pl.col("_ar") & (share_ar >= ARABIC_SHARE_DECIDES) & ~pl.col("_f")) | (
         # untranslated (form family) fires from its Latin share on: wrong_language leaves those rows alone
         pl.col("_ar") & (share_latin >= float(catalogue()["untranslated"].params["min_latin_share"])))
+    f = f.filter((letters >= min_letters) & ~decided)
     # Numbers hold no letters: masked only on the rows left.
-    return (f.filter((letters >= min_letters) & ~decided).sort(ROW)
-            .with_columns(pl.col("_m").str.replace_all(_NUMBER_RE, " ")))
+    return f.with_columns(pl.col("_m").str.replace_all(_NUMBER_RE, " ")) if f.height else f
 
 
 @implements("wrong_language")

@@ -110,6 +110,8 @@ def latin_leftover(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     rows = (arabic_only(frame, ctx).filter(pl.col(TARGET).str.contains(r"[a-z]{2}"))
             .filter(pl.col(TARGET).str.contains(_LOWER_RUN))
             .filter(pl.col(TARGET).str.replace_all(_CODE_CHUNK, " ").str.contains(_LOWER_RUN)))
+    if rows.height == 0:
+        return no_hits()
     # A target in English as a whole is untranslated's finding, not a list of leftovers.
     rows = rows.join(mostly_latin(rows, TARGET), on=ROW, how="anti").filter(
         pl.col(TARGET).str.strip_chars() != pl.col(SOURCE).fill_null("").str.strip_chars())
@@ -231,6 +233,8 @@ _AR_OR_MARK = f"[{AR_LETTERS}{DIACRITICS}]"
 def persian_letters(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     # The two letters first: a search for them alone is ten times cheaper than the word pattern.
     rows = arabic_only(frame, ctx).filter(pl.col(TARGET).str.contains("[یک]"))
+    if rows.height == 0:
+        return no_hits()
     found = find_spans(rows, TARGET, f"{_AR_OR_MARK}*[یک]{_AR_OR_MARK}*")
     message = pl.format("Persian letter in '{}': Arabic writes ي (not ی) and ك (not ک).", pl.col("match"))
     return hit_frame(found, message, start=pl.col("start"), end=pl.col("end"))
@@ -245,7 +249,10 @@ _TATWEEL_WORD = (f"{_AR_OR_MARK}*[{AR_LETTERS}][{DIACRITICS}]*{TATWEEL}+"
 
 @implements("tatweel")
 def tatweel(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
-    found = find_spans(frame.filter(pl.col(TARGET).str.contains(TATWEEL, literal=True)), TARGET, _TATWEEL_WORD)
+    rows = frame.filter(pl.col(TARGET).str.contains(TATWEEL, literal=True))
+    if rows.height == 0:
+        return no_hits()
+    found = find_spans(rows, TARGET, _TATWEEL_WORD)
     message = pl.format("Tatweel (ـ) stretches the word '{}' in running text.", pl.col("match"))
     return hit_frame(found, message, start=pl.col("start"), end=pl.col("end"))
 
@@ -256,6 +263,7 @@ _TRIPLES = "|".join(c * 3 for c in "abcdefghijklmnopqrstuvwxyz" + "ءآأؤإئ�
 _TRIPLED_TOKEN = f"\\S*(?:{_TRIPLES})\\S*"
 # A token (a chunk between spaces) with one of these is a URL, an address or a number, not a word.
 _NOT_A_WORD = r"://|www\.|@|[0-9]|\.[a-z]{2,}"
+_NOT_A_WORD_CHUNK = rf"\S*(?:{_NOT_A_WORD})\S*"
 
 
 @implements("tripled_letters")
@@ -263,8 +271,11 @@ def tripled_letters(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     # Most tripled letters are the w's of "www.": rows where every tripled token is a URL, an
     # address or a number (those chunks blanked, no tripled token left) are dropped before the spans.
     text = pl.col(TARGET).fill_null("")
-    rows = frame.filter(text.str.contains(_TRIPLED_TOKEN)).filter(
-        text.str.replace_all(f"\\S*(?:{_NOT_A_WORD})\\S*", " ").str.contains(_TRIPLED_TOKEN))
+    rows = frame.filter(text.str.contains(_TRIPLED_TOKEN))
+    if rows.height:
+        rows = rows.filter(text.str.replace_all(_NOT_A_WORD_CHUNK, " ").str.contains(_TRIPLED_TOKEN))
+    if rows.height == 0:
+        return no_hits()
     found = find_spans(rows, TARGET, _TRIPLED_TOKEN)
     found = found.filter(~pl.col("match").str.contains(_NOT_A_WORD))
     lead = pl.col("match").str.extract(r"^(\W*)", 1).str.len_chars()
