@@ -25,8 +25,13 @@ digits, ، ؛ ؟ ٪) reaches the detector as n-grams of Arabic-block characters 
   monotone in w); Urdu likewise. The bound holds for the seeded generator as far as it behaves
   like a random one.
 
-About 95% of the Arabic texts measured pass (bench/langdetect_arabic.py); those that do not,
-and all other texts, go to langdetect as before.
+A window in none of the three profiles read here is counted as r = 1 (it weighs Arabic and the
+rival alike, or langdetect skips it), which can only raise phi. wrong_language flags at 0.8
+(language.MIN_PROBABILITY): a lower threshold needs fewer such trials and weakens the bound.
+
+On 25,000 Arabic texts (NTREX-128 and the demo: sentences, windows of 10 to 20 words, random
+10-word bags) 97% are decided this way, and langdetect puts Arabic above 0.99999 on every one of
+them (bench/langdetect_arabic.py); the others, and all other texts, go to langdetect as before.
 """
 
 from __future__ import annotations

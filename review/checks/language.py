@@ -41,7 +41,7 @@ _PREFILTER_ROWS = 64
 # An Arabic-script target with at least this share of Arabic letters (of all letters) and none of
 # the letters above is taken as Arabic without asking langdetect.
 ARABIC_SHARE_DECIDES = 0.8
-MIN_PROBABILITY = 0.8
+MIN_PROBABILITY = 0.8  # review.checks.arabic_detection's bound is worked out for 0.8
 # The declared language with at least this probability among langdetect's candidates: no flag.
 DECLARED_CANDIDATE = 0.05
 _NUMBER_RE = r"[0-9٠-٩۰-۹]+(?:[.,٫٬:/-][0-9٠-٩۰-۹]+)*%?٪?"
@@ -129,7 +129,7 @@ def wrong_language(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     if todo.height == 0:
         return no_hits()
     # One library call per row is unavoidable; only the undecided rows get here, each distinct
-    # text once (lru_cache).
+    # text once (lru_cache), and not those it can only read as Arabic.
     rows, langs, probs = [], [], []
     default = ctx.tgt_lang
     tgt_langs = todo[TGT_LANG].to_list() if TGT_LANG in todo.columns else [None] * todo.height
@@ -138,6 +138,7 @@ def wrong_language(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         if len(re.findall(r"\w", text)) < min_letters or len(_WORD.findall(text)) < min_words:
             continue
         declared = _primary(tgt_lang or default)
+        # Declared exactly "ar": for "arz" or "apc", langdetect's "ar" is itself a finding.
         if declared == "ar" and sees_only_arabic(text):
             continue
         guess = detect(text)
