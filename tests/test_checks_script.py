@@ -160,3 +160,44 @@ def test_script_checks_on_demo_find_the_two_stray_letters_and_nothing_else():
     frags = [pairs[s - 1][1][a:b] for s, a, b in got.select("seg", "start", "end").iter_rows()]
     assert frags == ["أ", "أ"]
     assert "X أ ذكاء" in got["message"][0] and "من أ مزيج" in got["message"][1]
+
+
+# ----------------------------------------------------------------------------- prefilters
+# latin_leftover and tripled_letters drop rows that cannot be flagged before their expensive
+# patterns. Mixtures of the awkward pieces (quotes, hyphens, glued Arabic, code, tags with spaces,
+# URLs) must get the same flags with the prefilter and with it disabled.
+_PIECES = ["كلمة", "بالـabc", "abcب", "بabc", "the", "board", "The", "Board", "iPhone", "eBay", "O'neil",
+           "-abc", "abc-", "a-b", "x", "'quoted'", '"kept words"', "(clicktivism)", "https://x.com/abc",
+           "www.abc.org", "a@b.com", "{{ limit }}", '<a href="x y">', "</a>", "%s", "{0}", "⟦1⟧", "km",
+           "etc.", "don't", "rock’n’roll", "--clean", "-v", "si:localuser:root", "abc123", "x2", "\n", "،",
+           "«", "»", "“", "”", "and", "of", "A", "i", "abc'", "abc'-", "ab’", "ABC", "aBc", "abC", "e.g.",
+           "ok,go", "ووو", "aaa", "www.aaa.com", "cooool", "ككك", "123aaa", "aaa.", "(aaa)", "mmm-hmm"]
+
+
+def _mixtures(n: int = 400) -> list[tuple[str, str]]:
+    import random
+
+    rng = random.Random(3)
+    pairs = []
+    for _ in range(n):
+        target = " ".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 10)))
+        if rng.random() < 0.3:
+            target = target.replace(" ", "")
+        source = rng.choice(["", "In Welsh board means daft", "the board", target, "xhost si:localuser:root\nabc def"])
+        pairs.append((source, target))
+    return pairs
+
+
+@pytest.mark.parametrize("check,disable", [
+    ("latin_leftover", {"_LOWER_RUN": "^", "_CODE_CHUNK": "\x00"}),  # every row passes
+    ("tripled_letters", {"_NOT_A_WORD_CHUNK": "\x00"}),
+])
+def test_prefilters_drop_no_flag(monkeypatch, check, disable):
+    from review.checks import script
+
+    pairs = _mixtures()
+    with_prefilter = fired(pairs, check)
+    assert len(with_prefilter) > 50  # the mixtures do exercise the check
+    for name, pattern in disable.items():
+        monkeypatch.setattr(script, name, pattern)
+    assert fired(pairs, check) == with_prefilter
