@@ -89,11 +89,12 @@ def rival_phi(text: str) -> tuple[float, ...] | None:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _word_terms(word: str, at_end: bool) -> tuple[tuple[float, ...], int]:
-    """For one word: per rival, the sum of r(g)^THETA over its n-grams, and their number. The
-    n-grams are langdetect's: the 1- to 3-character windows of " word " that end after its first
-    space (without the closing space at the very end of the text) and are in some profile. A
-    window in none of the three profiles read here counts as r = 1: in another profile it weighs
-    Arabic and the rivals alike, in none langdetect skips it; either way the mean is not lower."""
+    """For one word: per rival, the sum of r(g)^THETA over its windows, and their number.
+    langdetect samples the 1- to 3-character windows of " word " that end after its first space
+    (without the closing space at the very end of the text) and are in some profile. All of them
+    count here, one in none of the three profiles read as r = 1: in another profile it weighs
+    Arabic and the rival alike; in none, langdetect skips it, and while the mean is below 1 (the
+    only case that decides anything) a term of 1 can only raise it."""
     profiles = _profiles()
     padded = " " + word + ("" if at_end else " ")
     lo, hi = (a / Detector.BASE_FREQ for a in ALPHA_RANGE)
