@@ -77,9 +77,10 @@ def main() -> None:
                 flagged.append((text, found))
     print(f"{len(todo)} of {tried} texts decided as Arabic without langdetect")
     print(f"  Arabic not first: {not_first}; would be flagged by wrong_language: {len(flagged)}")
-    print(f"  lowest Arabic probability: {worst_ar:.3f}; highest other language: {worst_other[0]} {worst_other[1]:.3f}")
+    print(f"  lowest Arabic probability: {worst_ar:.6f}; "
+          f"highest other language: {worst_other[0]} {worst_other[1]:.3f}")
     for ar, text in sorted(lowest)[:5]:
-        print(f"  Arabic {ar:.3f}: {candidates(text)} {text[:90]}")
+        print(f"  Arabic {ar:.6f}: {candidates(text)} {text[:90]}")
     for text, found in flagged[:10]:
         print("  FLAGGED", found, text[:80])
 

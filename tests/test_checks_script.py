@@ -183,7 +183,8 @@ def _mixtures(n: int = 400) -> list[tuple[str, str]]:
         target = " ".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 10)))
         if rng.random() < 0.3:
             target = target.replace(" ", "")
-        source = rng.choice(["", "In Welsh board means daft", "the board", target, "xhost si:localuser:root\nabc def"])
+        source = rng.choice(["", "In Welsh board means daft", "the board", target,
+                             "xhost si:localuser:root\nabc def"])
         pairs.append((source, target))
     return pairs
 

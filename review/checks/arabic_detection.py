@@ -48,7 +48,6 @@ _BASIC_ARABIC = "\u060c\u061b\u061f\u0621-\u063a\u0640-\u065f\u0660-\u066d\u0670
 _NEUTRAL = "\u0000-\u007f\u00a0\u00ab\u00b0\u00bb\u2000-\u206f"
 _OUTSIDE = re.compile(f"[^{_NEUTRAL}{_BASIC_ARABIC}]")
 LATIN = re.compile("[A-z]")  # langdetect's own test: 'A' <= ch <= 'z'
-_NON_LATIN = re.compile("[\u0600-\u06ff\u2000-\u206f]")  # the characters >= U+0300 allowed above
 _NOT_ARABIC_BLOCK = re.compile("[^\u0600-\u06ff]+")
 MAX_TEXT = 10_000  # Detector.max_text_length
 THETA = 0.5
@@ -69,29 +68,33 @@ def rival_phi(text: str) -> tuple[float, ...] | None:
     than Arabic-block characters (or nothing)."""
     if len(text) > MAX_TEXT or _OUTSIDE.search(text):
         return None
-    if 2 * len(LATIN.findall(text)) >= len(_NON_LATIN.findall(text)):
+    # Of the characters allowed, those from U+0300 up are the ones from U+0600 up: all but the
+    # ones Latin-1 can encode.
+    non_latin = len(text) - len(text.encode("latin-1", "ignore"))
+    if 2 * len(LATIN.findall(text)) >= non_latin:
         return None
     # What langdetect keeps: URLs and addresses blanked, Latin letters dropped, the rest of the
     # allowed characters spaces.
-    kept = LATIN.sub("", Detector.MAIL_RE.sub(" ", Detector.URL_RE.sub(" ", text)))
+    kept = Detector.URL_RE.sub(" ", text) if "://" in text else text
+    kept = LATIN.sub("", Detector.MAIL_RE.sub(" ", kept) if "@" in kept else kept)
     spaced = _NOT_ARABIC_BLOCK.sub(" ", kept)
-    words = [w for w in spaced.split(" ") if w]
-    last_open = not spaced.endswith(" ")
-    total, count = [0.0] * len(RIVALS), 0
-    for i, word in enumerate(words):
-        sums, n = _word_terms(word, last_open and i == len(words) - 1)
-        total = [t + s for t, s in zip(total, sums)]
-        count += n
-    return tuple(t / count for t in total) if count else None
+    words = spaced.split()
+    if not words:
+        return None
+    terms = [_word_terms(word, False) for word in words[:-1]]
+    terms.append(_word_terms(words[-1], not spaced.endswith(" ")))
+    count = sum(n for _, n in terms)
+    return tuple(sum(sums[k] for sums, _ in terms) / count for k in range(len(RIVALS))) if count else None
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _word_terms(word: str, at_end: bool) -> tuple[tuple[float, ...], int]:
-    """For one word: per rival, the sum of r(g)^THETA over its n-grams, and their number. The
-    n-grams are langdetect's: the 1- to 3-character windows of " word " that end after its first
-    space (without the closing space at the very end of the text) and are in some profile. A
-    window in none of the three profiles read here counts as r = 1: in another profile it weighs
-    Arabic and the rivals alike, in none langdetect skips it; either way the mean is not lower."""
+    """For one word: per rival, the sum of r(g)^THETA over its windows, and their number.
+    langdetect samples the 1- to 3-character windows of " word " that end after its first space
+    (without the closing space at the very end of the text) and are in some profile. All of them
+    count here, one in none of the three profiles read as r = 1: in another profile it weighs
+    Arabic and the rival alike; in none, langdetect skips it, and while the mean is below 1 (the
+    only case that decides anything) a term of 1 can only raise it."""
     profiles = _profiles()
     padded = " " + word + ("" if at_end else " ")
     lo, hi = (a / Detector.BASE_FREQ for a in ALPHA_RANGE)

@@ -76,12 +76,14 @@ def mask_copied(target: str, source: str) -> str:
     return _LATIN_TOKEN.sub(lambda m: " " if m.group(0).lower().strip(".'’-") in words else m.group(0), target)
 
 
-def _letter_counts(text: pl.Expr) -> list[pl.Expr]:
-    """_a, _l: the Arabic and Latin letters of `text`. With every character but ASCII and Arabic
-    letters removed, each Arabic letter is the one character of two UTF-8 bytes: their count is
-    bytes minus characters (one pass that rarely matches, where counting them matches each)."""
+def _script_counts(text: pl.Expr) -> list[pl.Expr]:
+    """_f: Persian/Urdu letters in `text`; _a, _l: its Arabic and Latin letters. With every
+    character but ASCII and Arabic letters removed, each Arabic letter is the one character of
+    two UTF-8 bytes: their count is bytes minus characters (one pass that rarely matches, where
+    counting them matches each)."""
     kept = text.str.replace_all(_NOT_ASCII_OR_ARABIC, "")
-    return [(kept.str.len_bytes() - kept.str.len_chars()).cast(pl.UInt32).alias("_a"),
+    return [text.str.contains(_FOREIGN_RE).alias("_f"),
+            (kept.str.len_bytes() - kept.str.len_chars()).cast(pl.UInt32).alias("_a"),
             text.str.count_matches(LATIN_LETTER_RE).alias("_l")]
 
 
@@ -93,7 +95,7 @@ def _undecided(frame: pl.DataFrame, ctx: CheckContext, min_letters: int) -> pl.D
     URL mask and its recount only where a URL or e-mail address can be."""
     text = pl.col(TARGET).fill_null("")
     f = frame.select(ROW, SOURCE, TARGET, *([TGT_LANG] if TGT_LANG in frame.columns else []),
-                     target_is_arabic(frame, ctx).alias("_ar"), text.str.contains(_FOREIGN_RE).alias("_f"),
+                     target_is_arabic(frame, ctx).alias("_ar"),
                      # URL_OR_EMAIL_RE needs "://", "www." or "@": elsewhere the mask changes nothing.
                      text.str.contains(r"://|www\.|@").alias("_u"))
     if min_letters >= 1 and f.height > _PREFILTER_ROWS:
@@ -101,15 +103,14 @@ def _undecided(frame: pl.DataFrame, ctx: CheckContext, min_letters: int) -> pl.D
         # an Arabic target without Latin and Persian/Urdu letters has only Arabic ones (share 1:
         # decided) or none (too few). The filter below drops them too, after more scans.
         f = f.filter((text.str.len_chars() >= min_letters)
-                     & (~pl.col("_ar") | pl.col("_f") | text.str.contains(LATIN_LETTER_RE)))
+                     & (~pl.col("_ar") | text.str.contains(f"[A-Za-z{NON_ARABIC_LETTERS}]")))
     if f["_u"].any():
         masked = text.str.replace_all(URL_OR_EMAIL_RE, " ")
-        linked = f.filter(pl.col("_u")).with_columns(masked.alias("_m")).with_columns(
-            pl.col("_m").str.contains(_FOREIGN_RE).alias("_f"), *_letter_counts(pl.col("_m")))
-        plain = f.filter(~pl.col("_u")).with_columns(text.alias("_m"), *_letter_counts(text))
-        f = pl.concat([plain, linked]).sort(ROW)
+        linked = f.filter(pl.col("_u")).with_columns(masked.alias("_m"))
+        f = pl.concat([f.filter(~pl.col("_u")).with_columns(text.alias("_m"), *_script_counts(text)),
+                       linked.with_columns(*_script_counts(pl.col("_m")))]).sort(ROW)
     else:
-        f = f.with_columns(text.alias("_m"), *_letter_counts(text))
+        f = f.with_columns(text.alias("_m"), *_script_counts(text))
     letters = pl.col("_a") + pl.col("_l")
     share_ar = pl.col("_a") / letters.clip(lower_bound=1)
     share_latin = pl.col("_l") / letters.clip(lower_bound=1)
