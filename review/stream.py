@@ -12,6 +12,7 @@ kept meanwhile), and the scores of the rows they flag are recomputed.
     corpus_candidates(frame)           per row, the hashes of the corpus-scope comparison keys
     corpus_flags(rows, settings)       the corpus-scope flags of the candidate rows
     finish_rows(out, extra, settings)  merge those flags and recompute the scores
+    fixed_rows(out, extra, settings)   only the rows that change: positions, rows
     records(out) / score_table(out)    the JSONL / CSV-Parquet layouts of `review score`
 
 The local engine (review.stream_run.stream_score) and the Ray engine share these functions.
@@ -122,24 +123,36 @@ def corpus_flags(rows: pl.DataFrame, settings: ScoreSettings) -> pl.DataFrame:
 def finish_rows(out: pl.DataFrame, extra: pl.DataFrame, settings: ScoreSettings) -> pl.DataFrame:
     """`out` (score_documents rows) with the corpus-scope flags of `extra` merged in: the flags
     of each affected row re-suppressed and re-sorted, its scores recomputed. Order kept."""
-    if extra.height == 0 or out.height == 0:
+    found = fixed_rows(out, extra, settings)
+    if found is None:
         return out
+    positions, fixed = found
+    hit = pl.repeat(False, out.height, dtype=pl.Boolean, eager=True).scatter(positions, True)
+    return (pl.concat([out.with_row_index("_i").filter(~hit).with_columns(pl.col("_i").cast(pl.Int64)),
+                       fixed.with_columns(positions.alias("_i")).select("_i", *out.columns)])
+            .sort("_i").drop("_i"))
+
+
+def fixed_rows(out: pl.DataFrame, extra: pl.DataFrame,
+               settings: ScoreSettings) -> tuple[pl.Series, pl.DataFrame] | None:
+    """The rows of `out` that `extra` flags, finished as finish_rows does: their positions in
+    `out` (ascending, Int64) and the rows in that order; None when `extra` flags none of them.
+    Only these rows change, so a writer can patch its bytes instead of formatting all rows."""
+    if extra.height == 0 or out.height == 0:
+        return None
     keys = extra.select(DOC, SEG).unique().with_columns(pl.lit(True).alias("_hit"))
     hit = out.select(DOC, SEG).join(keys, on=[DOC, SEG], how="left", maintain_order="left")["_hit"]
     hit = hit.fill_null(False)
     if not hit.any():
-        return out
+        return None
     part = out.filter(hit)
     mine = extra.join(part.select(DOC, SEG), on=[DOC, SEG], how="semi")
     flags = suppress(pl.concat([flag_table(part), mine.select(list(FLAG_SCHEMA))])
                      .sort(FLAG_ORDER, nulls_last=False))
     segments = part.select(pl.exclude(FLAGS, *SCORE_COLUMNS))
     fixed = _with_flag_lists(add_scores(segments, flags, settings.config), flags).select(out.columns)
-    index = pl.int_range(pl.len(), dtype=pl.Int64)
-    positions = out.select(index.alias("_i")).filter(hit)["_i"]
-    return (pl.concat([out.with_row_index("_i").filter(~hit).with_columns(pl.col("_i").cast(pl.Int64)),
-                       fixed.with_columns(positions.alias("_i")).select("_i", *out.columns)])
-            .sort("_i").drop("_i"))
+    positions = out.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("_i")).filter(hit)["_i"]
+    return positions, fixed
 
 
 # --------------------------------------------------------------------------- output layouts

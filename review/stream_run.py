@@ -24,6 +24,7 @@ import tempfile
 from collections import deque
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import accumulate
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -36,7 +37,7 @@ from review.export.tabular import _nested_to_json, inert_cells
 from review.load.batched import Unstreamable, iter_segments
 from review.schema import DOC, MAX_SEVERITY, SEGMENT_SCHEMA, SEVERITY_RANK
 from review.stream import (ScoreSettings, corpus_candidates, corpus_flags, duplicated_rows,
-                           finish_rows, records, score_documents, score_table)
+                           finish_rows, fixed_rows, records, score_documents, score_table)
 
 DEFAULT_BATCH_ROWS = 20_000
 STREAM_FORMATS = ("jsonl", "csv", "parquet")
@@ -115,6 +116,7 @@ class UnitResult:
     worst: int  # highest severity rank of any flag, -1 for none
     spill: str  # Arrow IPC of the scored rows
     part: str | None  # the formatted JSONL/CSV bytes of the unit
+    lines: list[int] | None = None  # lines of each row in `part` when some row has several
 
 
 def _score_unit(unit: pl.DataFrame, index: int, folder: str, fmt: str,
@@ -123,21 +125,34 @@ def _score_unit(unit: pl.DataFrame, index: int, folder: str, fmt: str,
     out = score_documents(unit, settings)
     spill = os.path.join(folder, f"{index:07d}.arrow")
     out.write_ipc(spill, compression="lz4")
-    part = None
+    part, lines = None, None
     if fmt in ("jsonl", "csv"):
         part = os.path.join(folder, f"{index:07d}.{fmt}")
+        data, lines = format_rows(out, fmt, first=index == 0)
         with open(part, "wb") as f:
-            f.write(format_bytes(out, fmt, first=index == 0))
+            f.write(data)
     worst = out[MAX_SEVERITY].replace_strict(SEVERITY_RANK, default=-1, return_dtype=pl.Int64).max()
-    return UnitResult(out.height, corpus_candidates(out), -1 if worst is None else int(worst), spill, part)
+    return UnitResult(out.height, corpus_candidates(out), -1 if worst is None else int(worst), spill, part,
+                      lines)
 
 
 def format_bytes(out: pl.DataFrame, fmt: str, first: bool) -> bytes:
     """A unit as `review score --format fmt` writes it; CSV has its BOM and header once, first."""
-    if fmt == "jsonl":
-        return records(out).write_ndjson().encode("utf-8")
-    body = inert_cells(_nested_to_json(score_table(out))).write_csv(include_header=first)
-    return (BOM if first else b"") + body.encode("utf-8")
+    return format_rows(out, fmt, first)[0]
+
+
+def format_rows(out: pl.DataFrame, fmt: str, first: bool) -> tuple[bytes, list[int] | None]:
+    """format_bytes, and the number of lines of each row when some row has more than one (a CSV
+    cell holding a line break): what _patch needs to find a row's bytes again."""
+    if fmt == "jsonl":  # JSON escapes line breaks: one line per row
+        return records(out).write_ndjson().encode("utf-8"), None
+    table = inert_cells(_nested_to_json(score_table(out)))
+    data = (BOM if first else b"") + table.write_csv(include_header=first).encode("utf-8")
+    if data.count(b"\n") == table.height + first:
+        return data, None
+    breaks = [pl.col(c).str.count_matches("\n", literal=True).fill_null(0)
+              for c, t in table.schema.items() if t == pl.String]
+    return data, table.select(pl.sum_horizontal(breaks) + 1).to_series().to_list()
 
 
 class _Inline(Executor):
@@ -261,12 +276,10 @@ def _write(units: list[UnitResult], extra: pl.DataFrame, settings: ScoreSettings
             if fmt == "parquet" or touched:
                 out = pl.read_ipc(u.spill)
                 changed = bool(touched) and out[DOC].is_in(list(touched)).any()
-                if changed:
-                    out = finish_rows(out, extra, settings)
             if fmt == "parquet":
-                writer = _parquet_rows(writer, sink, out)
-            elif changed:
-                sink.write(format_bytes(out, fmt, first=k == 0))
+                writer = _parquet_rows(writer, sink, finish_rows(out, extra, settings) if changed else out)
+            elif changed and (found := fixed_rows(out, extra, settings)) is not None:
+                sink.write(_patch(u, out, found, extra, settings, fmt, k == 0))
             else:
                 with open(u.part, "rb") as part:
                     shutil.copyfileobj(part, sink, 1 << 20)
@@ -275,6 +288,32 @@ def _write(units: list[UnitResult], extra: pl.DataFrame, settings: ScoreSettings
             if writer is None:  # no rows: an empty table with the output's columns
                 writer = _parquet_rows(None, sink, None)
             writer.close()
+
+
+def _patch(u: UnitResult, out: pl.DataFrame, found: tuple[pl.Series, pl.DataFrame],
+           extra: pl.DataFrame, settings: ScoreSettings, fmt: str, first: bool) -> bytes:
+    """The unit's bytes from pass 1 with the lines of the rows the corpus-scope flags changed
+    (`found`, review.stream.fixed_rows) replaced: formatting a few hundred rows, not the unit.
+    When the bytes do not have the expected lines, the whole unit is formatted again."""
+    with open(u.part, "rb") as part:
+        lines = part.read().split(b"\n")
+    positions, fixed = found
+    new, new_counts = format_rows(fixed, fmt, first=False)
+    new_lines = new.split(b"\n")
+    head = int(fmt == "csv" and first)  # the header line
+    counts = u.lines or [1] * u.rows
+    new_counts = new_counts or [1] * fixed.height
+    if (len(lines) != head + sum(counts) + 1 or lines[-1] or len(counts) != out.height
+            or len(new_lines) != sum(new_counts) + 1 or new_lines[-1]):
+        return format_bytes(finish_rows(out, extra, settings), fmt, first)
+    starts = list(accumulate(counts, initial=head))
+    pieces, cursor, at = [], 0, 0
+    for p, n in zip(positions.to_list(), new_counts):
+        pieces += lines[cursor:starts[p]]
+        pieces += new_lines[at:at + n]
+        cursor, at = starts[p] + counts[p], at + n
+    pieces += lines[cursor:]
+    return b"\n".join(pieces)
 
 
 def _parquet_rows(writer, sink, out: pl.DataFrame | None):

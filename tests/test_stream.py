@@ -123,3 +123,25 @@ def test_ray_engine_picks_corpus_scope_candidates_with_the_local_engines_keys():
                                    "نص آخر هنا."]}).to_arrow()
     keys = pl.from_arrow(key_hashes(batch))
     assert candidates(keys).rows() == [("a", 1), ("a", 2)]
+
+
+def test_csv_rows_over_several_lines_patched_by_the_corpus_scope_step(settings, tmp_path):
+    """A cell with a line break makes its CSV row several lines long; the corpus-scope step
+    replaces the lines of the rows it changes (review.stream_run._patch) and must find them."""
+    pairs = generate(900, seed=5, doc_size=(20, 120))
+    k = pl.int_range(pl.len())
+    pairs = pairs.with_columns(
+        pl.when(k % 3 == 0).then(pl.col(SOURCE).str.replace(" ", "\n")).otherwise(pl.col(SOURCE)).alias(SOURCE),
+        pl.when(k % 4 == 0).then(pl.col(TARGET).str.replace_all(" ", "\r\n")).otherwise(pl.col(TARGET))
+        .alias(TARGET))
+    corpus = corpus_of(pairs)
+    expected = score(corpus)
+    cross = expected.flags.filter(pl.col("check").is_in(CORPUS_SCOPE)).select(DOC, SEG).unique()
+    multiline = corpus.segments.join(cross, on=[DOC, SEG], how="semi").filter(
+        pl.col(SOURCE).str.contains("\n") | pl.col(TARGET).str.contains("\n"))
+    assert multiline.height > 0
+    for fmt in ("csv", "jsonl"):
+        out = tmp_path / f"s.{fmt}"
+        result = stream_score(slices(corpus.segments, 200), settings, out, fmt, batch_rows=250, jobs=1)
+        assert out.read_bytes() == to_bytes(expected, fmt), fmt
+        assert result.units > 2 and result.corpus_flags > 0
