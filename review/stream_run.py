@@ -8,15 +8,16 @@ files that way). They are regrouped into units of whole documents of about `batc
 a document whose rows are not together in the input (it reappears after another one began)
 raises NotGrouped, and the caller scores the corpus as one table instead.
 
-Pass 1, in the workers: score_documents on each unit; the scored unit is spilled to an Arrow IPC
-file beside the output (JSONL/CSV bytes are formatted there too), and the main process keeps only
-two hashes per row (review.stream.corpus_candidates). Then the corpus-scope checks run on the
-rows whose key is duplicated, and pass 2 writes the output: each unit's bytes copied as they are,
-re-formatted only when a corpus-scope flag changed one of its rows.
+Pass 1, in the workers: review.stream.score_unit on each unit; the scored unit is spilled to an
+Arrow IPC file beside the output (JSONL/CSV bytes are formatted there too), and the main process
+keeps only two hashes per row (review.stream.corpus_candidates). Then the corpus-scope checks run
+on the rows whose key is duplicated, and pass 2 writes the output: each unit's bytes copied as
+they are, with the lines of the rows a corpus-scope flag changed formatted again.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import shutil
@@ -36,8 +37,8 @@ from review.fileio import atomic_path
 from review.export.tabular import _nested_to_json, inert_cells
 from review.load.batched import Unstreamable, iter_segments
 from review.schema import DOC, MAX_SEVERITY, SEGMENT_SCHEMA, SEVERITY_RANK
-from review.stream import (ScoreSettings, corpus_candidates, corpus_flags, duplicated_rows,
-                           finish_rows, fixed_rows, records, score_documents, score_table)
+from review.stream import (ScoreSettings, corpus_flags, duplicated_rows, finish_rows, fixed_rows,
+                           records, score_table, score_unit)
 
 DEFAULT_BATCH_ROWS = 20_000
 STREAM_FORMATS = ("jsonl", "csv", "parquet")
@@ -122,7 +123,7 @@ class UnitResult:
 def _score_unit(unit: pl.DataFrame, index: int, folder: str, fmt: str,
                 settings: ScoreSettings | None = None) -> UnitResult:
     settings = settings or _SETTINGS
-    out = score_documents(unit, settings)
+    out, keys = score_unit(unit, settings)
     spill = os.path.join(folder, f"{index:07d}.arrow")
     out.write_ipc(spill, compression="lz4")
     part, lines = None, None
@@ -132,8 +133,7 @@ def _score_unit(unit: pl.DataFrame, index: int, folder: str, fmt: str,
         with open(part, "wb") as f:
             f.write(data)
     worst = out[MAX_SEVERITY].replace_strict(SEVERITY_RANK, default=-1, return_dtype=pl.Int64).max()
-    return UnitResult(out.height, corpus_candidates(out), -1 if worst is None else int(worst), spill, part,
-                      lines)
+    return UnitResult(out.height, keys, -1 if worst is None else int(worst), spill, part, lines)
 
 
 def format_bytes(out: pl.DataFrame, fmt: str, first: bool) -> bytes:
@@ -144,10 +144,15 @@ def format_bytes(out: pl.DataFrame, fmt: str, first: bool) -> bytes:
 def format_rows(out: pl.DataFrame, fmt: str, first: bool) -> tuple[bytes, list[int] | None]:
     """format_bytes, and the number of lines of each row when some row has more than one (a CSV
     cell holding a line break): what _patch needs to find a row's bytes again."""
+    # Written to a buffer: polars' str result is these bytes decoded, which we would encode again.
+    buffer = io.BytesIO()
     if fmt == "jsonl":  # JSON escapes line breaks: one line per row
-        return records(out).write_ndjson().encode("utf-8"), None
+        records(out).write_ndjson(buffer)
+        return buffer.getvalue(), None
     table = inert_cells(_nested_to_json(score_table(out)))
-    data = (BOM if first else b"") + table.write_csv(include_header=first).encode("utf-8")
+    buffer.write(BOM if first else b"")
+    table.write_csv(buffer, include_header=first)
+    data = buffer.getvalue()
     if data.count(b"\n") == table.height + first:
         return data, None
     breaks = [pl.col(c).str.count_matches("\n", literal=True).fill_null(0)
