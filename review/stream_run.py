@@ -63,11 +63,22 @@ def default_jobs() -> int:
 
 
 # --------------------------------------------------------------------------- regrouping
-def document_units(batches: Iterable[pl.DataFrame], batch_rows: int) -> Iterator[pl.DataFrame]:
+def document_units(batches: Iterable[pl.DataFrame], batch_rows: int, expected: int = 0,
+                   jobs: int = 1) -> Iterator[pl.DataFrame]:
     """Frames of complete documents, about `batch_rows` rows each (one large document may make a
-    unit larger), in corpus order. Raises NotGrouped when a finished document reappears."""
+    unit larger), in corpus order. Raises NotGrouped when a finished document reappears.
+
+    Given the `expected` number of rows, the units of the last `jobs` x `batch_rows` rows are
+    smaller and smaller (down to an eighth): `jobs` workers then finish about together, instead
+    of one of them scoring the last full unit alone while the others wait."""
     pending: list[pl.DataFrame] = []
-    size = 0
+    size = emitted = 0
+    smallest = max(1, batch_rows // 8)
+
+    def target() -> int:
+        if expected <= 0:
+            return batch_rows
+        return max(smallest, min(batch_rows, -(-(expected - emitted) // jobs)))
     done: set[str] = set()
     last: str | None = None
     for frame in batches:
@@ -84,19 +95,31 @@ def document_units(batches: Iterable[pl.DataFrame], batch_rows: int) -> Iterator
                 last = doc
         pending.append(frame)
         size += frame.height
-        if size < batch_rows:
-            continue
-        # Cut before the last document: it may go on in the next frame.
-        joined = pl.concat(pending, how="vertical")
-        cut = joined.height - joined[DOC].reverse().rle_id().eq(0).sum()
-        if cut == 0:  # one document so far: keep it together
-            pending, size = [joined], joined.height
-            continue
-        yield joined.slice(0, cut)
-        rest = joined.slice(cut)
-        pending, size = [rest], rest.height
+        while size >= (rows := target()):
+            joined = pl.concat(pending, how="vertical")
+            if rows < batch_rows:  # one of the last units: cut to its size
+                cut = _cut(joined, rows)
+            else:  # cut before the last document: it may go on in the next frame
+                cut = joined.height - joined[DOC].reverse().rle_id().eq(0).sum()
+            if cut == 0:  # one document so far: keep it together
+                pending, size = [joined], joined.height
+                break
+            yield joined.slice(0, cut)
+            emitted += cut
+            rest = joined.slice(cut)
+            pending, size = [rest], rest.height
     if size:
         yield pl.concat(pending, how="vertical")
+
+
+def _cut(joined: pl.DataFrame, rows: int) -> int:
+    """Where to end a unit of `joined`: after the last document that ends within `rows` rows,
+    else after the first document; 0 when the last document (which may go on) is all there is."""
+    ends = joined.select((pl.col(DOC) != pl.col(DOC).shift(-1)).fill_null(False).arg_true() + 1).to_series()
+    if ends.len() == 0:
+        return 0
+    within = ends.filter(ends <= rows)
+    return int(within[-1] if within.len() else ends[0])
 
 
 # --------------------------------------------------------------------------- workers
@@ -236,7 +259,9 @@ def _run_pass1(batches, settings, folder, fmt, batch_rows, jobs, result, progres
             if progress is not None:
                 progress(result.rows, max(total, result.rows))
 
-        for k, unit in enumerate(document_units(batches, batch_rows)):
+        # Parquet: one row group per unit, so the file's layout stays that of --batch-size.
+        expected = 0 if fmt == "parquet" else total
+        for k, unit in enumerate(document_units(batches, batch_rows, expected, jobs)):
             docs.update(unit[DOC].unique().to_list())
             queue.append(pool.submit(_score_unit, unit.select(list(SEGMENT_SCHEMA)), k, folder, fmt))
             while len(queue) > jobs:  # bounded: memory stays a few units deep
@@ -349,7 +374,7 @@ def score_input(path: str | None, fmt_in: str | None, load_whole: Callable[[], o
     not grouped and the caller must score it as one table."""
     if path is not None and fmt_in is not None:
         try:
-            total = estimate_rows(path, fmt_in) if progress is not None else 0
+            total = estimate_rows(path, fmt_in)  # the progress bar's, and the last units' size
             batches = iter_segments(path, fmt_in, batch_rows, src_lang=src_lang, tgt_lang=tgt_lang,
                                     encoding=encoding)
             return stream_score(batches, settings, out, fmt, batch_rows, jobs, progress, total), None

@@ -145,3 +145,16 @@ def test_csv_rows_over_several_lines_patched_by_the_corpus_scope_step(settings, 
         result = stream_score(slices(corpus.segments, 200), settings, out, fmt, batch_rows=250, jobs=1)
         assert out.read_bytes() == to_bytes(expected, fmt), fmt
         assert result.units > 2 and result.corpus_flags > 0
+
+
+def test_last_units_smaller_when_the_row_count_is_known():
+    """With the expected row count, the units of the last jobs x batch_rows rows shrink (the
+    workers finish together); documents stay whole, and the rows and their order are the same."""
+    frame = pl.DataFrame({DOC_COL: [f"d{k // 10:03d}" for k in range(400)], "x": range(400)})
+    plain = [u.height for u in document_units(slices(frame, 40), batch_rows=80)]
+    units = list(document_units(slices(frame, 40), batch_rows=80, expected=400, jobs=2))
+    assert pl.concat(units).equals(frame)
+    assert plain == [70, 80, 80, 80, 80, 10]
+    # 90 rows left for 2 jobs: a unit of at most 45 rows (40: whole documents), then 20, then
+    # the smallest, an eighth of batch_rows.
+    assert [u.height for u in units] == [70, 80, 80, 80, 40, 20, 10, 10, 10]
