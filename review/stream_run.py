@@ -235,8 +235,8 @@ def stream_score(batches: Iterable[pl.DataFrame], settings: ScoreSettings, out: 
     with atomic_path(out) as final, tempfile.TemporaryDirectory(
             prefix=".mt-review-spill.", dir=_spill_parent(final)) as folder:
         units = _run_pass1(batches, settings, folder, fmt, batch_rows, jobs, result, progress, total)
-        extra = _corpus_scope(units, settings, result)
-        _write(units, extra, settings, final, fmt)
+        extra, candidates = _corpus_scope(units, settings, result, whole_rows=fmt != "parquet")
+        _write(units, extra, candidates, settings, final, fmt)
     return result
 
 
@@ -273,43 +273,51 @@ def _run_pass1(batches, settings, folder, fmt, batch_rows, jobs, result, progres
     return units
 
 
-def _corpus_scope(units: list[UnitResult], settings: ScoreSettings, result: StreamResult) -> pl.DataFrame:
-    """The corpus-scope flags: hashes of all rows -> duplicated rows -> their flags."""
+Candidates = dict[int, tuple[pl.Series, pl.DataFrame]]  # unit -> (positions in it, its rows)
+
+
+def _corpus_scope(units: list[UnitResult], settings: ScoreSettings, result: StreamResult,
+                  whole_rows: bool = False) -> tuple[pl.DataFrame, Candidates]:
+    """The corpus-scope flags: hashes of all rows -> duplicated rows -> their flags. And per unit
+    that has some, the candidate rows: their positions and, with `whole_rows`, every column of
+    them (pass 2 finishes the rows the flags change from these, without reading the unit again)."""
     if not settings.corpus_checks() or not units:
-        return corpus_flags(pl.DataFrame(), settings)
+        return corpus_flags(pl.DataFrame(), settings), {}
     keys = pl.concat([u.keys for u in units], how="vertical")
     rows = duplicated_rows(keys)
     result.corpus_rows = len(rows)
     if rows.len() == 0:
-        return corpus_flags(pl.DataFrame(), settings)
-    parts, start = [], 0
-    for u in units:
+        return corpus_flags(pl.DataFrame(), settings), {}
+    candidates: Candidates = {}
+    start = 0
+    for k, u in enumerate(units):
         mine = rows.filter((rows >= start) & (rows < start + u.rows)) - start
         if mine.len():
-            frame = pl.read_ipc(u.spill, columns=list(SEGMENT_SCHEMA))
+            frame = pl.read_ipc(u.spill, columns=None if whole_rows else list(SEGMENT_SCHEMA))
             # Copied out through Arrow's plain strings: a gathered string-view column keeps the
             # whole unit's text buffers alive, and these parts live until the end of the run.
-            parts.append(pl.from_arrow(frame[mine].to_arrow(compat_level=pl.CompatLevel.oldest())))
+            candidates[k] = (mine, pl.from_arrow(frame[mine].to_arrow(compat_level=pl.CompatLevel.oldest())))
         start += u.rows
-    extra = corpus_flags(pl.concat(parts, how="vertical"), settings)
+    extra = corpus_flags(pl.concat([f.select(list(SEGMENT_SCHEMA)) for _, f in candidates.values()],
+                                   how="vertical"), settings)
     result.corpus_flags = extra.height
-    return extra
+    return extra, candidates
 
 
-def _write(units: list[UnitResult], extra: pl.DataFrame, settings: ScoreSettings, final: Path,
-           fmt: str) -> None:
+def _write(units: list[UnitResult], extra: pl.DataFrame, candidates: Candidates,
+           settings: ScoreSettings, final: Path, fmt: str) -> None:
     touched = set(extra[DOC].unique().to_list()) if extra.height else set()
     writer = None
     with open(final, "wb") as sink:
         for k, u in enumerate(units):
-            changed = False
-            if fmt == "parquet" or touched:
+            if fmt == "parquet":
                 out = pl.read_ipc(u.spill)
                 changed = bool(touched) and out[DOC].is_in(list(touched)).any()
-            if fmt == "parquet":
                 writer = _parquet_rows(writer, sink, finish_rows(out, extra, settings) if changed else out)
-            elif changed and (found := fixed_rows(out, extra, settings)) is not None:
-                sink.write(_patch(u, out, found, extra, settings, fmt, k == 0))
+            elif k in candidates and (found := fixed_rows(candidates[k][1], extra, settings)) is not None:
+                # Positions among the unit's candidates -> positions in the unit.
+                found = (candidates[k][0].gather(found[0]), found[1])
+                sink.write(_patch(u, found, extra, settings, fmt, k == 0))
             else:
                 with open(u.part, "rb") as part:
                     shutil.copyfileobj(part, sink, 1 << 20)
@@ -320,8 +328,8 @@ def _write(units: list[UnitResult], extra: pl.DataFrame, settings: ScoreSettings
             writer.close()
 
 
-def _patch(u: UnitResult, out: pl.DataFrame, found: tuple[pl.Series, pl.DataFrame],
-           extra: pl.DataFrame, settings: ScoreSettings, fmt: str, first: bool) -> bytes:
+def _patch(u: UnitResult, found: tuple[pl.Series, pl.DataFrame], extra: pl.DataFrame,
+           settings: ScoreSettings, fmt: str, first: bool) -> bytes:
     """The unit's bytes from pass 1 with the lines of the rows the corpus-scope flags changed
     (`found`, review.stream.fixed_rows) replaced: formatting a few hundred rows, not the unit.
     When the bytes do not have the expected lines, the whole unit is formatted again."""
@@ -333,9 +341,9 @@ def _patch(u: UnitResult, out: pl.DataFrame, found: tuple[pl.Series, pl.DataFram
     head = int(fmt == "csv" and first)  # the header line
     counts = u.lines or [1] * u.rows
     new_counts = new_counts or [1] * fixed.height
-    if (len(lines) != head + sum(counts) + 1 or lines[-1] or len(counts) != out.height
+    if (len(lines) != head + sum(counts) + 1 or lines[-1] or len(counts) != u.rows
             or len(new_lines) != sum(new_counts) + 1 or new_lines[-1]):
-        return format_bytes(finish_rows(out, extra, settings), fmt, first)
+        return format_bytes(finish_rows(pl.read_ipc(u.spill), extra, settings), fmt, first)
     starts = list(accumulate(counts, initial=head))
     pieces, cursor, at = [], 0, 0
     for p, n in zip(positions.to_list(), new_counts):
