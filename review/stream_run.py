@@ -79,6 +79,7 @@ def document_units(batches: Iterable[pl.DataFrame], batch_rows: int, expected: i
         if expected <= 0:
             return batch_rows
         return max(smallest, min(batch_rows, -(-(expected - emitted) // jobs)))
+
     done: set[str] = set()
     last: str | None = None
     for frame in batches:
