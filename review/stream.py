@@ -9,9 +9,11 @@ kept meanwhile), and the scores of the rows they flag are recomputed.
 
     score_documents(frame, settings)   the scored rows of complete documents (corpus-scope
                                        checks left out) with their flags as a list column
+    score_unit(frame, settings)        the same and the rows' corpus_candidates
     corpus_candidates(frame)           per row, the hashes of the corpus-scope comparison keys
     corpus_flags(rows, settings)       the corpus-scope flags of the candidate rows
     finish_rows(out, extra, settings)  merge those flags and recompute the scores
+    fixed_rows(out, extra, settings)   only the rows that change: positions, rows
     records(out) / score_table(out)    the JSONL / CSV-Parquet layouts of `review score`
 
 The local engine (review.stream_run.stream_score) and the Ray engine share these functions.
@@ -24,10 +26,10 @@ from pathlib import Path
 
 import polars as pl
 
-from review.checks import FLAG_ORDER, run_checks, selected_checks, suppress
+from review.checks import FLAG_ORDER, prepare, run_checks, run_prepared, selected_checks, suppress
 from review.checks.consistency import coarse_key
 from review.config import Config, load_config
-from review.normalize import fold_digits_expr, normalize_expr
+from review.normalize import SRC_NORM, TGT_NORM, fold_digits_expr, normalize_expr
 from review.schema import (BEAD, BT, CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, FLAGGED, LOCATOR,
                            MAX_SEVERITY, MESSAGE, METRIC_COLUMNS, N_FLAGS, PENALTY, REFERENCE,
                            RISK, SEG, SEGMENT_SCHEMA, SEVERITY, SIDE, SOURCE, START, TARGET,
@@ -69,12 +71,24 @@ class ScoreSettings:
 def score_documents(frame: pl.DataFrame, settings: ScoreSettings) -> pl.DataFrame:
     """Score rows holding complete documents: segment columns + metrics + SCORE_COLUMNS + FLAGS,
     same rows, same order. Everything but the corpus-scope checks (see corpus_flags)."""
+    return _scored(frame, settings)[0]
+
+
+def score_unit(frame: pl.DataFrame, settings: ScoreSettings) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """score_documents(frame) and corpus_candidates of its rows, from the same normalised text."""
+    out, prepared = _scored(frame, settings)
+    return out, corpus_candidates(prepared)
+
+
+def _scored(frame: pl.DataFrame, settings: ScoreSettings) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """score_documents, and the frame the checks ran on (review.checks.prepare)."""
     # One chunk per column: polars 2.1 can panic on string views of a sliced, concatenated frame
     # (a slice of a unit cut from several input batches) in pl.format.
     segments = _segment_table(frame).rechunk()
     segments, _ = add_metrics(segments, metric_passes(segments), lambda: None)
-    flags = run_checks(segments, settings.config, settings.glossary, only=settings.local_checks())
-    return _with_flag_lists(add_scores(segments, flags, settings.config), flags)
+    prepared = prepare(segments)
+    flags = run_prepared(prepared, settings.config, settings.glossary, only=settings.local_checks())
+    return _with_flag_lists(add_scores(segments, flags, settings.config), flags), prepared
 
 
 def _with_flag_lists(scored: pl.DataFrame, flags: pl.DataFrame) -> pl.DataFrame:
@@ -91,16 +105,20 @@ def flag_table(out: pl.DataFrame) -> pl.DataFrame:
 
 
 # --------------------------------------------------------------------------- corpus scope
-def _coarse_hash(col: str) -> pl.Expr:
+def _coarse_hash(frame: pl.DataFrame, col: str, norm: str) -> pl.Expr:
     # The same key as review.checks.consistency.coarse_key over the same normalisation as
-    # review.normalize.add_normalized_columns; equal keys give equal hashes, so no candidate is
-    # missed (a collision only adds a row, which the check itself then drops).
-    return coarse_key(normalize_expr(fold_digits_expr(pl.col(col).fill_null("")))).hash(seed=0)
+    # review.normalize.add_normalized_columns (its column when the frame has it already); equal
+    # keys give equal hashes, so no candidate is missed (a collision only adds a row, which the
+    # check itself then drops).
+    text = pl.col(norm) if norm in frame.columns else normalize_expr(fold_digits_expr(pl.col(col).fill_null("")))
+    return coarse_key(text).hash(seed=0)
 
 
 def corpus_candidates(frame: pl.DataFrame) -> pl.DataFrame:
-    """Per row (same order): SRC_KEY, TGT_KEY, hashes of the corpus-scope comparison keys."""
-    return frame.select(_coarse_hash(SOURCE).alias(SRC_KEY), _coarse_hash(TARGET).alias(TGT_KEY))
+    """Per row (same order): SRC_KEY, TGT_KEY, hashes of the corpus-scope comparison keys (a
+    frame from review.checks.prepare: from its normalised columns)."""
+    return frame.select(_coarse_hash(frame, SOURCE, SRC_NORM).alias(SRC_KEY),
+                        _coarse_hash(frame, TARGET, TGT_NORM).alias(TGT_KEY))
 
 
 def duplicated_rows(keys: pl.DataFrame) -> pl.Series:
@@ -122,24 +140,36 @@ def corpus_flags(rows: pl.DataFrame, settings: ScoreSettings) -> pl.DataFrame:
 def finish_rows(out: pl.DataFrame, extra: pl.DataFrame, settings: ScoreSettings) -> pl.DataFrame:
     """`out` (score_documents rows) with the corpus-scope flags of `extra` merged in: the flags
     of each affected row re-suppressed and re-sorted, its scores recomputed. Order kept."""
-    if extra.height == 0 or out.height == 0:
+    found = fixed_rows(out, extra, settings)
+    if found is None:
         return out
+    positions, fixed = found
+    hit = pl.repeat(False, out.height, dtype=pl.Boolean, eager=True).scatter(positions, True)
+    return (pl.concat([out.with_row_index("_i").filter(~hit).with_columns(pl.col("_i").cast(pl.Int64)),
+                       fixed.with_columns(positions.alias("_i")).select("_i", *out.columns)])
+            .sort("_i").drop("_i"))
+
+
+def fixed_rows(out: pl.DataFrame, extra: pl.DataFrame,
+               settings: ScoreSettings) -> tuple[pl.Series, pl.DataFrame] | None:
+    """The rows of `out` that `extra` flags, finished as finish_rows does: their positions in
+    `out` (ascending, Int64) and the rows in that order; None when `extra` flags none of them.
+    Only these rows change, so a writer can patch its bytes instead of formatting all rows."""
+    if extra.height == 0 or out.height == 0:
+        return None
     keys = extra.select(DOC, SEG).unique().with_columns(pl.lit(True).alias("_hit"))
     hit = out.select(DOC, SEG).join(keys, on=[DOC, SEG], how="left", maintain_order="left")["_hit"]
     hit = hit.fill_null(False)
     if not hit.any():
-        return out
+        return None
     part = out.filter(hit)
     mine = extra.join(part.select(DOC, SEG), on=[DOC, SEG], how="semi")
     flags = suppress(pl.concat([flag_table(part), mine.select(list(FLAG_SCHEMA))])
                      .sort(FLAG_ORDER, nulls_last=False))
     segments = part.select(pl.exclude(FLAGS, *SCORE_COLUMNS))
     fixed = _with_flag_lists(add_scores(segments, flags, settings.config), flags).select(out.columns)
-    index = pl.int_range(pl.len(), dtype=pl.Int64)
-    positions = out.select(index.alias("_i")).filter(hit)["_i"]
-    return (pl.concat([out.with_row_index("_i").filter(~hit).with_columns(pl.col("_i").cast(pl.Int64)),
-                       fixed.with_columns(positions.alias("_i")).select("_i", *out.columns)])
-            .sort("_i").drop("_i"))
+    positions = out.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("_i")).filter(hit)["_i"]
+    return positions, fixed
 
 
 # --------------------------------------------------------------------------- output layouts
@@ -159,8 +189,7 @@ def score_table(out: pl.DataFrame) -> pl.DataFrame:
 
 def whole(frame: pl.DataFrame, settings: ScoreSettings) -> pl.DataFrame:
     """Every step on one in-memory frame (tests, small inputs): equals review.score.score()."""
-    out = score_documents(frame, settings)
-    keys = corpus_candidates(out)
+    out, keys = score_unit(frame, settings)
     rows = duplicated_rows(keys)
     extra = corpus_flags(out.select(list(SEGMENT_SCHEMA))[rows], settings)
     return finish_rows(out, extra, settings)

@@ -8,15 +8,16 @@ files that way). They are regrouped into units of whole documents of about `batc
 a document whose rows are not together in the input (it reappears after another one began)
 raises NotGrouped, and the caller scores the corpus as one table instead.
 
-Pass 1, in the workers: score_documents on each unit; the scored unit is spilled to an Arrow IPC
-file beside the output (JSONL/CSV bytes are formatted there too), and the main process keeps only
-two hashes per row (review.stream.corpus_candidates). Then the corpus-scope checks run on the
-rows whose key is duplicated, and pass 2 writes the output: each unit's bytes copied as they are,
-re-formatted only when a corpus-scope flag changed one of its rows.
+Pass 1, in the workers: review.stream.score_unit on each unit; the scored unit is spilled to an
+Arrow IPC file beside the output (JSONL/CSV bytes are formatted there too), and the main process
+keeps only two hashes per row (review.stream.corpus_candidates). Then the corpus-scope checks run
+on the rows whose key is duplicated, and pass 2 writes the output: each unit's bytes copied as
+they are, with the lines of the rows a corpus-scope flag changed formatted again.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import shutil
@@ -24,6 +25,7 @@ import tempfile
 from collections import deque
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import accumulate
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -35,8 +37,8 @@ from review.fileio import atomic_path
 from review.export.tabular import _nested_to_json, inert_cells
 from review.load.batched import Unstreamable, iter_segments
 from review.schema import DOC, MAX_SEVERITY, SEGMENT_SCHEMA, SEVERITY_RANK
-from review.stream import (ScoreSettings, corpus_candidates, corpus_flags, duplicated_rows,
-                           finish_rows, records, score_documents, score_table)
+from review.stream import (ScoreSettings, corpus_flags, duplicated_rows, finish_rows, fixed_rows,
+                           records, score_table, score_unit)
 
 DEFAULT_BATCH_ROWS = 20_000
 STREAM_FORMATS = ("jsonl", "csv", "parquet")
@@ -61,11 +63,23 @@ def default_jobs() -> int:
 
 
 # --------------------------------------------------------------------------- regrouping
-def document_units(batches: Iterable[pl.DataFrame], batch_rows: int) -> Iterator[pl.DataFrame]:
+def document_units(batches: Iterable[pl.DataFrame], batch_rows: int, expected: int = 0,
+                   jobs: int = 1) -> Iterator[pl.DataFrame]:
     """Frames of complete documents, about `batch_rows` rows each (one large document may make a
-    unit larger), in corpus order. Raises NotGrouped when a finished document reappears."""
+    unit larger), in corpus order. Raises NotGrouped when a finished document reappears.
+
+    Given the `expected` number of rows, the units of the last `jobs` x `batch_rows` rows are
+    smaller and smaller (down to an eighth): `jobs` workers then finish about together, instead
+    of one of them scoring the last full unit alone while the others wait."""
     pending: list[pl.DataFrame] = []
-    size = 0
+    size = emitted = 0
+    smallest = max(1, batch_rows // 8)
+
+    def target() -> int:
+        if expected <= 0:
+            return batch_rows
+        return max(smallest, min(batch_rows, -(-(expected - emitted) // jobs)))
+
     done: set[str] = set()
     last: str | None = None
     for frame in batches:
@@ -82,19 +96,31 @@ def document_units(batches: Iterable[pl.DataFrame], batch_rows: int) -> Iterator
                 last = doc
         pending.append(frame)
         size += frame.height
-        if size < batch_rows:
-            continue
-        # Cut before the last document: it may go on in the next frame.
-        joined = pl.concat(pending, how="vertical")
-        cut = joined.height - joined[DOC].reverse().rle_id().eq(0).sum()
-        if cut == 0:  # one document so far: keep it together
-            pending, size = [joined], joined.height
-            continue
-        yield joined.slice(0, cut)
-        rest = joined.slice(cut)
-        pending, size = [rest], rest.height
+        while size >= (rows := target()):
+            joined = pl.concat(pending, how="vertical")
+            if rows < batch_rows:  # one of the last units: cut to its size
+                cut = _cut(joined, rows)
+            else:  # cut before the last document: it may go on in the next frame
+                cut = joined.height - joined[DOC].reverse().rle_id().eq(0).sum()
+            if cut == 0:  # one document so far: keep it together
+                pending, size = [joined], joined.height
+                break
+            yield joined.slice(0, cut)
+            emitted += cut
+            rest = joined.slice(cut)
+            pending, size = [rest], rest.height
     if size:
         yield pl.concat(pending, how="vertical")
+
+
+def _cut(joined: pl.DataFrame, rows: int) -> int:
+    """Where to end a unit of `joined`: after the last document that ends within `rows` rows,
+    else after the first document; 0 when the last document (which may go on) is all there is."""
+    ends = joined.select((pl.col(DOC) != pl.col(DOC).shift(-1)).fill_null(False).arg_true() + 1).to_series()
+    if ends.len() == 0:
+        return 0
+    within = ends.filter(ends <= rows)
+    return int(within[-1] if within.len() else ends[0])
 
 
 # --------------------------------------------------------------------------- workers
@@ -115,29 +141,47 @@ class UnitResult:
     worst: int  # highest severity rank of any flag, -1 for none
     spill: str  # Arrow IPC of the scored rows
     part: str | None  # the formatted JSONL/CSV bytes of the unit
+    lines: list[int] | None = None  # lines of each row in `part` when some row has several
 
 
 def _score_unit(unit: pl.DataFrame, index: int, folder: str, fmt: str,
                 settings: ScoreSettings | None = None) -> UnitResult:
     settings = settings or _SETTINGS
-    out = score_documents(unit, settings)
+    out, keys = score_unit(unit, settings)
     spill = os.path.join(folder, f"{index:07d}.arrow")
     out.write_ipc(spill, compression="lz4")
-    part = None
+    part, lines = None, None
     if fmt in ("jsonl", "csv"):
         part = os.path.join(folder, f"{index:07d}.{fmt}")
+        data, lines = format_rows(out, fmt, first=index == 0)
         with open(part, "wb") as f:
-            f.write(format_bytes(out, fmt, first=index == 0))
+            f.write(data)
     worst = out[MAX_SEVERITY].replace_strict(SEVERITY_RANK, default=-1, return_dtype=pl.Int64).max()
-    return UnitResult(out.height, corpus_candidates(out), -1 if worst is None else int(worst), spill, part)
+    return UnitResult(out.height, keys, -1 if worst is None else int(worst), spill, part, lines)
 
 
 def format_bytes(out: pl.DataFrame, fmt: str, first: bool) -> bytes:
     """A unit as `review score --format fmt` writes it; CSV has its BOM and header once, first."""
-    if fmt == "jsonl":
-        return records(out).write_ndjson().encode("utf-8")
-    body = inert_cells(_nested_to_json(score_table(out))).write_csv(include_header=first)
-    return (BOM if first else b"") + body.encode("utf-8")
+    return format_rows(out, fmt, first)[0]
+
+
+def format_rows(out: pl.DataFrame, fmt: str, first: bool) -> tuple[bytes, list[int] | None]:
+    """format_bytes, and the number of lines of each row when some row has more than one (a CSV
+    cell holding a line break): what _patch needs to find a row's bytes again."""
+    # Written to a buffer: polars' str result is these bytes decoded, which we would encode again.
+    buffer = io.BytesIO()
+    if fmt == "jsonl":  # JSON escapes line breaks: one line per row
+        records(out).write_ndjson(buffer)
+        return buffer.getvalue(), None
+    table = inert_cells(_nested_to_json(score_table(out)))
+    buffer.write(BOM if first else b"")
+    table.write_csv(buffer, include_header=first)
+    data = buffer.getvalue()
+    if data.count(b"\n") == table.height + first:
+        return data, None
+    breaks = [pl.col(c).str.count_matches("\n", literal=True).fill_null(0)
+              for c, t in table.schema.items() if t == pl.String]
+    return data, table.select(pl.sum_horizontal(breaks) + 1).to_series().to_list()
 
 
 class _Inline(Executor):
@@ -192,8 +236,8 @@ def stream_score(batches: Iterable[pl.DataFrame], settings: ScoreSettings, out: 
     with atomic_path(out) as final, tempfile.TemporaryDirectory(
             prefix=".mt-review-spill.", dir=_spill_parent(final)) as folder:
         units = _run_pass1(batches, settings, folder, fmt, batch_rows, jobs, result, progress, total)
-        extra = _corpus_scope(units, settings, result)
-        _write(units, extra, settings, final, fmt)
+        extra, candidates = _corpus_scope(units, settings, result, whole_rows=fmt != "parquet")
+        _write(units, extra, candidates, settings, final, fmt)
     return result
 
 
@@ -216,7 +260,9 @@ def _run_pass1(batches, settings, folder, fmt, batch_rows, jobs, result, progres
             if progress is not None:
                 progress(result.rows, max(total, result.rows))
 
-        for k, unit in enumerate(document_units(batches, batch_rows)):
+        # Parquet: one row group per unit, so the file's layout stays that of --batch-size.
+        expected = 0 if fmt == "parquet" else total
+        for k, unit in enumerate(document_units(batches, batch_rows, expected, jobs)):
             docs.update(unit[DOC].unique().to_list())
             queue.append(pool.submit(_score_unit, unit.select(list(SEGMENT_SCHEMA)), k, folder, fmt))
             while len(queue) > jobs:  # bounded: memory stays a few units deep
@@ -228,45 +274,51 @@ def _run_pass1(batches, settings, folder, fmt, batch_rows, jobs, result, progres
     return units
 
 
-def _corpus_scope(units: list[UnitResult], settings: ScoreSettings, result: StreamResult) -> pl.DataFrame:
-    """The corpus-scope flags: hashes of all rows -> duplicated rows -> their flags."""
+Candidates = dict[int, tuple[pl.Series, pl.DataFrame]]  # unit -> (positions in it, its rows)
+
+
+def _corpus_scope(units: list[UnitResult], settings: ScoreSettings, result: StreamResult,
+                  whole_rows: bool = False) -> tuple[pl.DataFrame, Candidates]:
+    """The corpus-scope flags: hashes of all rows -> duplicated rows -> their flags. And per unit
+    that has some, the candidate rows: their positions and, with `whole_rows`, every column of
+    them (pass 2 finishes the rows the flags change from these, without reading the unit again)."""
     if not settings.corpus_checks() or not units:
-        return corpus_flags(pl.DataFrame(), settings)
+        return corpus_flags(pl.DataFrame(), settings), {}
     keys = pl.concat([u.keys for u in units], how="vertical")
     rows = duplicated_rows(keys)
     result.corpus_rows = len(rows)
     if rows.len() == 0:
-        return corpus_flags(pl.DataFrame(), settings)
-    parts, start = [], 0
-    for u in units:
+        return corpus_flags(pl.DataFrame(), settings), {}
+    candidates: Candidates = {}
+    start = 0
+    for k, u in enumerate(units):
         mine = rows.filter((rows >= start) & (rows < start + u.rows)) - start
         if mine.len():
-            frame = pl.read_ipc(u.spill, columns=list(SEGMENT_SCHEMA))
+            frame = pl.read_ipc(u.spill, columns=None if whole_rows else list(SEGMENT_SCHEMA))
             # Copied out through Arrow's plain strings: a gathered string-view column keeps the
             # whole unit's text buffers alive, and these parts live until the end of the run.
-            parts.append(pl.from_arrow(frame[mine].to_arrow(compat_level=pl.CompatLevel.oldest())))
+            candidates[k] = (mine, pl.from_arrow(frame[mine].to_arrow(compat_level=pl.CompatLevel.oldest())))
         start += u.rows
-    extra = corpus_flags(pl.concat(parts, how="vertical"), settings)
+    extra = corpus_flags(pl.concat([f.select(list(SEGMENT_SCHEMA)) for _, f in candidates.values()],
+                                   how="vertical"), settings)
     result.corpus_flags = extra.height
-    return extra
+    return extra, candidates
 
 
-def _write(units: list[UnitResult], extra: pl.DataFrame, settings: ScoreSettings, final: Path,
-           fmt: str) -> None:
+def _write(units: list[UnitResult], extra: pl.DataFrame, candidates: Candidates,
+           settings: ScoreSettings, final: Path, fmt: str) -> None:
     touched = set(extra[DOC].unique().to_list()) if extra.height else set()
     writer = None
     with open(final, "wb") as sink:
         for k, u in enumerate(units):
-            changed = False
-            if fmt == "parquet" or touched:
+            if fmt == "parquet":
                 out = pl.read_ipc(u.spill)
                 changed = bool(touched) and out[DOC].is_in(list(touched)).any()
-                if changed:
-                    out = finish_rows(out, extra, settings)
-            if fmt == "parquet":
-                writer = _parquet_rows(writer, sink, out)
-            elif changed:
-                sink.write(format_bytes(out, fmt, first=k == 0))
+                writer = _parquet_rows(writer, sink, finish_rows(out, extra, settings) if changed else out)
+            elif k in candidates and (found := fixed_rows(candidates[k][1], extra, settings)) is not None:
+                # Positions among the unit's candidates -> positions in the unit.
+                found = (candidates[k][0].gather(found[0]), found[1])
+                sink.write(_patch(u, found, extra, settings, fmt, k == 0))
             else:
                 with open(u.part, "rb") as part:
                     shutil.copyfileobj(part, sink, 1 << 20)
@@ -275,6 +327,32 @@ def _write(units: list[UnitResult], extra: pl.DataFrame, settings: ScoreSettings
             if writer is None:  # no rows: an empty table with the output's columns
                 writer = _parquet_rows(None, sink, None)
             writer.close()
+
+
+def _patch(u: UnitResult, found: tuple[pl.Series, pl.DataFrame], extra: pl.DataFrame,
+           settings: ScoreSettings, fmt: str, first: bool) -> bytes:
+    """The unit's bytes from pass 1 with the lines of the rows the corpus-scope flags changed
+    (`found`, review.stream.fixed_rows) replaced: formatting a few hundred rows, not the unit.
+    When the bytes do not have the expected lines, the whole unit is formatted again."""
+    with open(u.part, "rb") as part:
+        lines = part.read().split(b"\n")
+    positions, fixed = found
+    new, new_counts = format_rows(fixed, fmt, first=False)
+    new_lines = new.split(b"\n")
+    head = int(fmt == "csv" and first)  # the header line
+    counts = u.lines or [1] * u.rows
+    new_counts = new_counts or [1] * fixed.height
+    if (len(lines) != head + sum(counts) + 1 or lines[-1] or len(counts) != u.rows
+            or len(new_lines) != sum(new_counts) + 1 or new_lines[-1]):
+        return format_bytes(finish_rows(pl.read_ipc(u.spill), extra, settings), fmt, first)
+    starts = list(accumulate(counts, initial=head))
+    pieces, cursor, at = [], 0, 0
+    for p, n in zip(positions.to_list(), new_counts):
+        pieces += lines[cursor:starts[p]]
+        pieces += new_lines[at:at + n]
+        cursor, at = starts[p] + counts[p], at + n
+    pieces += lines[cursor:]
+    return b"\n".join(pieces)
 
 
 def _parquet_rows(writer, sink, out: pl.DataFrame | None):
@@ -305,7 +383,7 @@ def score_input(path: str | None, fmt_in: str | None, load_whole: Callable[[], o
     not grouped and the caller must score it as one table."""
     if path is not None and fmt_in is not None:
         try:
-            total = estimate_rows(path, fmt_in) if progress is not None else 0
+            total = estimate_rows(path, fmt_in)  # the progress bar's, and the last units' size
             batches = iter_segments(path, fmt_in, batch_rows, src_lang=src_lang, tgt_lang=tgt_lang,
                                     encoding=encoding)
             return stream_score(batches, settings, out, fmt, batch_rows, jobs, progress, total), None

@@ -123,3 +123,38 @@ def test_ray_engine_picks_corpus_scope_candidates_with_the_local_engines_keys():
                                    "نص آخر هنا."]}).to_arrow()
     keys = pl.from_arrow(key_hashes(batch))
     assert candidates(keys).rows() == [("a", 1), ("a", 2)]
+
+
+def test_csv_rows_over_several_lines_patched_by_the_corpus_scope_step(settings, tmp_path):
+    """A cell with a line break makes its CSV row several lines long; the corpus-scope step
+    replaces the lines of the rows it changes (review.stream_run._patch) and must find them."""
+    pairs = generate(900, seed=5, doc_size=(20, 120))
+    k = pl.int_range(pl.len())
+    pairs = pairs.with_columns(
+        pl.when(k % 3 == 0).then(pl.col(SOURCE).str.replace(" ", "\n")).otherwise(pl.col(SOURCE)).alias(SOURCE),
+        pl.when(k % 4 == 0).then(pl.col(TARGET).str.replace_all(" ", "\r\n")).otherwise(pl.col(TARGET))
+        .alias(TARGET))
+    corpus = corpus_of(pairs)
+    expected = score(corpus)
+    cross = expected.flags.filter(pl.col("check").is_in(CORPUS_SCOPE)).select(DOC, SEG).unique()
+    multiline = corpus.segments.join(cross, on=[DOC, SEG], how="semi").filter(
+        pl.col(SOURCE).str.contains("\n") | pl.col(TARGET).str.contains("\n"))
+    assert multiline.height > 0
+    for fmt in ("csv", "jsonl"):
+        out = tmp_path / f"s.{fmt}"
+        result = stream_score(slices(corpus.segments, 200), settings, out, fmt, batch_rows=250, jobs=1)
+        assert out.read_bytes() == to_bytes(expected, fmt), fmt
+        assert result.units > 2 and result.corpus_flags > 0
+
+
+def test_last_units_smaller_when_the_row_count_is_known():
+    """With the expected row count, the units of the last jobs x batch_rows rows shrink (the
+    workers finish together); documents stay whole, and the rows and their order are the same."""
+    frame = pl.DataFrame({DOC_COL: [f"d{k // 10:03d}" for k in range(400)], "x": range(400)})
+    plain = [u.height for u in document_units(slices(frame, 40), batch_rows=80)]
+    units = list(document_units(slices(frame, 40), batch_rows=80, expected=400, jobs=2))
+    assert pl.concat(units).equals(frame)
+    assert plain == [70, 80, 80, 80, 80, 10]
+    # 90 rows left for 2 jobs: a unit of at most 45 rows (40: whole documents), then 20, then
+    # the smallest, an eighth of batch_rows.
+    assert [u.height for u in units] == [70, 80, 80, 80, 40, 20, 10, 10, 10]

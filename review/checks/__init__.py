@@ -211,3 +211,14 @@ def run_checks(segments: pl.DataFrame, config: Config | None = None,
         if advance is not None:
             advance()
     return suppress(label_hits(frame, parts, config))
+
+
+def run_prepared(frame: pl.DataFrame, config: Config, glossary: pl.DataFrame | None = None,
+                 only: list[str] | None = None) -> pl.DataFrame:
+    """run_checks over a frame that prepare() gave, family after family (the large-frame way),
+    for a caller that uses prepare's helper columns too (review.stream: the corpus keys)."""
+    languages = _languages(frame)
+    parts: Parts = []
+    for ids in by_family(selected_checks(config, only)).values():
+        parts += run_family(frame, ids, config, glossary, languages)
+    return suppress(label_hits(frame, parts, config))

@@ -19,7 +19,10 @@ import codecs
 import csv
 import io
 import json
+import json.scanner
+import re
 import warnings
+from itertools import chain
 from pathlib import Path
 from typing import Iterator
 
@@ -30,9 +33,9 @@ from review.errors import InputError, Unstreamable
 from review.load.encoding import MAX_LINE_CHARS
 from review.load.xmlstream import XML_FORMATS, iter_xml
 from review.load.rows import build
-from review.load.tabular import (_DEFUSED_CELL, ID, _as_text, _check_widths, _header_detected,
-                                 _json_depth_problem, _rows_frame, _select_roles, _unique,
-                                 resolve_columns)
+from review.load.tabular import (_DEFUSED_CELL, ID, MAX_JSON_DEPTH, _as_text, _check_widths,
+                                 _header_detected, _json_depth_problem, _rows_frame, _select_roles,
+                                 _unique, resolve_columns)
 from review.schema import BT, DOC, PARA, REFERENCE, SEG, SOURCE, TARGET
 
 BATCHED_FORMATS = ("jsonl", "tsv", "csv", "parquet", *XML_FORMATS)
@@ -107,7 +110,7 @@ def _line_chunks(path: Path, batch_rows: int) -> Iterator[tuple[int, str, bool]]
                 text = data.decode("utf-8")  # UnicodeDecodeError: not UTF-8, loaded whole
                 if line_no == 1 and text.startswith("\ufeff"):
                     raise Unstreamable("a second byte-order mark")
-                if max(len(x) for x in chunk) > MAX_LINE_CHARS:  # bytes >= characters
+                if max(map(len, chunk)) > MAX_LINE_CHARS:  # bytes >= characters
                     if any(len(x) > MAX_LINE_CHARS for x in text.split("\n")):
                         raise Unstreamable("an overlong line")
                 yield line_no, text, bom
@@ -123,31 +126,67 @@ def _jsonl(path, fmt, batch_rows, src_lang, tgt_lang, doc_id) -> Iterator[pl.Dat
     for first_line, text, bom in _line_chunks(path, batch_rows):
         if first_line == 1 and text.lstrip().startswith("["):
             raise Unstreamable("a JSON array")
-        objects, locators = [], []
-        for n, line in enumerate(text.split("\n"), first_line):
-            if not line.strip():
-                continue
-            if _json_depth_problem(line) is not None:
-                raise Unstreamable("deep JSON")
-            obj = json.loads(line)  # JSONDecodeError is a ValueError: see below
-            if not isinstance(obj, dict):
-                raise Unstreamable("not an object per line")
-            objects.append(obj)
-            locators.append(f"line {n}")
-        if not objects:
+        numbered = [(n, line) for n, line in enumerate(text.split("\n"), first_line) if line.strip()]
+        if not numbered:
             continue
-        keys = list(dict.fromkeys(k for obj in objects for k in obj))
+        objects = _objects([line for _, line in numbered])
+        locators = [f"line {n}" for n, _ in numbered]
         if roles is None:
-            columns = keys
+            columns = list(dict.fromkeys(chain.from_iterable(objects)))  # in order of appearance
             roles = resolve_columns(columns, _flags(), path, src_lang, tgt_lang, positional=False)
-        elif not set(keys) <= set(columns):
+        elif not set().union(*objects) <= set(columns):
             raise Unstreamable("a key first seen late in the file")
+        # No "\ud..." escape in the text: no value can be a lone surrogate (the text itself is
+        # valid UTF-8), so a column whose values are all text or null needs no per-value check.
+        plain = _SURROGATE_ESCAPE.search(text) is None
         data = {}
         for role, c in roles.items():
             if c not in data:
-                data[c] = [_as_text(obj.get(c), role, c, path, where) for obj, where in zip(objects, locators)]
+                data[c] = _text_column([obj.get(c) for obj in objects]) if plain else None
+                if data[c] is None:  # the loader's own conversion and errors, value by value
+                    data[c] = [_as_text(obj.get(c), role, c, path, where) for obj, where in zip(objects, locators)]
         rows = _rows_frame(data, roles, locators, doc_id, src_lang, tgt_lang)
         yield build(rows, path, fmt, "utf-8", bom).segments
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD]")
+_scan = json.scanner.make_scanner(json.JSONDecoder())  # json.loads without its Python wrapper
+_JSON_SPACE = " \t\n\r"
+
+
+def _objects(lines: list[str]) -> list[dict]:
+    """json.loads of each line, which must give an object (else Unstreamable). The C scanner
+    reads a line that is one object with at most JSON whitespace after it; any other line goes
+    through json.loads itself, and so raises what the loader would."""
+    if max(line.count("[") + line.count("{") for line in lines) > MAX_JSON_DEPTH:
+        if any(_json_depth_problem(line) is not None for line in lines):
+            raise Unstreamable("deep JSON")
+    objects = []
+    for line in lines:
+        obj = None
+        if line[0] == "{":
+            try:
+                obj, end = _scan(line, 0)
+            except StopIteration:  # not JSON at 0: json.loads says why
+                obj = None
+            else:
+                if end != len(line) and line[end:].strip(_JSON_SPACE):
+                    obj = None
+        if obj is None:
+            obj = json.loads(line)  # JSONDecodeError is a ValueError: see iter_segments
+        if not isinstance(obj, dict):
+            raise Unstreamable("not an object per line")
+        objects.append(obj)
+    return objects
+
+
+def _text_column(values: list) -> pl.Series | None:
+    """The column when every value is text or null (what _as_text keeps as it is); None when
+    some value needs _as_text (a number, a list, an object...)."""
+    try:
+        return pl.Series(values, dtype=pl.String, strict=True)
+    except TypeError:
+        return None
 
 
 def _flags() -> dict[str, str | None]:
