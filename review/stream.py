@@ -66,13 +66,15 @@ class ScoreSettings:
         return [c for c in selected_checks(self.config) if c in CORPUS_SCOPE]
 
 
-def score_documents(frame: pl.DataFrame, settings: ScoreSettings) -> pl.DataFrame:
+def score_documents(frame: pl.DataFrame, settings: ScoreSettings,
+                    totals: dict[str, dict[str, list]] | None = None) -> pl.DataFrame:
     """Score rows holding complete documents: segment columns + metrics + SCORE_COLUMNS + FLAGS,
-    same rows, same order. Everything but the corpus-scope checks (see corpus_flags)."""
+    same rows, same order. Everything but the corpus-scope checks (see corpus_flags).
+    `totals`: receives the metric statistics sums (review.score.add_metrics)."""
     # One chunk per column: polars 2.1 can panic on string views of a sliced, concatenated frame
     # (a slice of a unit cut from several input batches) in pl.format.
     segments = _segment_table(frame).rechunk()
-    segments, _ = add_metrics(segments, metric_passes(segments), lambda: None)
+    segments, _ = add_metrics(segments, metric_passes(segments), lambda: None, totals)
     flags = run_checks(segments, settings.config, settings.glossary, only=settings.local_checks())
     return _with_flag_lists(add_scores(segments, flags, settings.config), flags)
 

@@ -161,3 +161,52 @@ def test_save_recheck_gives_the_flags_a_full_rescore_gives_that_segment(tmp_path
         changed += sorted(saved.select(cols).rows()) != sorted(p.flags(doc, seg, which="mt").select(cols).rows())
     assert changed >= 2  # the edits are ones the checks see
     p.close()
+
+
+@pytest.mark.slow
+def test_a_project_scored_in_batches_is_the_project_scored_as_one_table(tmp_path):
+    """`review init` of a large corpus scores it on several processes (review.stream_run): the
+    stored project is the same, table for table: segments and their scores, flags with their
+    ids (one table sorts them by document id, not by corpus order), verdict-ready metadata, the
+    summary with the corpus metric scores. Documents here are not in id order, some sources repeat
+    across documents (corpus-scope checks), and half the rows have a reference."""
+    from scale_pairs import generate
+
+    from review.inputs import load_inputs
+    from review.schema import DOC, REFERENCE, TARGET
+
+    pairs = generate(1500, bt=True, doc_size=(40, 300))
+    pairs = pairs.with_columns(
+        pl.col(DOC).str.replace("news-", "d").str.reverse(),  # id order is not corpus order
+        pl.int_range(1, pl.len() + 1).over(DOC).alias(SEG),
+        pl.when(pl.int_range(pl.len()) % 2 == 0).then(pl.col(TARGET).str.replace(r" \S+", ""))
+        .alias(REFERENCE))
+    pairs.write_parquet(tmp_path / "pairs.parquet")
+    corpus = load_inputs([str(tmp_path / "pairs.parquet")])
+    assert corpus.segments.height < workflow.PARALLEL_MIN_ROWS  # scored as one table by default
+    one = workflow.create_project(tmp_path / "one.review", corpus)
+    two = workflow.create_project(tmp_path / "two.review", corpus, jobs=2)
+    assert one.flags(which="all").height > 100
+    assert one.segments().equals(two.segments())
+    assert one.flags(which="all").equals(two.flags(which="all"))
+    assert one.base_risks().equals(two.base_risks())
+    assert one.documents().equals(two.documents())
+    assert one.metrics().equals(two.metrics()) and one.metrics().height >= 5  # bt and reference scores
+    assert one.summary() == two.summary() and one.signature == two.signature
+    one.close()
+    two.close()
+
+
+def test_a_corpus_whose_documents_come_back_is_scored_as_one_table(tmp_path):
+    from review.corpus import Corpus
+    from review.schema import DOC, SOURCE, TARGET
+
+    segs = make_corpus().segments
+    mixed = pl.concat([segs.filter(pl.col(DOC) == "a").head(1), segs.filter(pl.col(DOC) != "a"),
+                       segs.filter(pl.col(DOC) == "a").slice(1)])
+    assert mixed.select(pl.col(DOC).rle_id().max()).item() > mixed[DOC].n_unique() - 1
+    corpus = Corpus(segments=mixed, documents=make_corpus().documents)
+    p = workflow.create_project(tmp_path / "p.review", corpus, jobs=2)
+    assert p.segments().select(DOC, SEG, SOURCE, TARGET).equals(mixed.select(DOC, SEG, SOURCE, TARGET))
+    assert p.flags().height > 0
+    p.close()
