@@ -299,10 +299,12 @@ def _parquet_rows(writer, sink, out: pl.DataFrame | None):
 
 # --------------------------------------------------------------------------- a corpus in memory
 def score_corpus(segments: pl.DataFrame, settings: ScoreSettings, jobs: int | None = None,
-                 progress: Progress | None = None, batch_rows: int | None = None) -> Scored:
+                 progress: Progress | None = None, batch_rows: int | None = None,
+                 spill_dir: str | Path | None = None) -> Scored:
     """review.score.score() of a segment table already in memory, on `jobs` processes: the same
     Scored (rows, flags in the same order, summary with the corpus metric scores), from batches
-    of whole documents. Raises NotGrouped when a document's rows are not together."""
+    of whole documents. Raises NotGrouped when a document's rows are not together. The scored
+    batches are spilled to a temporary folder in `spill_dir` (default: the system's)."""
     jobs = jobs or default_jobs()
     segments = _segment_table(segments)
     _require_grouped(segments)  # before any process starts
@@ -314,7 +316,7 @@ def score_corpus(segments: pl.DataFrame, settings: ScoreSettings, jobs: int | No
         batch_rows = max(1, math.ceil(segments.height / units))
     result = StreamResult()
     totals: dict = {}
-    with tempfile.TemporaryDirectory(prefix=".mt-review-spill.") as folder:
+    with tempfile.TemporaryDirectory(prefix=".mt-review-spill.", dir=spill_dir) as folder:
         done = _run_pass1(slices(segments, batch_rows), settings, folder, "parquet", batch_rows, jobs, result,
                           progress, segments.height)
         extra = _corpus_scope(done, settings, result)

@@ -9,6 +9,7 @@ so a rescore and the checks re-run on a correction use them wherever the project
 from __future__ import annotations
 
 import contextlib
+import os
 import tempfile
 import threading
 import warnings
@@ -28,7 +29,7 @@ from review.schema import DOC, FLAG_SCHEMA, SEG, conform
 from review.score import Progress, Scored, check_segment, resolve_glossary, score
 from review.store import Project, project_target
 from review.stream import ScoreSettings
-from review.stream_run import NotGrouped, score_corpus
+from review.stream_run import NotGrouped, default_jobs, score_corpus
 
 __all__ = ["Settings", "build_demo", "create_project", "project_config", "project_glossary", "recheck", "rescore",
            "save_correction", "set_verdict", "settings"]
@@ -64,8 +65,9 @@ def create_project(path: str | Path, corpus: Corpus, settings: Settings | None =
     output: batches of whole documents on `jobs` processes (default: the CPUs available), with
     the same results as one table (review.stream_run.score_corpus). Smaller ones, and corpora
     whose documents' rows are not together, are scored as one table in this process. `jobs`
-    given: in batches whatever the size."""
-    project_target(path, overwrite)  # refused before the scoring, not after
+    given: in batches whatever the size (1: one table). The processes are started with spawn:
+    a script that calls this on a large corpus must do so under `if __name__ == "__main__":`."""
+    target = project_target(path, overwrite)  # refused before the scoring, not after
     settings = settings or Settings(load_config())
     # Storing is the bar's last stretch; the text index is not built here but on the first
     # search (Project.ensure_text_index).
@@ -75,7 +77,7 @@ def create_project(path: str | Path, corpus: Corpus, settings: Settings | None =
         bar[0] = total + max(1, int(total * _STORE_SHARE))
         progress(done, bar[0])
 
-    scored = _score_new(corpus, settings.config, None if progress is None else scoring, jobs)
+    scored = _score_new(corpus, settings.config, None if progress is None else scoring, jobs, target.parent)
     project = Project.create(path, corpus, scored, overwrite=overwrite, config_text=settings.config_text,
                              glossary=settings.glossary_file())
     if progress is not None:
@@ -91,12 +93,17 @@ PARALLEL_MIN_ROWS = 20_000
 _STORE_SHARE = 0.1
 
 
-def _score_new(corpus: Corpus, config: Config, progress: Progress | None, jobs: int | None) -> Scored:
+def _score_new(corpus: Corpus, config: Config, progress: Progress | None, jobs: int | None,
+               folder: Path) -> Scored:
     # Batches join each segment's flags back on (doc, seg): numbered segments only.
     numbered = corpus.segments[SEG].null_count() == 0
-    if numbered and (jobs is not None or corpus.segments.height >= PARALLEL_MIN_ROWS):
+    large = jobs is not None or corpus.segments.height >= PARALLEL_MIN_ROWS
+    if numbered and large and (jobs or default_jobs()) > 1:
+        # The scored batches are spilled beside the project (a large corpus may not fit in /tmp).
+        spill = folder if folder.is_dir() and os.access(folder, os.W_OK) else None
         try:
-            return score_corpus(corpus.segments, ScoreSettings.make(config), jobs, progress=progress)
+            return score_corpus(corpus.segments, ScoreSettings.make(config), jobs, progress=progress,
+                                spill_dir=spill)
         except NotGrouped:
             pass  # a document's rows are not together: one table
     return score(corpus, config, progress=progress)
