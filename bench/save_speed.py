@@ -9,7 +9,7 @@ running the checks, interleaved save by save so that the machine's load hits bot
   one thread   every check on the calling thread (checks.THREADS = 1): polars' per-thread cache
                of compiled patterns (32 entries) is cycled through by the few hundred patterns of
                all checks, so the large ones are compiled again on every save;
-  per check    each check on its own long-lived thread (the default): compiled once.
+  per family   each family of checks on its own long-lived thread (the default): compiled once.
 Printed: median and 90th percentile wall time, and process CPU, per save.
 """
 
@@ -51,7 +51,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         project = Project.create(Path(d) / "p.review", corpus)
         print(f"{args.n:,}-segment project ({origin}); {args.saves} saves per mode")
-        modes = {"one thread": 1, "per check": 2}
+        modes = {"one thread": 1, "per family": 2}
         times = {m: ([], []) for m in modes}
         revs: dict[tuple[str, int], int] = {}
         for k, (doc, seg, target) in enumerate(picks[:args.saves + 5]):

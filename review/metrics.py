@@ -240,8 +240,18 @@ class Metric:
 
     def corpus_score(self, stats: np.ndarray):
         """sacrebleu Score object of the whole corpus (what `corpus_score` returns)."""
-        # column sums in Python ints (floats for TER), as sacrebleu's sum_of_lists
-        return self.corpus._compute_score_from_stats(_array(stats).sum(axis=0).tolist())
+        return self.score_totals(self.totals(stats))
+
+    @staticmethod
+    def totals(stats: np.ndarray) -> list:
+        """Column sums of the statistics, in Python ints (floats for TER, whole numbers), as
+        sacrebleu's sum_of_lists. Whole numbers add exactly in any grouping: the totals of parts
+        of a corpus (scored in batches) add up to the corpus's own."""
+        return _array(stats).sum(axis=0).tolist()
+
+    def score_totals(self, totals: list):
+        """sacrebleu Score object from column sums (Metric.totals, possibly added over batches)."""
+        return self.corpus._compute_score_from_stats(totals)
 
     def signature(self, sentence_level: bool = False) -> str:
         """As sacrebleu prints it, e.g. `nrefs:1|case:mixed|eff:no|tok:intl|smooth:exp|version:2.6.0`."""
@@ -521,8 +531,9 @@ def _check(which) -> tuple[str, ...]:
 
 def score_pairs(hyps: Sequence[str | None], refs: Sequence[str | None],
                 which: Sequence[str] = DEFAULT_METRICS, workers: int | None = None,
-                corpus: bool = True, sentence: bool = True) -> tuple[dict[str, list], dict]:
-    """Sentence scores per row (None where not scorable) and the corpus Score per metric."""
+                corpus: bool = True, sentence: bool = True, totals: bool = False) -> tuple[dict[str, list], dict]:
+    """Sentence scores per row (None where not scorable) and the corpus Score per metric (with
+    `totals`: the statistics' column sums instead, see Metric.totals)."""
     which = _check(which)
     rows, uniq_of_row, uh, ur = _pairs(hyps, refs)
     results = _run(which, uh, ur, sentence, workers)
@@ -538,7 +549,8 @@ def score_pairs(hyps: Sequence[str | None], refs: Sequence[str | None],
             per_row[name] = col
         if corpus and rows:
             # Sum in row order, duplicates included: the same floats as sacrebleu's corpus_score.
-            corpus_scores[name] = metric.corpus_score(stats[uniq_of_row])
+            picked = stats[uniq_of_row]
+            corpus_scores[name] = metric.totals(picked) if totals else metric.corpus_score(picked)
     return per_row, corpus_scores
 
 

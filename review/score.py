@@ -162,27 +162,47 @@ def metric_passes(segments: pl.DataFrame) -> list[str]:
     return [name for name in PASSES if found[name]]
 
 
-def add_metrics(segments: pl.DataFrame, passes: list[str],
-                advance: Callable[[], None]) -> tuple[pl.DataFrame, dict[str, Any]]:
+def add_metrics(segments: pl.DataFrame, passes: list[str], advance: Callable[[], None],
+                totals: dict[str, dict[str, list]] | None = None) -> tuple[pl.DataFrame, dict[str, Any]]:
     """Metric columns (null where the back-translation / reference is absent) and the sacrebleu
-    corpus scores with their signatures, per pass."""
+    corpus scores with their signatures, per pass. `totals`, when given, receives each pass's
+    statistics sums ({pass: {metric: sums}}): batches of a corpus add theirs up and
+    corpus_metrics_from gives the corpus scores."""
     columns = {c: pl.lit(None, dtype=pl.Float64).alias(c) for c in METRIC_COLUMNS}
-    corpus: dict[str, Any] = {}
+    found: dict[str, dict[str, list]] = {}
     for name in passes:
         hyp, ref, which, targets = PASSES[name]
         hyps = segments.select(pl.when(_scorable(hyp, ref)).then(pl.col(hyp))).to_series().to_list()
-        per_row, scores = score_pairs(hyps, segments[ref].to_list(), which)
+        per_row, found[name] = score_pairs(hyps, segments[ref].to_list(), which, totals=True)
         for metric, col in targets.items():
             columns[col] = pl.Series(col, per_row[metric], dtype=pl.Float64)
+        advance()
+    if totals is not None:
+        totals.update(found)
+    return segments.with_columns(columns.values()), corpus_metrics_from(found)
+
+
+def corpus_metrics_from(totals: dict[str, dict[str, list]]) -> dict[str, Any]:
+    """The corpus scores with their signatures, per pass, from statistics sums (add_metrics)."""
+    corpus: dict[str, Any] = {}
+    for name in PASSES:
         block = {}
-        for metric, result in scores.items():
-            signature = make_metric(metric).signature()
+        for metric, sums in (totals.get(name) or {}).items():
+            m = make_metric(metric)
+            result, signature = m.score_totals(sums), m.signature()
             block.update({metric: result.score, f"{metric}_signature": signature,
                           f"{metric}_text": result.format(signature=signature)})
         if block:
             corpus[name] = block
-        advance()
-    return segments.with_columns(columns.values()), corpus
+    return corpus
+
+
+def add_totals(into: dict[str, dict[str, list]], more: dict[str, dict[str, list]]) -> None:
+    """Add one batch's statistics sums (add_metrics `totals`) into `into`, in place."""
+    for name, metrics in more.items():
+        mine = into.setdefault(name, {})
+        for metric, sums in metrics.items():
+            mine[metric] = [a + b for a, b in zip(mine[metric], sums)] if metric in mine else list(sums)
 
 
 # --------------------------------------------------------------------------- risk

@@ -68,24 +68,28 @@ class ScoreSettings:
         return [c for c in selected_checks(self.config) if c in CORPUS_SCOPE]
 
 
-def score_documents(frame: pl.DataFrame, settings: ScoreSettings) -> pl.DataFrame:
+def score_documents(frame: pl.DataFrame, settings: ScoreSettings,
+                    totals: dict[str, dict[str, list]] | None = None) -> pl.DataFrame:
     """Score rows holding complete documents: segment columns + metrics + SCORE_COLUMNS + FLAGS,
-    same rows, same order. Everything but the corpus-scope checks (see corpus_flags)."""
-    return _scored(frame, settings)[0]
+    same rows, same order. Everything but the corpus-scope checks (see corpus_flags).
+    `totals`: receives the metric statistics sums (review.score.add_metrics)."""
+    return _scored(frame, settings, totals)[0]
 
 
-def score_unit(frame: pl.DataFrame, settings: ScoreSettings) -> tuple[pl.DataFrame, pl.DataFrame]:
+def score_unit(frame: pl.DataFrame, settings: ScoreSettings,
+               totals: dict[str, dict[str, list]] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """score_documents(frame) and corpus_candidates of its rows, from the same normalised text."""
-    out, prepared = _scored(frame, settings)
+    out, prepared = _scored(frame, settings, totals)
     return out, corpus_candidates(prepared)
 
 
-def _scored(frame: pl.DataFrame, settings: ScoreSettings) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _scored(frame: pl.DataFrame, settings: ScoreSettings,
+            totals: dict[str, dict[str, list]] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """score_documents, and the frame the checks ran on (review.checks.prepare)."""
     # One chunk per column: polars 2.1 can panic on string views of a sliced, concatenated frame
     # (a slice of a unit cut from several input batches) in pl.format.
     segments = _segment_table(frame).rechunk()
-    segments, _ = add_metrics(segments, metric_passes(segments), lambda: None)
+    segments, _ = add_metrics(segments, metric_passes(segments), lambda: None, totals)
     prepared = prepare(segments)
     flags = run_prepared(prepared, settings.config, settings.glossary, only=settings.local_checks())
     return _with_flag_lists(add_scores(segments, flags, settings.config), flags), prepared

@@ -18,6 +18,7 @@ they are, with the lines of the rows a corpus-scope flag changed formatted again
 from __future__ import annotations
 
 import io
+import math
 import os
 import pickle
 import shutil
@@ -33,14 +34,19 @@ from typing import Callable, Iterable, Iterator
 import polars as pl
 import pyarrow.parquet as pq
 
+from review.checks import FLAG_ORDER
 from review.fileio import atomic_path
 from review.export.tabular import _nested_to_json, inert_cells
 from review.load.batched import Unstreamable, iter_segments
 from review.schema import DOC, MAX_SEVERITY, SEGMENT_SCHEMA, SEVERITY_RANK
-from review.stream import (ScoreSettings, corpus_flags, duplicated_rows, finish_rows, fixed_rows,
-                           records, score_table, score_unit)
+from review.score import (Scored, _segment_table, add_totals, corpus_metrics_from, source_words,
+                          summarize)
+from review.stream import (FLAGS, ScoreSettings, corpus_flags, duplicated_rows,
+                           finish_rows, fixed_rows, flag_table, records, score_documents, score_table,
+                           score_unit)
 
 DEFAULT_BATCH_ROWS = 20_000
+CORPUS_BATCH_ROWS = 50_000  # score_corpus: the corpus is in memory already, larger units
 STREAM_FORMATS = ("jsonl", "csv", "parquet")
 BOM = b"\xef\xbb\xbf"
 
@@ -142,12 +148,14 @@ class UnitResult:
     spill: str  # Arrow IPC of the scored rows
     part: str | None  # the formatted JSONL/CSV bytes of the unit
     lines: list[int] | None = None  # lines of each row in `part` when some row has several
+    totals: dict = field(default_factory=dict)  # metric statistics sums (review.score.add_metrics)
 
 
 def _score_unit(unit: pl.DataFrame, index: int, folder: str, fmt: str,
                 settings: ScoreSettings | None = None) -> UnitResult:
     settings = settings or _SETTINGS
-    out, keys = score_unit(unit, settings)
+    totals: dict = {}
+    out, keys = score_unit(unit, settings, totals)
     spill = os.path.join(folder, f"{index:07d}.arrow")
     out.write_ipc(spill, compression="lz4")
     part, lines = None, None
@@ -157,7 +165,7 @@ def _score_unit(unit: pl.DataFrame, index: int, folder: str, fmt: str,
         with open(part, "wb") as f:
             f.write(data)
     worst = out[MAX_SEVERITY].replace_strict(SEVERITY_RANK, default=-1, return_dtype=pl.Int64).max()
-    return UnitResult(out.height, keys, -1 if worst is None else int(worst), spill, part, lines)
+    return UnitResult(out.height, keys, -1 if worst is None else int(worst), spill, part, lines, totals)
 
 
 def format_bytes(out: pl.DataFrame, fmt: str, first: bool) -> bytes:
@@ -365,6 +373,55 @@ def _parquet_rows(writer, sink, out: pl.DataFrame | None):
     if table is not None:
         writer.write_table(table.cast(writer.schema))
     return writer
+
+
+# --------------------------------------------------------------------------- a corpus in memory
+def score_corpus(segments: pl.DataFrame, settings: ScoreSettings, jobs: int | None = None,
+                 progress: Progress | None = None, batch_rows: int | None = None,
+                 spill_dir: str | Path | None = None) -> Scored:
+    """review.score.score() of a segment table already in memory, on `jobs` processes: the same
+    Scored (rows, flags in the same order, summary with the corpus metric scores), from batches
+    of whole documents. Raises NotGrouped when a document's rows are not together. The scored
+    batches are spilled to a temporary folder in `spill_dir` (default: the system's)."""
+    jobs = jobs or default_jobs()
+    segments = _segment_table(segments)
+    _require_grouped(segments)  # before any process starts
+    if batch_rows is None:
+        # Every process gets the same number of units (none idles while another finishes), as
+        # few as memory allows: each unit repeats fixed costs of the checks (the names table of
+        # `misaligned` alone is about 0.4 s per unit).
+        units = jobs * max(1, math.ceil(segments.height / (jobs * CORPUS_BATCH_ROWS)))
+        batch_rows = max(1, math.ceil(segments.height / units))
+    result = StreamResult()
+    totals: dict = {}
+    with tempfile.TemporaryDirectory(prefix=".mt-review-spill.", dir=spill_dir) as folder:
+        done = _run_pass1(slices(segments, batch_rows), settings, folder, "parquet", batch_rows, jobs, result,
+                          progress, segments.height)
+        extra = _corpus_scope(done, settings, result)
+        touched = set(extra[DOC].unique().to_list()) if extra.height else set()
+        parts = []
+        for u in done:
+            out = pl.read_ipc(u.spill)
+            if touched and out[DOC].is_in(list(touched)).any():
+                out = finish_rows(out, extra, settings)
+            parts.append(out)
+            add_totals(totals, u.totals)
+    out = pl.concat(parts, how="vertical").rechunk() if parts else score_documents(segments, settings)
+    # One table's flags are in FLAG_ORDER over the whole corpus; the batches give each
+    # segment's flags in that order, segments in corpus order.
+    flags = flag_table(out).sort(FLAG_ORDER, nulls_last=False, maintain_order=True)
+    scored = out.drop(FLAGS)
+    config = settings.config
+    words = source_words(scored)
+    summary = summarize(scored, flags, config, corpus_metrics_from(totals), words)
+    return Scored(scored, flags, summary, config.signature())
+
+
+def _require_grouped(segments: pl.DataFrame) -> None:
+    runs = segments.select(DOC, pl.col(DOC).rle_id().alias("_r")).unique("_r", maintain_order=True)
+    again = runs.filter(pl.col(DOC).is_duplicated())
+    if again.height:
+        raise NotGrouped(again[DOC][0])
 
 
 # --------------------------------------------------------------------------- from files

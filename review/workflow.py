@@ -9,6 +9,7 @@ so a rescore and the checks re-run on a correction use them wherever the project
 from __future__ import annotations
 
 import contextlib
+import os
 import tempfile
 import threading
 import warnings
@@ -27,6 +28,8 @@ from review.inputs import load_pair
 from review.schema import DOC, FLAG_SCHEMA, SEG, conform
 from review.score import Progress, Scored, check_segment, resolve_glossary, score
 from review.store import Project, project_target
+from review.stream import ScoreSettings
+from review.stream_run import NotGrouped, default_jobs, score_corpus
 
 __all__ = ["Settings", "build_demo", "create_project", "project_config", "project_glossary", "recheck", "rescore",
            "save_correction", "set_verdict", "settings"]
@@ -53,25 +56,57 @@ def settings(config_path: str | Path | None = None, glossary: str | Path | None 
 
 
 def create_project(path: str | Path, corpus: Corpus, settings: Settings | None = None, *,
-                   overwrite: bool = False, progress: Progress | None = None) -> Project:
+                   overwrite: bool = False, progress: Progress | None = None,
+                   jobs: int | None = None) -> Project:
     """Score `corpus` and store it as a new project at `path` (refused if it exists, unless
-    `overwrite`); returns the project, open."""
-    project_target(path, overwrite)  # refused before the scoring, not after
+    `overwrite`); returns the project, open.
+
+    A corpus of PARALLEL_MIN_ROWS segments or more is scored as `review score` scores row
+    output: batches of whole documents on `jobs` processes (default: the CPUs available), with
+    the same results as one table (review.stream_run.score_corpus). Smaller ones, and corpora
+    whose documents' rows are not together, are scored as one table in this process. `jobs`
+    given: in batches whatever the size (1: one table). The processes are started with spawn:
+    a script that calls this on a large corpus must do so under `if __name__ == "__main__":`."""
+    target = project_target(path, overwrite)  # refused before the scoring, not after
     settings = settings or Settings(load_config())
-    # Storing is one more step of the bar (on 100k segments it takes about as long as a family of
-    # checks); the text index is not built here but on the first search (Project.ensure_text_index).
-    steps = [1]
+    # Storing is the bar's last stretch; the text index is not built here but on the first
+    # search (Project.ensure_text_index).
+    bar = [1]
 
     def scoring(done: int, total: int) -> None:
-        steps[0] = total + 1
-        progress(done, total + 1)
+        bar[0] = total + max(1, int(total * _STORE_SHARE))
+        progress(done, bar[0])
 
-    scored = score(corpus, settings.config, progress=None if progress is None else scoring)
+    scored = _score_new(corpus, settings.config, None if progress is None else scoring, jobs, target.parent)
     project = Project.create(path, corpus, scored, overwrite=overwrite, config_text=settings.config_text,
                              glossary=settings.glossary_file())
     if progress is not None:
-        progress(steps[0], steps[0])
+        progress(bar[0], bar[0])
     return project
+
+
+# Below this many segments, starting the scoring processes (each imports polars and the checks,
+# about a second) costs more than the second core saves.
+PARALLEL_MIN_ROWS = 20_000
+# Storing's share of the bar: a step of its own when the bar counts families of checks (one
+# table), about a tenth of the rows when it counts rows (in batches).
+_STORE_SHARE = 0.1
+
+
+def _score_new(corpus: Corpus, config: Config, progress: Progress | None, jobs: int | None,
+               folder: Path) -> Scored:
+    # Batches join each segment's flags back on (doc, seg): numbered segments only.
+    numbered = corpus.segments[SEG].null_count() == 0
+    large = jobs is not None or corpus.segments.height >= PARALLEL_MIN_ROWS
+    if numbered and large and (jobs or default_jobs()) > 1:
+        # The scored batches are spilled beside the project (a large corpus may not fit in /tmp).
+        spill = folder if folder.is_dir() and os.access(folder, os.W_OK) else None
+        try:
+            return score_corpus(corpus.segments, ScoreSettings.make(config), jobs, progress=progress,
+                                spill_dir=spill)
+        except NotGrouped:
+            pass  # a document's rows are not together: one table
+    return score(corpus, config, progress=progress)
 
 
 def rescore(project: Project, config: str | Path | None = None, glossary: str | Path | None = None,

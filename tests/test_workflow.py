@@ -128,8 +128,8 @@ def test_create_project_reports_progress_through_the_store_step(tmp_path):
 
 
 def test_save_recheck_gives_the_flags_a_full_rescore_gives_that_segment(tmp_path):
-    """The re-check of a save (each check on its own worker thread) and a whole-table run of the
-    same checks agree on the corrected segment, repeated saves included (warm workers)."""
+    """The re-check of a save (each family of checks on its own worker thread) and a whole-table
+    run of the same checks agree on the corrected segment, repeated saves included (warm workers)."""
     from review.checks import THREADS
     from review.checks.base import catalogue
     from review.demo import demo_dir
@@ -137,7 +137,7 @@ def test_save_recheck_gives_the_flags_a_full_rescore_gives_that_segment(tmp_path
     from review.schema import BT, DOC, TARGET
     from review.score import score
 
-    assert THREADS > 1  # the per-check worker path is the one under test
+    assert THREADS > 1  # the worker-thread path is the one under test
     d = demo_dir()
     corpus = load_pair(d / "en.txt", d / "ar.mt.txt")
     p = workflow.create_project(tmp_path / "demo.review", corpus)
@@ -161,3 +161,76 @@ def test_save_recheck_gives_the_flags_a_full_rescore_gives_that_segment(tmp_path
         changed += sorted(saved.select(cols).rows()) != sorted(p.flags(doc, seg, which="mt").select(cols).rows())
     assert changed >= 2  # the edits are ones the checks see
     p.close()
+
+
+@pytest.mark.slow
+def test_a_project_scored_in_batches_is_the_project_scored_as_one_table(tmp_path):
+    """`review init` of a large corpus scores it on several processes (review.stream_run): the
+    stored project is the same, table for table: segments and their scores, flags with their
+    ids (one table sorts them by document id, not by corpus order), verdict-ready metadata, the
+    summary with the corpus metric scores. Documents here are not in id order, some sources repeat
+    across documents (corpus-scope checks), and half the rows have a reference."""
+    from scale_pairs import generate
+
+    from review.inputs import load_inputs
+    from review.schema import DOC, REFERENCE, TARGET
+
+    pairs = generate(1500, bt=True, doc_size=(40, 300))
+    pairs = pairs.with_columns(
+        pl.col(DOC).str.replace("news-", "d").str.reverse(),  # id order is not corpus order
+        pl.int_range(1, pl.len() + 1).over(DOC).alias(SEG),
+        pl.when(pl.int_range(pl.len()) % 2 == 0).then(pl.col(TARGET).str.replace(r" \S+", ""))
+        .alias(REFERENCE))
+    pairs.write_parquet(tmp_path / "pairs.parquet")
+    corpus = load_inputs([str(tmp_path / "pairs.parquet")])
+    assert corpus.segments.height < workflow.PARALLEL_MIN_ROWS  # scored as one table by default
+    one = workflow.create_project(tmp_path / "one.review", corpus)
+    calls = []
+    two = workflow.create_project(tmp_path / "two.review", corpus, jobs=2,
+                                  progress=lambda done, total: calls.append((done, total)))
+    assert len({t for _, t in calls}) == 1 and calls[-1][0] == calls[-1][1]  # one length, ends full
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls) and len(calls) >= 3  # per batch, then stored
+    assert one.flags(which="all").height > 100
+    assert one.segments().equals(two.segments())
+    assert one.flags(which="all").equals(two.flags(which="all"))
+    assert one.base_risks().equals(two.base_risks())
+    assert one.documents().equals(two.documents())
+    assert one.metrics().equals(two.metrics()) and one.metrics().height >= 5  # bt and reference scores
+    assert one.summary() == two.summary() and one.signature == two.signature
+    one.close()
+    two.close()
+
+
+def test_a_corpus_whose_documents_come_back_is_scored_as_one_table(tmp_path):
+    from review.corpus import Corpus
+    from review.schema import DOC, SOURCE, TARGET
+
+    segs = make_corpus().segments
+    mixed = pl.concat([segs.filter(pl.col(DOC) == "a").head(1), segs.filter(pl.col(DOC) != "a"),
+                       segs.filter(pl.col(DOC) == "a").slice(1)])
+    assert mixed.select(pl.col(DOC).rle_id().max()).item() > mixed[DOC].n_unique() - 1
+    corpus = Corpus(segments=mixed, documents=make_corpus().documents)
+    p = workflow.create_project(tmp_path / "p.review", corpus, jobs=2)
+    assert p.segments().select(DOC, SEG, SOURCE, TARGET).equals(mixed.select(DOC, SEG, SOURCE, TARGET))
+    assert p.flags().height > 0
+    p.close()
+
+
+def test_the_checks_a_save_skips_flag_nothing_without_their_input():
+    """On a small frame run_checks does not run the NEEDS checks when their column is null
+    throughout (a save's re-check has no back-translation): exact only because without it they
+    flag nothing, anywhere, while with it they do flag."""
+    from review.checks import NEEDS
+    from review.demo import demo_dir
+    from review.inputs import load_pair
+    from review.schema import REFERENCE, TARGET
+    from review.score import score
+
+    d = demo_dir()
+    segs = load_pair(d / "en.txt", d / "ar.mt.txt", bt=d / "ar.bt.txt").segments
+    segs = segs.with_columns(pl.col(TARGET).str.replace(r" \S+ \S+ \S+", "").alias(REFERENCE))
+    assert score(segs).flags.filter(pl.col(CHECK).is_in(list(NEEDS))).height > 0
+    for column in set(NEEDS.values()):
+        without = score(segs.with_columns(pl.lit(None, dtype=pl.String).alias(column))).flags
+        mine = [cid for cid, col in NEEDS.items() if col == column]
+        assert without.filter(pl.col(CHECK).is_in(mine)).height == 0, column

@@ -15,33 +15,40 @@ from review.checks.base import ROW, CheckContext, catalogue, hits, implementatio
 from review.checks.consistency import TERM, term_pattern
 from review.config import Config, load_config
 from review.normalize import add_normalized_columns
-from review.schema import (CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, MESSAGE, SEG, SEVERITY, SIDE,
-                           SOURCE, SRC_LANG, START, TGT_LANG, WEIGHT, empty)
+from review.schema import (BT, CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, MESSAGE, REFERENCE, SEG, SEVERITY,
+                           SIDE, SOURCE, SRC_LANG, START, TGT_LANG, WEIGHT, empty)
 
 FLAG_ORDER = [DOC, SEG, CHECK, START, END, SIDE, MESSAGE]  # the order of a flag table
 Parts = list[tuple[str, pl.DataFrame]]  # (check id, its non-empty hits)
-_SMALL_FRAME = 8  # rows up to which run_checks runs each check on its own worker thread
-THREADS = 2  # > 1: on a small frame the checks run at once, each on its own thread; 1: one by one
+_SMALL_FRAME = 8  # rows up to which run_checks runs each family of checks on its own worker thread
+THREADS = 2  # > 1: on a small frame the families run at once, each on its own thread; 1: one by one
 
-# One long-lived worker thread per check, for re-checking a correction (a few rows). polars
-# keeps compiled regular expressions in a per-thread cache of 32 entries; all the checks together
-# use a few hundred patterns, so on one thread every save recompiled the large ones (polarity's
-# negation patterns, the Latin-token and language patterns: 10-20 ms each save). On its own
-# thread each check finds its patterns compiled from the second save on.
+# One long-lived worker thread per family of checks, for re-checking a correction (a few rows).
+# polars keeps compiled regular expressions in a per-thread cache of 32 entries; all the checks
+# together use a few hundred patterns, so on one thread every save recompiled the large ones
+# (polarity's negation patterns, the Latin-token and language patterns: 10-20 ms each save). On
+# its own thread a family finds its patterns compiled from the second save on. A thread per
+# check did the same with four times the threads, which contend for the GIL and the two cores:
+# about 10% more wall time and CPU per save.
 _workers: dict[str, ThreadPoolExecutor] = {}
 _workers_lock = threading.Lock()
 _workers_pid = os.getpid()
 
+# Checks that only read rows with this column (a back-translation, a reference): on a small frame
+# where it is null throughout they can flag nothing, and are not run. (A correction's re-check
+# never has a back-translation: it described the old MT.)
+NEEDS = {"bt_low_chrf": BT, "bt_missing": BT, "bt_divergence": BT, "ref_low_chrf": REFERENCE}
 
-def _worker(check_id: str) -> ThreadPoolExecutor:
+
+def _worker(name: str) -> ThreadPoolExecutor:
     global _workers_pid
     with _workers_lock:
         if os.getpid() != _workers_pid:  # a forked child: the parent's threads did not come along
             _workers.clear()
             _workers_pid = os.getpid()
-        pool = _workers.get(check_id)
+        pool = _workers.get(name)
         if pool is None:
-            pool = _workers[check_id] = ThreadPoolExecutor(1, thread_name_prefix=f"check-{check_id}")
+            pool = _workers[name] = ThreadPoolExecutor(1, thread_name_prefix=f"checks-{name}")
         return pool
 
 
@@ -198,11 +205,14 @@ def run_checks(segments: pl.DataFrame, config: Config | None = None,
     groups = list(by_family(selected_checks(config, only)).values())
     if frame.height <= _SMALL_FRAME and THREADS > 1 and advance is None:
         # A reviewer's correction: each check is a few tiny queries, mostly waiting on polars,
-        # which releases the GIL, so the checks overlap; each runs on its own thread (see
+        # which releases the GIL, so the families overlap; each runs on its own thread (see
         # _worker). Results are taken in family order, as the loop below gives them.
-        ids = [cid for family in groups for cid in family]
-        _import_families(ids)
-        futures = [_worker(cid).submit(run_family, frame, [cid], config, glossary, languages) for cid in ids]
+        absent = {col for col in set(NEEDS.values()) if col not in frame.columns
+                  or frame[col].null_count() == frame.height}
+        groups = [ids for ids in ([c for c in ids if NEEDS.get(c) not in absent] for ids in groups) if ids]
+        _import_families([cid for ids in groups for cid in ids])
+        futures = [_worker(catalogue()[ids[0]].family).submit(run_family, frame, ids, config, glossary, languages)
+                   for ids in groups]
         for future in futures:
             parts += future.result()
         return suppress(label_hits(frame, parts, config))

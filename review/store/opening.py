@@ -136,8 +136,9 @@ def one_line(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-def check_project(p: Path, conn: sqlite3.Connection, read_only: bool) -> None:
-    """Refuse what is not one of our projects, or is one damaged (InputError naming `p`)."""
+def check_project(p: Path, conn: sqlite3.Connection, read_only: bool, integrity: bool = True) -> None:
+    """Refuse what is not one of our projects, or is one damaged (InputError naming `p`).
+    `integrity=False`: no PRAGMA quick_check (a file this process has just built)."""
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if app_id != APPLICATION_ID:
@@ -147,7 +148,7 @@ def check_project(p: Path, conn: sqlite3.Connection, read_only: bool) -> None:
                             f"understands ({SCHEMA_VERSION}): upgrade mt-review")
     if version == 0:  # ours, yet never built: a creation cut short, or the version wiped
         raise InputError(p, "damaged project file (schema version 0)")
-    problem = integrity_problem(conn) or layout_problem(conn, version)
+    problem = (integrity and integrity_problem(conn)) or layout_problem(conn, version)
     if problem:
         raise InputError(p, f"damaged project file ({problem})")
     if read_only and version < SCHEMA_VERSION:

@@ -123,9 +123,11 @@ def fill(c: sqlite3.Connection, corpus: Corpus, scored: Any, config_text: str | 
     if missing:
         documents = pl.concat([documents, conform(pl.DataFrame({DOC: missing}), DOCUMENT_SCHEMA)])
     # SQLite has no booleans; casting here keeps the per-value Python work out of the insert.
+    # The scorer's risk is the base the verdict calibration starts from (written with the row:
+    # an UPDATE afterwards would rewrite every row of the table once more).
     with_scores = pl.concat([segments.select(list(SEGMENT_SCHEMA)),
                              score_frame(segments).drop(DOC, SEG)], how="horizontal").with_columns(
-        pl.col(TARGET).fill_null("").alias(CURRENT))
+        pl.col(TARGET).fill_null("").alias(CURRENT), pl.col(RISK).alias(BASE_RISK))
     with_scores = with_scores.with_columns(pl.col(c).cast(pl.Int64) for c, t in with_scores.schema.items()
                                            if t == pl.Boolean)
     documents = documents.with_columns(pl.col(c).cast(pl.Int64) for c, t in documents.schema.items()
@@ -134,13 +136,12 @@ def fill(c: sqlite3.Connection, corpus: Corpus, scored: Any, config_text: str | 
     try:
         c.executemany(f"INSERT INTO documents VALUES ({placeholders(len(DOCUMENT_SCHEMA))})",
                       documents.iter_rows())
-        cols = [*SEGMENT_SCHEMA, *SCORE_SCHEMA, CURRENT]
+        cols = [*SEGMENT_SCHEMA, *SCORE_SCHEMA, CURRENT, BASE_RISK]
         names = ", ".join(q(x) for x in cols)
         c.executemany(f"INSERT INTO segments ({names}) VALUES ({placeholders(len(cols))})",
                       with_scores.select(cols).iter_rows())
         if scored is not None:
             insert_flags(c, scored.flags, from_correction=False)
-        c.execute(f"UPDATE segments SET {BASE_RISK} = {q(RISK)}")
         c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                       [("created", now()), ("program", "mt-review"), *extra_meta])
         write_meta(c, scored, config_text)
