@@ -283,7 +283,7 @@ def test_html_report_escapes_every_field(tmp_path):
     data["flags_by_category"] = {HOSTILE: 1, **data["flags_by_category"]}
     data["verdicts"] = [{"check": HOSTILE, "confirmed": 1, "false_alarm": 0, "precision": 1.0}]
     data["summary"]["corpus_metrics"] = [{"name": HOSTILE, "score": 1.0, "signature": HOSTILE}]
-    data["languages"] = {"source": f'en" onmouseover="x', "target": f'ar" {XSS}'}
+    data["languages"] = {"source": 'en" onmouseover="x', "target": f'ar" {XSS}'}
     page_html = render(data)
 
     class Tags(HTMLParser):

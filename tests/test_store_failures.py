@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from review.cli import main
 from review.errors import BusyError, InputError
-from review.schema import CURRENT, REV
+from review.schema import REV
 from review.store import Project
 from review.store.opening import READ_ONLY
 from store_corpus import make_corpus, make_scored

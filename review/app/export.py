@@ -15,7 +15,6 @@ from review.app import state
 from review.app.safe import md_escape
 from review.export.project import EXPORT_FORMATS, EXTENSIONS, MIME, export_bytes
 from review.export.report import DEFAULT_THRESHOLD, report_data
-from review.export.report_html import render
 
 LABELS = {
     "text": "Corrected document (original layout)",

@@ -8,7 +8,6 @@ or expanded.
 
 from __future__ import annotations
 
-import codecs
 import functools
 import re
 import xml.etree.ElementTree as ET
