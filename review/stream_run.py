@@ -41,9 +41,8 @@ from review.load.batched import Unstreamable, iter_segments
 from review.schema import DOC, MAX_SEVERITY, SEGMENT_SCHEMA, SEVERITY_RANK
 from review.score import (Scored, _segment_table, add_totals, corpus_metrics_from, source_words,
                           summarize)
-from review.stream import (FLAGS, ScoreSettings, corpus_flags, duplicated_rows,
-                           finish_rows, fixed_rows, flag_table, records, score_documents, score_table,
-                           score_unit)
+from review.stream import (FLAGS, ScoreSettings, corpus_flags, duplicated_rows, finish_rows,
+                           fixed_rows, flag_table, records, score_documents, score_table, score_unit)
 
 DEFAULT_BATCH_ROWS = 20_000
 CORPUS_BATCH_ROWS = 50_000  # score_corpus: the corpus is in memory already, larger units
@@ -283,13 +282,16 @@ def _run_pass1(batches, settings, folder, fmt, batch_rows, jobs, result, progres
 
 
 Candidates = dict[int, tuple[pl.Series, pl.DataFrame]]  # unit -> (positions in it, its rows)
+WHOLE_SHARE = 10  # candidates kept with all their columns when at most 1 row in this many
 
 
 def _corpus_scope(units: list[UnitResult], settings: ScoreSettings, result: StreamResult,
                   whole_rows: bool = False) -> tuple[pl.DataFrame, Candidates]:
     """The corpus-scope flags: hashes of all rows -> duplicated rows -> their flags. And per unit
-    that has some, the candidate rows: their positions and, with `whole_rows`, every column of
-    them (pass 2 finishes the rows the flags change from these, without reading the unit again)."""
+    that has some, the candidate rows: their positions and, with `whole_rows` and when they are a
+    small share of the corpus, every column of them (pass 2 then finishes the rows the flags
+    change from these, without reading the unit again; a corpus of many repeated segments keeps
+    only the segment columns, which bounds the memory)."""
     if not settings.corpus_checks() or not units:
         return corpus_flags(pl.DataFrame(), settings), {}
     keys = pl.concat([u.keys for u in units], how="vertical")
@@ -299,6 +301,7 @@ def _corpus_scope(units: list[UnitResult], settings: ScoreSettings, result: Stre
         return corpus_flags(pl.DataFrame(), settings), {}
     candidates: Candidates = {}
     start = 0
+    whole_rows = whole_rows and rows.len() * WHOLE_SHARE <= keys.height
     for k, u in enumerate(units):
         mine = rows.filter((rows >= start) & (rows < start + u.rows)) - start
         if mine.len():
@@ -323,9 +326,7 @@ def _write(units: list[UnitResult], extra: pl.DataFrame, candidates: Candidates,
                 out = pl.read_ipc(u.spill)
                 changed = bool(touched) and out[DOC].is_in(list(touched)).any()
                 writer = _parquet_rows(writer, sink, finish_rows(out, extra, settings) if changed else out)
-            elif k in candidates and (found := fixed_rows(candidates[k][1], extra, settings)) is not None:
-                # Positions among the unit's candidates -> positions in the unit.
-                found = (candidates[k][0].gather(found[0]), found[1])
+            elif k in candidates and (found := _changed(u, *candidates[k], extra, settings)) is not None:
                 sink.write(_patch(u, found, extra, settings, fmt, k == 0))
             else:
                 with open(u.part, "rb") as part:
@@ -335,6 +336,16 @@ def _write(units: list[UnitResult], extra: pl.DataFrame, candidates: Candidates,
             if writer is None:  # no rows: an empty table with the output's columns
                 writer = _parquet_rows(None, sink, None)
             writer.close()
+
+
+def _changed(u: UnitResult, mine: pl.Series, rows: pl.DataFrame, extra: pl.DataFrame,
+             settings: ScoreSettings) -> tuple[pl.Series, pl.DataFrame] | None:
+    """fixed_rows of the unit: from its candidate rows when they were kept whole (positions among
+    them mapped to positions in the unit), else from the unit's spill."""
+    if FLAGS not in rows.columns:
+        return fixed_rows(pl.read_ipc(u.spill), extra, settings)
+    found = fixed_rows(rows, extra, settings)
+    return None if found is None else (mine.gather(found[0]), found[1])
 
 
 def _patch(u: UnitResult, found: tuple[pl.Series, pl.DataFrame], extra: pl.DataFrame,
@@ -397,7 +408,7 @@ def score_corpus(segments: pl.DataFrame, settings: ScoreSettings, jobs: int | No
     with tempfile.TemporaryDirectory(prefix=".mt-review-spill.", dir=spill_dir) as folder:
         done = _run_pass1(slices(segments, batch_rows), settings, folder, "parquet", batch_rows, jobs, result,
                           progress, segments.height)
-        extra = _corpus_scope(done, settings, result)
+        extra, _ = _corpus_scope(done, settings, result)
         touched = set(extra[DOC].unique().to_list()) if extra.height else set()
         parts = []
         for u in done:

@@ -15,6 +15,7 @@ from review.schema import DOC, SEG, SOURCE, TARGET
 from review.score import score
 from review.stream import (CORPUS_SCOPE, ScoreSettings, corpus_candidates, duplicated_rows, records,
                            score_documents, whole)
+from review import stream_run
 from review.stream_run import NotGrouped, document_units, stream_score
 from scale_pairs import generate
 
@@ -125,9 +126,14 @@ def test_ray_engine_picks_corpus_scope_candidates_with_the_local_engines_keys():
     assert candidates(keys).rows() == [("a", 1), ("a", 2)]
 
 
-def test_csv_rows_over_several_lines_patched_by_the_corpus_scope_step(settings, tmp_path):
+@pytest.mark.parametrize("whole_share", [10, 10**9])
+def test_csv_rows_over_several_lines_patched_by_the_corpus_scope_step(settings, tmp_path, monkeypatch,
+                                                                      whole_share):
     """A cell with a line break makes its CSV row several lines long; the corpus-scope step
-    replaces the lines of the rows it changes (review.stream_run._patch) and must find them."""
+    replaces the lines of the rows it changes (review.stream_run._patch) and must find them,
+    whether it finishes them from the candidate rows it kept or from the unit's spill (a corpus
+    with too many candidates to keep them whole)."""
+    monkeypatch.setattr(stream_run, "WHOLE_SHARE", whole_share)
     pairs = generate(900, seed=5, doc_size=(20, 120))
     k = pl.int_range(pl.len())
     pairs = pairs.with_columns(
