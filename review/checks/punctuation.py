@@ -306,14 +306,17 @@ def _candidate_rows(frame: pl.DataFrame) -> pl.DataFrame:
     slow part): a token that starts with the one before it (إلى إلى, إلى إلى،), or that the one
     before ends with («إلى إلى), or that starts with و and the one before (X وX). A superset of
     what the exact pass reports; splitting on " " only keeps offsets exact."""
-    words = frame.select(ROW, pl.col(TARGET).fill_null("").str.split(" ").alias("w")).explode("w")
     w, prev_w = pl.col("w"), pl.col("_pw")
     related = w.str.starts_with(prev_w) | prev_w.str.ends_with(w)
-    # The "و" + previous-token strings are built only in the second pass, for the few tokens left.
-    pairs = words.with_columns(shift_in_row(w, 1).alias("_pw")).filter(
-        (prev_w != "") & (w != "") & (related | w.str.starts_with("و")))
-    pairs = pairs.filter(related | w.str.starts_with("و" + prev_w))
-    return frame.join(pairs.select(ROW).unique(), on=ROW, how="semi")
+    # One query. The "و" + previous-token strings are built only for the few tokens the first
+    # filter leaves (the filter on them reads a column made after the first one, so the two are
+    # not merged into one over all tokens).
+    pairs = (frame.lazy().select(ROW, pl.col(TARGET).fill_null("").str.split(" ").alias("w")).explode("w")
+             .with_columns(shift_in_row(w, 1).alias("_pw"))
+             .filter((prev_w != "") & (w != "") & (related | w.str.starts_with("و")))
+             .with_columns(("و" + prev_w).alias("_wpw"))
+             .filter(related | w.str.starts_with(pl.col("_wpw"))))
+    return frame.join(collect(pairs.select(ROW).unique()), on=ROW, how="semi")
 
 
 @implements("repeated_word")

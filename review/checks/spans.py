@@ -21,8 +21,8 @@ def find_spans(frame: pl.DataFrame, text: str, pattern: str, keep: tuple[str, ..
     index of the match within its row). Rows without a match are filtered out first (cheap).
     The pattern must not match the empty string.
     """
-    base = frame.select(ROW, *keep, pl.col(text).fill_null("").alias("_t"))
-    base = base.filter(pl.col("_t").str.contains(pattern))
+    base = frame.select(ROW, *keep, pl.col(text).fill_null("").alias("_t")) if frame.height else frame
+    base = base.filter(pl.col("_t").str.contains(pattern)) if base.height else base
     if base.height == 0:
         return pl.DataFrame(schema={ROW: pl.Int64, **{c: frame.schema[c] for c in keep},
                                     "match": pl.String, "start": pl.Int64, "end": pl.Int64,
