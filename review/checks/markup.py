@@ -116,7 +116,8 @@ def handle_changed(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         return no_hits()
     missing, extra = compare_items(*items)
     prose = frame.join(missing.select(ROW).unique(), on=ROW, how="semi").select(
-        ROW, (pl.col(SOURCE).str.contains(_HASHTAG_AS_NAME) | pl.col(TARGET).str.contains_any(_HASHTAG_WORDS)).alias("_prose"))
+        ROW, (pl.col(SOURCE).str.contains(_HASHTAG_AS_NAME)
+              | pl.col(TARGET).str.contains_any(_HASHTAG_WORDS)).alias("_prose"))
     missing = missing.join(prose, on=ROW, how="left").with_columns(
         pl.when(pl.col("_prose") & pl.col("text").str.starts_with("#")).then(pl.lit("minor"))
         .otherwise(pl.lit(None, pl.String)).alias("severity")).drop("_prose")
