@@ -61,6 +61,7 @@ def _copied_check(frame: pl.DataFrame, src: str, tgt: str, pattern: str, kind: s
     return difference_hits(missing, extra, what)
 
 
+_COPIED_ROWS = _copied_marks(SOURCE) | _copied_marks(TARGET)  # built once: it runs on every save
 # url_changed, email_changed and handle_changed all start from the same matches of _COPIED_RE in
 # source and target. A family's checks run one after the other on one thread, over the same frame:
 # the matches are found once per frame (remembered by a weak reference, for the thread's last
@@ -72,7 +73,7 @@ def _copied_spans(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     last = getattr(_copied_memo, "last", None)
     if last is not None and last[0]() is frame:
         return last[1]
-    rows = frame.select(ROW, SOURCE, TARGET).filter(_copied_marks(SOURCE) | _copied_marks(TARGET))
+    rows = frame.select(ROW, SOURCE, TARGET).filter(_COPIED_ROWS)
     spans = find_spans(rows, SOURCE, _COPIED_RE), find_spans(rows, TARGET, _COPIED_RE)
     _copied_memo.last = (weakref.ref(frame), spans)
     return spans

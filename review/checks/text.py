@@ -51,9 +51,10 @@ def contains_literal(col: str | pl.Expr, needles: list[str]) -> pl.Expr:
     return pl.any_horizontal(tests)
 
 
-def not_bead(frame: pl.DataFrame, kinds: list[str]) -> pl.Expr:
-    """True for rows whose alignment bead is not one of `kinds` (or unknown)."""
-    if BEAD not in frame.columns:
+def not_bead(frame: pl.DataFrame | bool, kinds: list[str]) -> pl.Expr:
+    """True for rows whose alignment bead is not one of `kinds` (or unknown). `frame`: the frame,
+    or whether it has a BEAD column."""
+    if not (BEAD in frame.columns if isinstance(frame, pl.DataFrame) else frame):
         return pl.lit(True)
     return ~pl.col(BEAD).fill_null("").is_in(kinds)
 
