@@ -60,9 +60,14 @@ def not_bead(frame: pl.DataFrame | bool, kinds: list[str]) -> pl.Expr:
 
 
 def target_is_arabic(frame: pl.DataFrame, ctx: CheckContext) -> pl.Expr:
-    if TGT_LANG not in frame.columns:
-        return pl.lit(ctx.tgt_lang.lower().startswith("ar"))
-    return pl.col(TGT_LANG).fill_null(ctx.tgt_lang).str.to_lowercase().str.starts_with("ar")
+    return arabic_target(TGT_LANG in frame.columns, ctx.tgt_lang)
+
+
+def arabic_target(with_lang: bool, default_lang: str) -> pl.Expr:
+    """target_is_arabic for a frame with or without a TGT_LANG column."""
+    if not with_lang:
+        return pl.lit(default_lang.lower().startswith("ar"))
+    return pl.col(TGT_LANG).fill_null(default_lang).str.to_lowercase().str.starts_with("ar")
 
 
 def arabic_only(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
