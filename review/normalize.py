@@ -109,6 +109,11 @@ def match_key_expr(expr: pl.Expr | str) -> pl.Expr:
     return strip_clitics_expr(normalize_expr(expr)).str.to_lowercase()
 
 
+# Up to this many rows (a correction re-checked) folding costs less than the queries that could
+# skip it.
+_ALWAYS_FOLD = 8
+
+
 def _arabic_block(column: pl.Series) -> bool:
     """Whether any text of the column has an Arabic-block character (a byte search, no regex)."""
     raw = column.cast(pl.Binary)
@@ -121,7 +126,7 @@ def add_normalized_columns(frame: pl.DataFrame) -> pl.DataFrame:
     exprs = {}
     for col, digits, norm in ((SOURCE, SRC_DIGITS, SRC_NORM), (TARGET, TGT_DIGITS, TGT_NORM)):
         text = pl.col(col).fill_null("")
-        folding = _arabic_block(frame[col])
+        folding = frame.height <= _ALWAYS_FOLD or _arabic_block(frame[col])
         exprs[digits] = fold_digits_expr(text) if folding else text
         exprs[norm] = normalize_expr(text) if folding else text
     return frame.with_columns(exprs[name].alias(name) for name in HELPER_COLUMNS)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 import polars as pl
 
 from review.checks.base import ROW, SMALL_FRAME, CheckContext, collect, implements, no_hits
-from review.checks.text import (AR_WORD, URL_OR_EMAIL_RE, latin_possible, latin_share_rows, not_bead,
-                                quote_expr, target_is_arabic)
+from review.checks.text import (AR_WORD, URL_OR_EMAIL_RE, arabic_target, latin_possible, latin_share_rows,
+                                not_bead, quote_expr, target_is_arabic)
 from review.normalize import SRC_DIGITS, TGT_DIGITS
-from review.schema import DOC, SOURCE, TARGET, TGT_LANG
+from review.schema import BEAD, DOC, SOURCE, TARGET, TGT_LANG
 
 # Median target/source character ratio of professional English->Arabic news (NTREX-128 dev,
 # 988 pairs, measured): 0.91; 1% of pairs fall below 0.62 and 1% above 1.61.
@@ -48,15 +50,24 @@ def empty_target(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
                         pl.lit("target").alias("side"))
 
 
+@functools.cache
+def _untranslated_gate(min_share: float, min_letters: int, with_lang: bool, default_lang: str) -> pl.Expr:
+    """False where untranslated cannot find anything (built once per setting: it runs on every
+    save)."""
+    src, tgt = _stripped(SOURCE), _stripped(TARGET)
+    latin = (arabic_target(with_lang, default_lang) & (src != tgt) & pl.col(TARGET).str.contains(r"[a-z]{2}")
+             & latin_possible(TARGET, min_share, min_letters))
+    return (src == tgt) & (src != "") | latin
+
+
 @implements("untranslated")
 def untranslated(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     min_share = float(ctx.params["min_latin_share"])
     min_letters = int(ctx.params["min_letters"])
     src, tgt = _stripped(SOURCE), _stripped(TARGET)
     if frame.height <= SMALL_FRAME:  # a correction re-checked: one query usually settles it
-        latin = (target_is_arabic(frame, ctx) & (src != tgt) & pl.col(TARGET).str.contains(r"[a-z]{2}")
-                 & latin_possible(TARGET, min_share, min_letters))
-        if not frame.select(((src == tgt) & (src != "") | latin).any()).item():
+        gate = _untranslated_gate(min_share, min_letters, TGT_LANG in frame.columns, ctx.tgt_lang)
+        if not frame.select(gate.any()).item():
             return no_hits()
     # One query: the identical pairs, and the Arabic targets still mostly in Latin script.
     base = frame.lazy().select(ROW, SOURCE, TARGET, *([TGT_LANG] if TGT_LANG in frame.columns else []))
@@ -108,21 +119,29 @@ def _without_statistics(frame: pl.DataFrame) -> bool:
     return frame.height < MIN_DOC_SEGMENTS
 
 
-def _length_ratio(frame: pl.DataFrame, min_source_chars: int) -> tuple[pl.Expr, pl.Expr]:
-    """Whether a row is eligible, and its ratio, as _length_query has them."""
+@functools.cache
+def _length_ratio(with_bead: bool, min_source_chars: int) -> tuple[pl.Expr, pl.Expr]:
+    """Whether a row is eligible, and its ratio, as _length_query has them (built once: the
+    gates below run on every save)."""
     src_len, tgt_len = _stripped(SOURCE).str.len_chars(), _stripped(TARGET).str.len_chars()
-    eligible = (src_len >= min_source_chars) & (tgt_len > 0) & not_bead(frame, ["1-0", "0-1"])
+    eligible = (src_len >= min_source_chars) & (tgt_len > 0) & not_bead(with_bead, ["1-0", "0-1"])
     return eligible, tgt_len / src_len
 
 
 def _short_possible(frame: pl.DataFrame, p: dict) -> pl.Expr:
     """Without statistics: the rows length_short's first filter keeps (the usual ratio is the
     expected one)."""
-    eligible, ratio = _length_ratio(frame, int(p["min_source_chars"]))
+    return _short_gate(BEAD in frame.columns, int(p["min_source_chars"]), int(p["doc_min_source_chars"]),
+                       float(p["min_ratio"]), float(p["doc_share"]), float(p["doc_share_anchors"]))
+
+
+@functools.cache
+def _short_gate(with_bead: bool, min_source_chars: int, doc_min_source_chars: int, min_ratio: float,
+                doc_share: float, doc_share_anchors: float) -> pl.Expr:
+    eligible, ratio = _length_ratio(with_bead, min_source_chars)
     rel = ratio / EXPECTED_RATIO
-    long_enough = _stripped(SOURCE).str.len_chars() >= int(p["doc_min_source_chars"])
-    return eligible & ((ratio < float(p["min_ratio"]))
-                       | (long_enough & ((rel < float(p["doc_share"])) | (rel < float(p["doc_share_anchors"])))))
+    long_enough = _stripped(SOURCE).str.len_chars() >= doc_min_source_chars
+    return eligible & ((ratio < min_ratio) | (long_enough & ((rel < doc_share) | (rel < doc_share_anchors))))
 
 
 def _length_message(kind: str) -> pl.Expr:
@@ -179,7 +198,7 @@ def length_long(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     p = ctx.params
     z, max_ratio = float(p["robust_z"]), float(p["max_ratio"])
     if _without_statistics(frame):  # the ratio alone decides
-        eligible, ratio = _length_ratio(frame, int(p["min_source_chars"]))
+        eligible, ratio = _length_ratio(BEAD in frame.columns, int(p["min_source_chars"]))
         if not frame.select((eligible & (ratio > max_ratio)).any()).item():
             return no_hits()
     found = _length_query(frame, int(p["min_source_chars"])).filter(
@@ -187,18 +206,25 @@ def length_long(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     return collect(found.select(ROW, _length_message("much longer").alias("message"), pl.lit("target").alias("side")))
 
 
+@functools.cache
+def _truncated_rows(with_bead: bool) -> pl.Expr:
+    """The rows truncated reports (built once: it runs on every save). The end patterns allow
+    white space before the end, and a target with an Arabic letter is not empty: the filter
+    reads the texts as they are (stripping every text costs a copy)."""
+    return (pl.col(SOURCE).str.contains(_SENTENCE_END)
+            & (~pl.col(TARGET).str.contains(_TARGET_END) | pl.col(TARGET).str.contains(_DANGLING_RE))
+            & not_bead(with_bead, ["1-0", "0-1"]) & pl.col(TARGET).str.contains(AR_WORD))
+
+
 @implements("truncated")
 def truncated(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    found = frame.filter(_truncated_rows(BEAD in frame.columns))
+    if found.height == 0:
+        return no_hits()
     src, tgt = _stripped(SOURCE), _stripped(TARGET)
-    ends_sentence = src.str.contains(_SENTENCE_END)
-    open_end = ~tgt.str.contains(_TARGET_END)
     dangling = tgt.str.contains(_DANGLING_RE)
     tail = tgt.str.extract(r"(\S+(?:\s+\S+)?)\s*$", 1)
     ratio = tgt.str.len_chars() / src.str.len_chars().clip(lower_bound=1)
-    found = frame.filter(ends_sentence & (tgt != "") & (open_end | dangling) & not_bead(frame, ["1-0", "0-1"])
-                         & tgt.str.contains(AR_WORD))
-    if found.height == 0:
-        return no_hits()
     severe = dangling | (ratio < TRUNCATED_SHORT_RATIO)
     end = pl.col(TARGET).fill_null("").str.strip_chars_end().str.len_chars()
     message = (pl.when(severe)

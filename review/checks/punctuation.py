@@ -306,14 +306,21 @@ def _candidate_rows(frame: pl.DataFrame) -> pl.DataFrame:
     slow part): a token that starts with the one before it (إلى إلى, إلى إلى،), or that the one
     before ends with («إلى إلى), or that starts with و and the one before (X وX). A superset of
     what the exact pass reports; splitting on " " only keeps offsets exact."""
-    words = frame.select(ROW, pl.col(TARGET).fill_null("").str.split(" ").alias("w")).explode("w")
-    w, prev_w = pl.col("w"), pl.col("_pw")
-    related = w.str.starts_with(prev_w) | prev_w.str.ends_with(w)
-    # The "و" + previous-token strings are built only in the second pass, for the few tokens left.
-    pairs = words.with_columns(shift_in_row(w, 1).alias("_pw")).filter(
-        (prev_w != "") & (w != "") & (related | w.str.starts_with("و")))
-    pairs = pairs.filter(related | w.str.starts_with("و" + prev_w))
-    return frame.join(pairs.select(ROW).unique(), on=ROW, how="semi")
+    # One query. The "و" + previous-token strings are built only for the few tokens the first
+    # filter leaves (the filter on them reads a column made after the first one, so the two are
+    # not merged into one over all tokens).
+    pairs = (frame.lazy().select(ROW, _WORDS).explode("w").with_columns(_PREV_WORD)
+             .filter(_MAYBE_REPEAT).with_columns(_WAW_PREV).filter(_REPEAT_CANDIDATE))
+    return frame.join(collect(pairs.select(ROW).unique()), on=ROW, how="semi")
+
+
+# The candidate pass's expressions, built once (it runs on every save).
+_WORDS = pl.col(TARGET).fill_null("").str.split(" ").alias("w")
+_PREV_WORD = shift_in_row(pl.col("w"), 1).alias("_pw")
+_RELATED = pl.col("w").str.starts_with(pl.col("_pw")) | pl.col("_pw").str.ends_with(pl.col("w"))
+_MAYBE_REPEAT = (pl.col("_pw") != "") & (pl.col("w") != "") & (_RELATED | pl.col("w").str.starts_with("و"))
+_WAW_PREV = ("و" + pl.col("_pw")).alias("_wpw")
+_REPEAT_CANDIDATE = _RELATED | pl.col("w").str.starts_with(pl.col("_wpw"))
 
 
 @implements("repeated_word")

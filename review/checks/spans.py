@@ -21,8 +21,8 @@ def find_spans(frame: pl.DataFrame, text: str, pattern: str, keep: tuple[str, ..
     index of the match within its row). Rows without a match are filtered out first (cheap).
     The pattern must not match the empty string.
     """
-    base = frame.select(ROW, *keep, pl.col(text).fill_null("").alias("_t"))
-    base = base.filter(pl.col("_t").str.contains(pattern))
+    base = frame.select(ROW, *keep, pl.col(text).fill_null("").alias("_t")) if frame.height else frame
+    base = base.filter(pl.col("_t").str.contains(pattern)) if base.height else base
     if base.height == 0:
         return pl.DataFrame(schema={ROW: pl.Int64, **{c: frame.schema[c] for c in keep},
                                     "match": pl.String, "start": pl.Int64, "end": pl.Int64,
@@ -48,7 +48,13 @@ def find_spans(frame: pl.DataFrame, text: str, pattern: str, keep: tuple[str, ..
 
 
 def _occurrence(items: pl.DataFrame) -> pl.DataFrame:
-    return items.with_columns(pl.int_range(pl.len()).over(ROW, "key").alias("_occ"))
+    """`_occ`: the item's number among the items of its row with its key, in order of `start`.
+    Sorted by row, key and start, that is its distance from the first item of its group (a window
+    over a string key hashes every item: several times slower)."""
+    items = items.sort(ROW, "key", "start", maintain_order=True)
+    i = pl.int_range(pl.len(), dtype=pl.Int64)
+    first = (pl.col(ROW) != pl.col(ROW).shift(1)).fill_null(True) | pl.col("key").ne_missing(pl.col("key").shift(1))
+    return items.with_columns((i - pl.when(first).then(i).forward_fill()).alias("_occ"))
 
 
 def compare_items(src: pl.DataFrame, tgt: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -51,17 +51,23 @@ def contains_literal(col: str | pl.Expr, needles: list[str]) -> pl.Expr:
     return pl.any_horizontal(tests)
 
 
-def not_bead(frame: pl.DataFrame, kinds: list[str]) -> pl.Expr:
-    """True for rows whose alignment bead is not one of `kinds` (or unknown)."""
-    if BEAD not in frame.columns:
+def not_bead(frame: pl.DataFrame | bool, kinds: list[str]) -> pl.Expr:
+    """True for rows whose alignment bead is not one of `kinds` (or unknown). `frame`: the frame,
+    or whether it has a BEAD column."""
+    if not (BEAD in frame.columns if isinstance(frame, pl.DataFrame) else frame):
         return pl.lit(True)
     return ~pl.col(BEAD).fill_null("").is_in(kinds)
 
 
 def target_is_arabic(frame: pl.DataFrame, ctx: CheckContext) -> pl.Expr:
-    if TGT_LANG not in frame.columns:
-        return pl.lit(ctx.tgt_lang.lower().startswith("ar"))
-    return pl.col(TGT_LANG).fill_null(ctx.tgt_lang).str.to_lowercase().str.starts_with("ar")
+    return arabic_target(TGT_LANG in frame.columns, ctx.tgt_lang)
+
+
+def arabic_target(with_lang: bool, default_lang: str) -> pl.Expr:
+    """target_is_arabic for a frame with or without a TGT_LANG column."""
+    if not with_lang:
+        return pl.lit(default_lang.lower().startswith("ar"))
+    return pl.col(TGT_LANG).fill_null(default_lang).str.to_lowercase().str.starts_with("ar")
 
 
 def arabic_only(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
