@@ -278,7 +278,7 @@ from review.checks.meaning import _HEADING_SHARE, _INITIAL_GAP, _NAME, _name_tok
 from review.checks.names import _keys_in_target  # noqa: E402
 from review.checks.spans import find_spans  # noqa: E402
 from review.normalize import match_key  # noqa: E402
-from review.checks.names_translit import _MARKS, _WEAK, dictionary_word_regex  # noqa: E402
+from review.checks.names_translit import _KEY_TABLE, _MARKS, _NO_CLASS, _WEAK, dictionary_word_regex  # noqa: E402
 
 TEXT_CHARS = "AZaz09_ -'’.,(é\u0301ÉüЖжاأ\u064e"
 
@@ -391,3 +391,15 @@ def test_title_bounds_agree_with_counting_every_word(texts):
     want = pl.when(closed).then(False).otherwise(caps >= _HEADING_SHARE * src.str.count_matches(r"[A-Za-z]+"))
     frame = pl.DataFrame({"source": texts})
     assert _titles(frame).to_list() == frame.select(want).to_series().to_list()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=NOISE + "فللب", max_size=9), min_size=1, max_size=20), st.booleans())
+def test_token_keys_strip_every_prefix(words, exact):
+    # token_keys: the word's key with each proclitic/article prefix it starts with taken off.
+    table = _NO_CLASS if exact else _KEY_TABLE
+    prefixes = {(a + b + c).translate(table) for a in _CLITIC1 for b in _CLITIC2 for c in ("", "ال")}
+    got = pl.DataFrame({"w": words}).select(token_keys(pl.col("w"), exact))["w"].to_list()
+    for word, keys in zip(words, got):
+        key = re.sub(f"[{_MARKS}]", "", word).translate(table)
+        assert sorted(keys) == sorted({key[len(p):] for p in prefixes if key.startswith(p)})
