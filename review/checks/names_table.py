@@ -47,7 +47,7 @@ def _pieces(chunks: pl.Series) -> pl.DataFrame:
     # offsets are one running sum over all pieces minus each chunk's running start, as in _chunks.
     size = pl.col("_c").str.len_chars().cast(pl.Int64) + 1
     step = pl.col("_w").str.len_chars().cast(pl.Int64) + 1
-    return (chunks.unique().to_frame("_c")
+    return (chunks.unique(maintain_order=True).to_frame("_c")  # (faster than unordered here)
             .with_columns(pl.col("_c").str.replace_all(r"\W", " ").str.split(" ").alias("_w"),
                           (size.cum_sum() - size).alias("_base"))
             .explode("_w")
