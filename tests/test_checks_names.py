@@ -274,11 +274,11 @@ def test_nisba_rule_does_not_hide_a_translated_article_name():
 
 # --------------------------------------------------------------------------- source names, fast regexes
 from review.arabic import CONJUNCTIONS, NISBA_FINALS, PREPOSITIONS  # noqa: E402
-from review.checks.meaning import _INITIAL_GAP, _NAME, _name_tokens, name_words  # noqa: E402
+from review.checks.meaning import _HEADING_SHARE, _INITIAL_GAP, _NAME, _name_tokens, _titles, name_words  # noqa: E402
 from review.checks.names import _keys_in_target  # noqa: E402
 from review.checks.spans import find_spans  # noqa: E402
 from review.normalize import match_key  # noqa: E402
-from review.checks.names_translit import _MARKS, _WEAK, dictionary_word_regex  # noqa: E402
+from review.checks.names_translit import _KEY_TABLE, _MARKS, _NO_CLASS, _WEAK, dictionary_word_regex  # noqa: E402
 
 TEXT_CHARS = "AZaz09_ -'’.,(é\u0301ÉüЖжاأ\u064e"
 
@@ -375,3 +375,31 @@ def test_majority_form_does_not_depend_on_the_other_documents():
     for other in others:
         assert quoted(pl.concat([other, doc])) == alone
         assert quoted(pl.concat([doc, other])) == alone
+
+
+TITLE_WORDS = ["The", "Big", "day", "a", "OpenAI", "x1", "é", "-", " ", " ", ", ", ".", "!", "’", "7", "Élan", "\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(TITLE_WORDS), max_size=60).map("".join), min_size=1, max_size=10))
+def test_title_bounds_agree_with_counting_every_word(texts):
+    # _titles counts eight words at a time and word by word only near the threshold: the same
+    # decision as counting every word.
+    src = pl.col("source")
+    closed = src.str.strip_chars().str.contains(r"[.!?…][\"”’»)]*$")
+    caps = src.str.count_matches(r"\b[A-Z][A-Za-z]*")
+    want = pl.when(closed).then(False).otherwise(caps >= _HEADING_SHARE * src.str.count_matches(r"[A-Za-z]+"))
+    frame = pl.DataFrame({"source": texts})
+    assert _titles(frame).to_list() == frame.select(want).to_series().to_list()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=NOISE + "فللب", max_size=9), min_size=1, max_size=20), st.booleans())
+def test_token_keys_strip_every_prefix(words, exact):
+    # token_keys: the word's key with each proclitic/article prefix it starts with taken off.
+    table = _NO_CLASS if exact else _KEY_TABLE
+    prefixes = {(a + b + c).translate(table) for a in _CLITIC1 for b in _CLITIC2 for c in ("", "ال")}
+    got = pl.DataFrame({"w": words}).select(token_keys(pl.col("w"), exact))["w"].to_list()
+    for word, keys in zip(words, got):
+        key = re.sub(f"[{_MARKS}]", "", word).translate(table)
+        assert sorted(keys) == sorted({key[len(p):] for p in prefixes if key.startswith(p)})

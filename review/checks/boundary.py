@@ -282,4 +282,5 @@ def misalignment_evidence(frame: pl.DataFrame, length_z: float, swap_gain: float
     # a better fit with the neighbour's target counts twice: it is enough on its own
     evidence = (sum(pl.col(c).cast(pl.Int32) for c in ("_len_off", "_num_off", "_name_off", "_neighbour", "_latin_off"))
                 + 2 * pl.col("_len_swap").cast(pl.Int32))
+    # every pair still here disagrees: the agreeing ones were left out above
     return f.with_columns(evidence.alias("_evidence"), pl.lit(False).alias("_agree"))

@@ -156,6 +156,31 @@ def _name_tokens(rows: pl.DataFrame, keep: tuple[str, ...]) -> pl.DataFrame:
                        (pl.col("start") + pl.col("_p").str.len_chars()).alias("end"), "_initial")
 
 
+_EIGHT_WORDS = r"(?:[A-Za-z]+[^A-Za-z]+){8}"
+
+
+def _titles(frame: pl.DataFrame) -> pl.Series:
+    """Whether each source is a title: no sentence-final punctuation, and capitalised words are at
+    least _HEADING_SHARE of its words ([A-Za-z]+ runs). Computed in steps, each column once."""
+    src = pl.col(SOURCE).fill_null("")
+    closed = src.str.strip_chars().str.contains(r"[.!?…][\"”’»)]*$")
+    # when/then computes both branches on every row: a closed source is counted as empty text.
+    t = frame.select(closed.alias("_closed"), pl.when(closed).then(pl.lit("")).otherwise(src).alias("_s"))
+    # The words \b[A-Z][A-Za-z]* would match, counted by their first letter: a capital at the
+    # start or after a non-word character. The same count, but a Unicode \b keeps the regex off
+    # its fast engine on non-ASCII text.
+    # Counting words one by one is the costly part. Eight at a time, each match is eight whole
+    # runs each followed by a gap, so with n matches n*8 <= words <= n*8 + 8; that decides nearly
+    # every source, and only the rest are counted word by word.
+    t = t.with_columns(pl.col("_s").str.count_matches(r"(?:^|\W)[A-Z]").alias("_caps"),
+                       (8 * pl.col("_s").str.count_matches(_EIGHT_WORDS)).alias("_low"))
+    caps, low, high = pl.col("_caps"), _HEADING_SHARE * pl.col("_low"), _HEADING_SHARE * (pl.col("_low") + 8)
+    t = t.with_columns(((caps >= low) & (caps < high)).alias("_unsure"))
+    words = pl.when(pl.col("_unsure")).then(pl.col("_s")).otherwise(pl.lit("")).str.count_matches(r"[A-Za-z]+")
+    return t.select(pl.when(pl.col("_closed")).then(False).when(pl.col("_unsure"))
+                    .then(caps >= _HEADING_SHARE * words).otherwise(caps >= high).alias("_title")).to_series()
+
+
 def source_names(frame: pl.DataFrame) -> pl.DataFrame:
     """Capitalised words of the source that are names: ROW, match, start, end (+ DOC when present).
 
@@ -163,19 +188,7 @@ def source_names(frame: pl.DataFrame) -> pl.DataFrame:
     is either inside the sentence or also seen capitalised inside a sentence of the same document.
     """
     keep = (DOC,) if DOC in frame.columns else ()
-    src = pl.col(SOURCE).fill_null("")
-    # A title: mostly capitalised words and no sentence-final punctuation (counted only for the
-    # few sources without that punctuation).
-    closed = src.str.strip_chars().str.contains(r"[.!?…][\"”’»)]*$")
-    # when/then computes both branches on every row: a closed source is counted as empty text.
-    open_src = pl.when(closed).then(pl.lit("")).otherwise(src)
-    words = open_src.str.count_matches(r"[A-Za-z]+")
-    # The words \b[A-Z][A-Za-z]* would match, counted by their first letter: a capital at the
-    # start or after a non-word character. The same count, but a Unicode \b keeps the regex off
-    # its fast engine on non-ASCII text.
-    caps = open_src.str.count_matches(r"(?:^|\W)[A-Z]")
-    title = pl.when(closed).then(False).otherwise(caps >= _HEADING_SHARE * words)
-    rows = frame.filter(~title)
+    rows = frame.filter(~_titles(frame))
     toks = _name_tokens(rows, keep)
     toks = toks.filter(~pl.col("match").is_in(list(CAPITALISED_FUNCTION_WORDS))
                        & pl.col("match").str.contains(r"[a-z]"))  # ALL-CAPS acronyms get expanded

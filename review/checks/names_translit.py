@@ -250,10 +250,18 @@ def token_keys(token: pl.Expr, exact: bool) -> pl.Expr:
     key = token.str.replace_all(f"[{_MARKS}]", "")
     weak, classes = list(_WEAK), ({} if exact else _CLASS)
     key = key.str.replace_many(weak + list(classes), [""] * len(weak) + list(classes.values()))
+    # A key starts with prefix p exactly when its first len(p) letters are p: one test per prefix
+    # length (a handful) instead of one per prefix.
+    return pl.concat_list([pl.when(key.str.slice(0, n).is_in(list(group))).then(key.str.slice(n))
+                           for n, group in _prefixes_by_length(exact)]).list.drop_nulls().list.unique()
+
+
+@functools.cache
+def _prefixes_by_length(exact: bool) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """The proclitic/article prefixes as keys, grouped by length."""
     table = _NO_CLASS if exact else _KEY_TABLE
-    prefixes = sorted({(a + b + c).translate(table) for a in _CLITIC1 for b in _CLITIC2 for c in ("", ARTICLE)})
-    return pl.concat_list([pl.when(key.str.starts_with(p)).then(key.str.slice(len(p))) for p in prefixes]
-                          ).list.drop_nulls().list.unique()
+    prefixes = {(a + b + c).translate(table) for a in _CLITIC1 for b in _CLITIC2 for c in ("", ARTICLE)}
+    return tuple((n, tuple(sorted(p for p in prefixes if len(p) == n))) for n in sorted({len(p) for p in prefixes}))
 
 
 def _arabic_form_regex(form: str) -> str:
