@@ -44,11 +44,13 @@ from pathlib import Path
 from langdetect import detector_factory
 from langdetect.detector import Detector
 
+from review.arabic import BLOCK
+
 _BASIC_ARABIC = "\u060c\u061b\u061f\u0621-\u063a\u0640-\u065f\u0660-\u066d\u0670"
 _NEUTRAL = "\u0000-\u007f\u00a0\u00ab\u00b0\u00bb\u2000-\u206f"
 _OUTSIDE = re.compile(f"[^{_NEUTRAL}{_BASIC_ARABIC}]")
 LATIN = re.compile("[A-z]")  # langdetect's own test: 'A' <= ch <= 'z'
-_NOT_ARABIC_BLOCK = re.compile("[^\u0600-\u06ff]+")
+_NOT_ARABIC_BLOCK = re.compile(f"[^{BLOCK}]+")
 MAX_TEXT = 10_000  # Detector.max_text_length
 THETA = 0.5
 PHI_MAX = 0.98
