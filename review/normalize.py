@@ -101,8 +101,15 @@ def normalize_expr(expr: pl.Expr | str) -> pl.Expr:
     return _col(expr).str.replace_many(list(_NORM_EXPR_TABLE), list(_NORM_EXPR_TABLE.values()))
 
 
+# CLITIC_CHAIN_RE asking for at least one clitic: the same output (a word without any is a match
+# that replaces itself, and a match always ends at the end of its run of letters, so skipping it
+# moves no later match), at half the cost, since replacing with capture groups is the slow part.
+SOME_CLITICS_RE = CLITIC_CHAIN_RE.replace(")*(", ")+(", 1)
+assert SOME_CLITICS_RE != CLITIC_CHAIN_RE
+
+
 def strip_clitics_expr(expr: pl.Expr | str) -> pl.Expr:
-    return _col(expr).str.replace_all(CLITIC_CHAIN_RE, _CLITIC_REPL_POLARS)
+    return _col(expr).str.replace_all(SOME_CLITICS_RE, _CLITIC_REPL_POLARS)
 
 
 def match_key_expr(expr: pl.Expr | str) -> pl.Expr:

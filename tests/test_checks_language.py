@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from review.arabic import AR_LETTER_RE, LATIN_LETTER_RE
 from review.checks import run_checks
 from review.checks import language
 from review.schema import SEGMENT_SCHEMA, conform
@@ -258,7 +259,6 @@ def test_the_prefilter_spares_langdetect_and_keeps_persian(monkeypatch):
 
 def _undecided_reference(frame: pl.DataFrame, ctx, min_letters: int) -> pl.DataFrame:
     """wrong_language's row selection written plainly (every row masked and counted)."""
-    from review.arabic import AR_LETTER_RE, LATIN_LETTER_RE
     from review.checks.text import URL_OR_EMAIL_RE, target_is_arabic
 
     masked = (pl.col("target").fill_null("").str.replace_all(URL_OR_EMAIL_RE, " ")
@@ -292,3 +292,13 @@ def test_row_selection_is_exact(copies, min_letters):
         got = language._undecided(frame, ctx, min_letters)
         want = _undecided_reference(frame, ctx, min_letters)
         assert got.select("_row", "_m").equals(want) if got.height else want.height == 0
+
+
+def test_script_counts_count_each_letter():
+    # _a by bytes minus characters of the text without other non-ASCII characters, checked
+    # against counting the letters one by one; harakat, Arabic punctuation, é and emoji are no letters.
+    texts = ["", "abc", "مرحبا بالعالم", "قال: «نَعَم»، café 2024 😀", "پچژگ and ابت", "ـــ ؟ ، ٣"]
+    got = language._with_script_counts(pl.DataFrame({"t": texts}), pl.col("t"))
+    assert got["_a"].to_list() == [len(pl.Series([t]).str.extract_all(AR_LETTER_RE)[0]) for t in texts]
+    assert got["_l"].to_list() == [len(pl.Series([t]).str.extract_all(LATIN_LETTER_RE)[0]) for t in texts]
+    assert got["_f"].to_list() == [False, False, False, False, True, False]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -9,9 +10,11 @@ import pytest
 
 from review.checks import meaning as m
 from review.checks import run_checks
+from review.checks.base import ROW
+from review.checks.meaning import _INITIAL_GAP, _name_tokens
 from review.checks.spans import find_spans
 from review.inputs import load_inputs
-from review.schema import BT_CHRF, SEGMENT_SCHEMA, conform
+from review.schema import BT_CHRF, SEGMENT_SCHEMA, SOURCE, conform
 
 DEMO = Path(__file__).resolve().parents[1] / "corpora" / "musk-letter"
 
@@ -268,3 +271,21 @@ def test_polarity_word_level_rewrites_match_the_defining_patterns():
                       .cast(pl.Int64).alias("_ar_w"))
     assert m._ar_weak_counts(f).equals(counts)
     assert counts["_ar_w"].sum() > 20
+
+
+def test_name_tokens_initial_read_from_the_gap_before():
+    # _name_tokens tests only the matches' gaps: each word's _initial must be what its own gap
+    # (the text since the previous match) says, as in a plain Python reading of every match.
+    sources = ["Elon Musk met Sam. Altman said", "“Hello” World", "  Paris and  Rome: Berlin", "no names", "",
+               "Café Zürich. Noël"]
+    frame = pl.DataFrame({ROW: range(len(sources)), SOURCE: sources}, schema={ROW: pl.Int64, SOURCE: pl.String})
+    got = _name_tokens(frame, ()).select(ROW, "match", "start", "_initial").rows()
+    want = []
+    for row, text in enumerate(sources):
+        prev = 0
+        for k, hit in enumerate(re.finditer(r"(?<![\w])[A-Z][A-Za-z0-9]*(?:[-'][A-Z][A-Za-z0-9]*)*(?![\w])", text)):
+            gap = text[prev:hit.start()]
+            want.append((row, hit.group(), hit.start(),
+                         re.search(_INITIAL_GAP, gap) is not None and (k == 0 or gap.strip() != "")))
+            prev = hit.end()
+    assert got == want

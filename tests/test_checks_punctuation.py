@@ -1,7 +1,13 @@
+import re
+
+import polars as pl
 import pytest
 from helpers_form import demo_frame, fired, quiet
 
 from review.checks import run_checks
+from review.checks.base import ROW, collect
+from review.checks.punctuation import _tokens
+from review.schema import TARGET
 
 LINE22 = "تبادل ” ماسك ” و ” ألتمان ” الانتقادات اللاذعة."
 SRC22 = "Musk and Altman traded barbs."
@@ -142,3 +148,14 @@ def test_punctuation_on_demo():
                       ("space_in_quotes", "” ألتمان ”"), ("unbalanced_quotes", "” ألتمان ”"),
                       ("repeated_word", "الاضطرابات والاضطرابات")}
     assert others == {("unbalanced_quotes", "”تبدو هذه مخاوف تستحق التحقيق”")}
+
+
+def test_repeated_word_tokens_offsets_per_row():
+    # _tokens' offsets come from one running sum over all rows: each must be the token's own
+    # position in its row's target, across rows of different lengths, double spaces and nulls.
+    targets = ["إلى إلى البيت", None, "  a  bb ", "", "كلمة"]
+    frame = pl.DataFrame({ROW: range(len(targets)), TARGET: targets}, schema={ROW: pl.Int64, TARGET: pl.String})
+    got = collect(_tokens(frame.lazy())).select(ROW, "w", "start").rows()
+    want = [(row, m.group(), m.start()) for row, text in enumerate(targets)
+            for m in re.finditer(r"[^ ]+", text or "")]
+    assert got == want

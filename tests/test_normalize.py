@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from review.arabic import DIGIT_MAP
+from review.arabic import CLITIC_CHAIN_RE, DIGIT_MAP
 from review.normalize import (HELPER_COLUMNS, SRC_DIGITS, TGT_DIGITS, TGT_NORM,
                               add_normalized_columns, fold_digits, fold_digits_expr, match_key,
                               match_key_expr, normalize, normalize_expr, strip_clitics,
@@ -100,3 +100,17 @@ def test_add_normalized_columns():
     assert out[TGT_DIGITS][1] == ""
     # Digit folding keeps offsets: a span found in the folded text is a span of the original.
     assert out[TGT_DIGITS].str.len_chars()[0] == len(df[TARGET][0])
+
+
+CLITIC_TEXT = st.text(alphabet="والفبكلمسنتيه xأ.،-", max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(CLITIC_TEXT, min_size=1, max_size=8))
+def test_strip_clitics_expr_equals_the_any_number_pattern(texts):
+    # strip_clitics_expr asks for at least one clitic (SOME_CLITICS_RE); replacing with the
+    # pattern that also matches words without any (CLITIC_CHAIN_RE) must give the same text.
+    frame = pl.DataFrame({"t": texts})
+    old = frame.select(pl.col("t").str.replace_all(CLITIC_CHAIN_RE, "${1}${2}"))["t"].to_list()
+    assert frame.select(strip_clitics_expr(pl.col("t")))["t"].to_list() == old
+    assert [strip_clitics(t) for t in texts] == old

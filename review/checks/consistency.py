@@ -14,12 +14,12 @@ from pathlib import Path
 
 import polars as pl
 
-from review.arabic import AR_LETTERS, CLITIC_CHAIN_RE, CLITIC_LETTERS
+from review.arabic import AR_LETTERS, CLITIC_LETTERS
 from review.checks.base import ROW, CheckContext, implements, no_hits
 from review.checks.spans import find_spans
 from review.checks.text import quote_expr
 from review.errors import InputError
-from review.normalize import SRC_NORM, TGT_NORM, match_key, match_key_expr, normalize_expr
+from review.normalize import SRC_NORM, TGT_NORM, match_key, match_key_expr, normalize_expr, strip_clitics_expr
 from review.schema import BEAD, SEG, SOURCE, TARGET
 
 TERM = "term"
@@ -148,15 +148,10 @@ def _normalized(frame: pl.DataFrame, col: str) -> pl.Expr:
     return pl.col(norm) if norm in frame.columns else normalize_expr(pl.col(col).fill_null(""))
 
 
-# strip_clitics_expr's pattern, asking for at least one clitic: a word without any is a match that
-# changes nothing, and replacing with capture groups is slow (half the key's cost on Arabic text).
-_SOME_CLITICS_RE = CLITIC_CHAIN_RE.replace(")*(", ")+(", 1)
-
-
 def segment_key(norm: pl.Expr) -> pl.Expr:
     """Comparison key of a normalised text: clitics stripped (strip_clitics_expr), lower-cased,
     punctuation, symbols and spaces folded into one space."""
-    return (norm.str.replace_all(_SOME_CLITICS_RE, "${1}${2}").str.to_lowercase()
+    return (strip_clitics_expr(norm).str.to_lowercase()
             .str.replace_all(r"[\p{P}\p{S}\s]+", " ").str.strip_chars())
 
 

@@ -76,15 +76,17 @@ def mask_copied(target: str, source: str) -> str:
     return _LATIN_TOKEN.sub(lambda m: " " if m.group(0).lower().strip(".'’-") in words else m.group(0), target)
 
 
-def _script_counts(text: pl.Expr) -> list[pl.Expr]:
-    """_f: Persian/Urdu letters in `text`; _a, _l: its Arabic and Latin letters. With every
+def _with_script_counts(f: pl.DataFrame, text: pl.Expr) -> pl.DataFrame:
+    """f with _f: Persian/Urdu letters in `text`; _a, _l: its Arabic and Latin letters. With every
     character but ASCII and Arabic letters removed, each Arabic letter is the one character of
     two UTF-8 bytes: their count is bytes minus characters (one pass that rarely matches, where
-    counting them matches each)."""
-    kept = text.str.replace_all(_NOT_ASCII_OR_ARABIC, "")
-    return [text.str.contains(_FOREIGN_RE).alias("_f"),
-            (kept.str.len_bytes() - kept.str.len_chars()).cast(pl.UInt32).alias("_a"),
-            text.str.count_matches(LATIN_LETTER_RE).alias("_l")]
+    counting them matches each). The removal is its own step: an eager select evaluates an
+    expression used twice twice."""
+    f = f.with_columns(text.str.replace_all(_NOT_ASCII_OR_ARABIC, "").alias("_kept"))
+    kept = pl.col("_kept")
+    return f.with_columns(text.str.contains(_FOREIGN_RE).alias("_f"),
+                          (kept.str.len_bytes() - kept.str.len_chars()).cast(pl.UInt32).alias("_a"),
+                          text.str.count_matches(LATIN_LETTER_RE).alias("_l")).drop("_kept")
 
 
 def _undecided(frame: pl.DataFrame, ctx: CheckContext, min_letters: int) -> pl.DataFrame:
@@ -107,10 +109,10 @@ def _undecided(frame: pl.DataFrame, ctx: CheckContext, min_letters: int) -> pl.D
     if f["_u"].any():
         masked = text.str.replace_all(URL_OR_EMAIL_RE, " ")
         linked = f.filter(pl.col("_u")).with_columns(masked.alias("_m"))
-        f = pl.concat([f.filter(~pl.col("_u")).with_columns(text.alias("_m"), *_script_counts(text)),
-                       linked.with_columns(*_script_counts(pl.col("_m")))]).sort(ROW)
+        f = pl.concat([_with_script_counts(f.filter(~pl.col("_u")).with_columns(text.alias("_m")), text),
+                       _with_script_counts(linked, pl.col("_m"))]).sort(ROW)
     else:
-        f = f.with_columns(text.alias("_m"), *_script_counts(text))
+        f = _with_script_counts(f.with_columns(text.alias("_m")), text)
     letters = pl.col("_a") + pl.col("_l")
     share_ar = pl.col("_a") / letters.clip(lower_bound=1)
     share_latin = pl.col("_l") / letters.clip(lower_bound=1)

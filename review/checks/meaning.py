@@ -146,14 +146,14 @@ def _name_tokens(rows: pl.DataFrame, keep: tuple[str, ...]) -> pl.DataFrame:
     parts = parts.with_columns((n.cum_sum() - n).alias("_first")).explode("_p")
     step = pl.col("_p").str.len_chars().cast(pl.Int64)
     i = pl.int_range(pl.len()) - pl.col("_first")
-    gap = pl.col("_p")
-    # tested on the gap, then moved onto the match that follows it
-    initial = gap.str.contains(_INITIAL_GAP) & ((i == 0) | (gap.str.strip_chars() != ""))
     parts = parts.with_columns((step.cum_sum() - step - pl.col("_base")).alias("start"), i.alias("_i"),
-                               initial.shift(1).alias("_initial"))
+                               pl.col("_p").shift(1).alias("_gap"))
+    # A match's gap is the piece before it, in its own row; tested on the matches' rows only.
     toks = parts.filter(pl.col("_i") % 2 == 1)
+    gap = pl.col("_gap")
+    initial = gap.str.contains(_INITIAL_GAP) & ((pl.col("_i") == 1) | (gap.str.strip_chars() != ""))
     return toks.select(ROW, *keep, pl.col("_p").alias("match"), "start",
-                       (pl.col("start") + pl.col("_p").str.len_chars()).alias("end"), "_initial")
+                       (pl.col("start") + pl.col("_p").str.len_chars()).alias("end"), initial.alias("_initial"))
 
 
 _EIGHT_WORDS = r"(?:[A-Za-z]+[^A-Za-z]+){8}"

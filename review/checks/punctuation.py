@@ -290,12 +290,18 @@ _PUNCT = "\"'“”‘’«»()[]{}.,;:!?؟،؛…-–—"
 
 
 def _tokens(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
-    """Space-separated tokens of the target with their offsets: ROW, w, _i, start."""
-    t = (frame.select(ROW, pl.col(TARGET).fill_null("").str.split(" ").alias("w"))
+    """Space-separated tokens of the target with their offsets: ROW, w, _i, start.
+
+    A token's offset is one running sum over all tokens minus its row's running start (a row's
+    tokens and spaces take its length + 1 characters), not a sum per row (over())."""
+    text = pl.col(TARGET).fill_null("")
+    size = text.str.len_chars().cast(pl.Int64) + 1
+    t = (frame.select(ROW, text.str.split(" ").alias("w"), (size.cum_sum() - size).alias("_base"))
          .with_columns(pl.int_ranges(0, pl.col("w").list.len()).alias("_i"))
          .explode("w", "_i")
          .with_columns(pl.col("w").str.len_chars().alias("_l")))
-    return (t.with_columns(((pl.col("_l") + 1).cum_sum().over(ROW) - pl.col("_l") - 1).alias("start"))
+    step = pl.col("_l").cast(pl.Int64) + 1
+    return (t.with_columns((step.cum_sum() - step - pl.col("_base")).alias("start")).drop("_base")
             .filter(pl.col("_l") > 0))
 
 
@@ -323,19 +329,24 @@ _WAW_PREV = ("و" + pl.col("_pw")).alias("_wpw")
 _REPEAT_CANDIDATE = _RELATED | pl.col("w").str.starts_with(pl.col("_wpw"))
 
 
+_LEAD = pl.col("w").str.len_chars() - pl.col("w").str.strip_chars_start(_PUNCT).str.len_chars()
+# The core ends at the first punctuation mark inside the token too: a quote glued to the next
+# word ('العروش"كيت') must not hide a repeat.
+_CORE = pl.col("w").str.strip_chars_start(_PUNCT).str.extract(f"^([^{re.escape(_PUNCT)}]*)", 1)
+
+
 @implements("repeated_word")
 def repeated_word(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     rows = _candidate_rows(frame)
     if rows.height == 0:
         return no_hits()
     t = _tokens(rows.lazy())
-    lead = pl.col("w").str.len_chars() - pl.col("w").str.strip_chars_start(_PUNCT).str.len_chars()
-    # The core ends at the first punctuation mark inside the token too: a quote glued to the next
-    # word ('العروش"كيت') must not hide a repeat.
-    core = pl.col("w").str.strip_chars_start(_PUNCT).str.extract(f"^([^{re.escape(_PUNCT)}]*)", 1)
-    t = t.with_columns(core.alias("core"), lead.alias("_lead"))
-    t = t.with_columns(normalize_expr(pl.col("core")).str.to_lowercase().alias("norm"),
-                       (pl.col("start") + pl.col("_lead")).alias("cs"))
+    # The core, its offset and its normal form depend on the token alone: worked out once per
+    # distinct token and joined back.
+    forms = t.select("w").unique().with_columns(_CORE.alias("core"), _LEAD.alias("_lead"))
+    forms = forms.with_columns(normalize_expr(pl.col("core")).str.to_lowercase().alias("norm"))
+    t = t.join(forms, on="w", how="left", maintain_order="left")
+    t = t.with_columns((pl.col("start") + pl.col("_lead")).alias("cs"))
     t = t.with_columns((pl.col("cs") + pl.col("core").str.len_chars()).alias("ce"),
                        *(shift_in_row(pl.col(c), 1).alias(f"_prev_{c}") for c in ("w", "core", "norm", "cs")))
     prev = lambda c: pl.col(f"_prev_{c}")  # noqa: E731
