@@ -17,7 +17,6 @@ they are, with the lines of the rows a corpus-scope flag changed formatted again
 
 from __future__ import annotations
 
-import io
 import math
 import os
 import pickle
@@ -36,18 +35,18 @@ import pyarrow.parquet as pq
 
 from review.checks import FLAG_ORDER
 from review.fileio import atomic_path
-from review.export.tabular import _nested_to_json, inert_cells
-from review.load.batched import Unstreamable, iter_segments
-from review.schema import DOC, MAX_SEVERITY, SEGMENT_SCHEMA, SEVERITY_RANK
+from review.load import detect_format
+from review.load.batched import BATCHED_FORMATS, Unstreamable, iter_segments
+from review.schema import DOC, SEGMENT_SCHEMA, SEVERITY_RANK
 from review.score import (Scored, _segment_table, add_totals, corpus_metrics_from, source_words,
                           summarize)
 from review.stream import (FLAGS, ScoreSettings, corpus_flags, duplicated_rows, finish_rows,
-                           fixed_rows, flag_table, records, score_documents, score_table, score_unit)
+                           fixed_rows, flag_table, score_documents, score_table)
+from review.stream_unit import UnitResult, format_bytes, format_rows, init_worker, ready, score_spilled
 
 DEFAULT_BATCH_ROWS = 20_000
 CORPUS_BATCH_ROWS = 50_000  # score_corpus: the corpus is in memory already, larger units
 STREAM_FORMATS = ("jsonl", "csv", "parquet")
-BOM = b"\xef\xbb\xbf"
 
 Progress = Callable[[int, int], None]  # (rows done, rows known so far; 0 when unknown)
 
@@ -73,17 +72,20 @@ def document_units(batches: Iterable[pl.DataFrame], batch_rows: int, expected: i
     """Frames of complete documents, about `batch_rows` rows each (one large document may make a
     unit larger), in corpus order. Raises NotGrouped when a finished document reappears.
 
-    Given the `expected` number of rows, the units of the last `jobs` x `batch_rows` rows are
-    smaller and smaller (down to an eighth): `jobs` workers then finish about together, instead
-    of one of them scoring the last full unit alone while the others wait."""
+    Given the `expected` number of rows, the units are as many as `batch_rows` asks for rounded up
+    to a multiple of `jobs`, of about equal size: the `jobs` workers get as many units each and
+    finish about together, and no unit is smaller than it must be (each one repeats fixed costs
+    of the checks, about 0.2 s of CPU)."""
     pending: list[pl.DataFrame] = []
-    size = emitted = 0
+    size = emitted = count = 0
     smallest = max(1, batch_rows // 8)
+    planned = jobs * max(1, -(-expected // (jobs * batch_rows)))
 
     def target() -> int:
-        if expected <= 0:
+        if expected <= 0 or count >= planned - 1:  # the last unit: the rest, up to batch_rows
             return batch_rows
-        return max(smallest, min(batch_rows, -(-(expected - emitted) // jobs)))
+        # What is left over the units left: each unit's cut (a document's end) moves the others.
+        return max(smallest, min(batch_rows, -(-(expected - emitted) // (planned - count))))
 
     done: set[str] = set()
     last: str | None = None
@@ -112,6 +114,7 @@ def document_units(batches: Iterable[pl.DataFrame], batch_rows: int, expected: i
                 break
             yield joined.slice(0, cut)
             emitted += cut
+            count += 1
             rest = joined.slice(cut)
             pending, size = [rest], rest.height
     if size:
@@ -129,68 +132,6 @@ def _cut(joined: pl.DataFrame, rows: int) -> int:
 
 
 # --------------------------------------------------------------------------- workers
-_SETTINGS: ScoreSettings | None = None
-
-
-def _init_worker(settings_bytes: bytes, threads: int | None) -> None:
-    global _SETTINGS
-    if threads:
-        os.environ.setdefault("POLARS_MAX_THREADS", str(threads))
-    _SETTINGS = pickle.loads(settings_bytes)
-
-
-@dataclass
-class UnitResult:
-    rows: int
-    keys: pl.DataFrame  # corpus_candidates
-    worst: int  # highest severity rank of any flag, -1 for none
-    spill: str  # Arrow IPC of the scored rows
-    part: str | None  # the formatted JSONL/CSV bytes of the unit
-    lines: list[int] | None = None  # lines of each row in `part` when some row has several
-    totals: dict = field(default_factory=dict)  # metric statistics sums (review.score.add_metrics)
-
-
-def _score_unit(unit: pl.DataFrame, index: int, folder: str, fmt: str,
-                settings: ScoreSettings | None = None) -> UnitResult:
-    settings = settings or _SETTINGS
-    totals: dict = {}
-    out, keys = score_unit(unit, settings, totals)
-    spill = os.path.join(folder, f"{index:07d}.arrow")
-    out.write_ipc(spill, compression="lz4")
-    part, lines = None, None
-    if fmt in ("jsonl", "csv"):
-        part = os.path.join(folder, f"{index:07d}.{fmt}")
-        data, lines = format_rows(out, fmt, first=index == 0)
-        with open(part, "wb") as f:
-            f.write(data)
-    worst = out[MAX_SEVERITY].replace_strict(SEVERITY_RANK, default=-1, return_dtype=pl.Int64).max()
-    return UnitResult(out.height, keys, -1 if worst is None else int(worst), spill, part, lines, totals)
-
-
-def format_bytes(out: pl.DataFrame, fmt: str, first: bool) -> bytes:
-    """A unit as `review score --format fmt` writes it; CSV has its BOM and header once, first."""
-    return format_rows(out, fmt, first)[0]
-
-
-def format_rows(out: pl.DataFrame, fmt: str, first: bool) -> tuple[bytes, list[int] | None]:
-    """format_bytes, and the number of lines of each row when some row has more than one (a CSV
-    cell holding a line break): what _patch needs to find a row's bytes again."""
-    # Written to a buffer: polars' str result is these bytes decoded, which we would encode again.
-    buffer = io.BytesIO()
-    if fmt == "jsonl":  # JSON escapes line breaks: one line per row
-        records(out).write_ndjson(buffer)
-        return buffer.getvalue(), None
-    table = inert_cells(_nested_to_json(score_table(out)))
-    buffer.write(BOM if first else b"")
-    table.write_csv(buffer, include_header=first)
-    data = buffer.getvalue()
-    if data.count(b"\n") == table.height + first:
-        return data, None
-    breaks = [pl.col(c).str.count_matches("\n", literal=True).fill_null(0)
-              for c, t in table.schema.items() if t == pl.String]
-    return data, table.select(pl.sum_horizontal(breaks) + 1).to_series().to_list()
-
-
 class _Inline(Executor):
     """jobs=1: the same code path without processes."""
 
@@ -211,8 +152,13 @@ def _pool(settings: ScoreSettings, jobs: int) -> Executor:
         return _Inline(settings)
     # spawn, not fork: polars' thread pool does not survive a fork. Each worker runs polars on one
     # thread: the processes are the parallelism (and the main process reads the input meanwhile).
-    return ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_init_worker,
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=init_worker,
                                initargs=(pickle.dumps(settings), 1))
+    # A spawn pool starts a process per task submitted while none is idle: one task each now
+    # starts them all, their imports overlapping the reading of the first unit.
+    for _ in range(jobs):
+        pool.submit(ready)
+    return pool
 
 
 # --------------------------------------------------------------------------- the engine
@@ -271,7 +217,7 @@ def _run_pass1(batches, settings, folder, fmt, batch_rows, jobs, result, progres
         expected = 0 if fmt == "parquet" else total
         for k, unit in enumerate(document_units(batches, batch_rows, expected, jobs)):
             docs.update(unit[DOC].unique().to_list())
-            queue.append(pool.submit(_score_unit, unit.select(list(SEGMENT_SCHEMA)), k, folder, fmt))
+            queue.append(pool.submit(score_spilled, unit.select(list(SEGMENT_SCHEMA)), k, folder, fmt))
             while len(queue) > jobs:  # bounded: memory stays a few units deep
                 collect(queue.popleft())
         while queue:
@@ -440,19 +386,22 @@ def slices(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
     return (frame.slice(i, size) for i in range(0, frame.height, size))
 
 
-def score_input(path: str | None, fmt_in: str | None, load_whole: Callable[[], object],
-                settings: ScoreSettings, out: str | Path, fmt: str, batch_rows: int = DEFAULT_BATCH_ROWS,
-                jobs: int | None = None, progress: Progress | None = None,
-                src_lang: str | None = None, tgt_lang: str | None = None,
-                encoding: str | None = None) -> tuple[StreamResult | None, object | None]:
-    """`review score` with row output: stream `path` (one pre-aligned table) in batches when it
-    can be (review.load.batched), else load it whole with `load_whole()` (a Corpus) and score
-    that in batches. Returns (result, None), or (None, corpus) when the corpus's documents are
-    not grouped and the caller must score it as one table."""
-    if path is not None and fmt_in is not None:
+def score_input(paths: list[str], load_whole: Callable[[], object], settings: ScoreSettings,
+                out: str | Path, fmt: str, batch_rows: int = DEFAULT_BATCH_ROWS, jobs: int | None = None,
+                progress: Progress | None = None, bt: str | None = None, ref: str | None = None,
+                input_format: str | None = None, src_lang: str | None = None, tgt_lang: str | None = None,
+                encoding: str | None = None, named: bool = True) -> tuple[StreamResult | None, object | None]:
+    """`review score` with row output. One pre-aligned table file (`paths`, no `bt` or `ref`, a
+    format review.load.batched reads: `input_format` or detected) is streamed in batches when it
+    can be; anything else (documents to align, several files, `named` False: a spool of standard
+    input, whose name only the whole loader hides) is loaded whole with `load_whole()` (a Corpus)
+    and scored in batches. Returns (result, None) or (result, corpus); (None, corpus) when the
+    corpus's documents are not grouped and the caller must score it as one table."""
+    fmt_in = streamed_format(paths, bt, ref, input_format) if named else None
+    if fmt_in is not None:
         try:
-            total = estimate_rows(path, fmt_in)  # the progress bar's, and the last units' size
-            batches = iter_segments(path, fmt_in, batch_rows, src_lang=src_lang, tgt_lang=tgt_lang,
+            total = estimate_rows(paths[0], fmt_in)  # the progress bar's, and the last units' size
+            batches = iter_segments(paths[0], fmt_in, batch_rows, src_lang=src_lang, tgt_lang=tgt_lang,
                                     encoding=encoding)
             return stream_score(batches, settings, out, fmt, batch_rows, jobs, progress, total), None
         except (Unstreamable, NotGrouped):
@@ -464,6 +413,16 @@ def score_input(path: str | None, fmt_in: str | None, load_whole: Callable[[], o
                             segments.height), corpus
     except NotGrouped:
         return None, corpus
+
+
+def streamed_format(paths: list[str], bt: str | None = None, ref: str | None = None,
+                    input_format: str | None = None) -> str | None:
+    """The format to read `paths` in batches in, or None when they are loaded whole: batches are
+    for one pre-aligned table file (no back-translation or reference file to join)."""
+    if len(paths) != 1 or bt is not None or ref is not None:
+        return None
+    fmt_in = input_format or (detect_format(paths[0]) if os.path.isfile(paths[0]) else None)
+    return fmt_in if fmt_in in BATCHED_FORMATS else None
 
 
 def estimate_rows(path: str | Path, fmt: str) -> int:

@@ -25,7 +25,7 @@ LAYERS: list[set[str]] = [
     # create a project, rescore, re-check a correction, apply corrections, build the demo; repeat a
     # fix elsewhere (propagate) and learn the glossary from the fixes (glossary_learn)
     {"workflow", "apply", "propagate", "glossary_learn", "engines"},
-    {"store", "export", "score", "stream", "stream_run", "calibrate"},  # calibrate: per-check precision from the verdicts
+    {"store", "export", "score", "stream", "stream_unit", "stream_run", "calibrate"},  # calibrate: per-check precision from the verdicts
     {"checks", "metrics", "align", "align_cost", "load", "inputs", "sentences", "config"},
     {"catalogue", "mqm", "arabic", "normalize", "schema", "errors", "fileio", "corpus", "diff",
      "demo"},  # data and small utilities

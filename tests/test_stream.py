@@ -153,14 +153,17 @@ def test_csv_rows_over_several_lines_patched_by_the_corpus_scope_step(settings, 
         assert result.units > 2 and result.corpus_flags > 0
 
 
-def test_last_units_smaller_when_the_row_count_is_known():
-    """With the expected row count, the units of the last jobs x batch_rows rows shrink (the
-    workers finish together); documents stay whole, and the rows and their order are the same."""
+def test_equal_units_when_the_row_count_is_known():
+    """With the expected row count, the units are a multiple of jobs in number and about equal
+    (the workers finish together, no unit smaller than it must be); documents stay whole, and
+    the rows and their order are the same."""
     frame = pl.DataFrame({DOC_COL: [f"d{k // 10:03d}" for k in range(400)], "x": range(400)})
     plain = [u.height for u in document_units(slices(frame, 40), batch_rows=80)]
     units = list(document_units(slices(frame, 40), batch_rows=80, expected=400, jobs=2))
     assert pl.concat(units).equals(frame)
     assert plain == [70, 80, 80, 80, 80, 10]
-    # 90 rows left for 2 jobs: a unit of at most 45 rows (40: whole documents), then 20, then
-    # the smallest, an eighth of batch_rows.
-    assert [u.height for u in units] == [70, 80, 80, 80, 40, 20, 10, 10, 10]
+    # 400 rows in units of at most 80 for 2 jobs: 6 units; each cut at the last document's end
+    # within what is left over the units left (67: 60, then 68: 60, then 70...), the last the rest.
+    assert [u.height for u in units] == [60, 60, 70, 70, 70, 70]
+    # Fewer rows than expected (480: units of 80 planned): the last unit is what there is.
+    assert [u.height for u in document_units(slices(frame, 40), batch_rows=80, expected=480, jobs=2)] == plain

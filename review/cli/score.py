@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 import click
@@ -20,8 +19,6 @@ from review.engines.ray_engine import score_ray
 from review.errors import InputError
 from review.fileio import STDOUT, check_output
 from review.inputs import load_inputs
-from review.load import detect_format
-from review.load.batched import BATCHED_FORMATS
 from review.schema import (BT, BT_CHRF, CHECK, DOC, FLAGGED, LOCATOR, MAX_SEVERITY, MESSAGE, REF_CHRF,
                            REFERENCE, RISK, SEG, SEVERITY, SOURCE, TARGET)
 from review.score import catalogue_frame, meets
@@ -94,9 +91,8 @@ def score(inputs, bt, ref, config_path, glossary, src_lang, tgt_lang, encoding, 
 
 def _score_streaming(inputs, bt, ref, config, src_lang, tgt_lang, encoding, input_format, fmt, out,
                      fail_on, batch_size, jobs) -> None:
-    """Row outputs in batches of whole documents on `jobs` processes: one pre-aligned table file
-    is read in batches too; anything else (documents to align, XML, standard input, several
-    files) is loaded whole first. Same bytes as the one-table path (review/stream.py)."""
+    """Row outputs in batches of whole documents on `jobs` processes (review.stream_run.score_input
+    decides what is read in batches). Same bytes as the one-table path (review/stream.py)."""
     settings = ScoreSettings.make(config)
     target = STDOUT if out is None else out
     with stdin_inputs(inputs, as_text=pair_is_text(inputs, input_format)) as paths:
@@ -105,14 +101,11 @@ def _score_streaming(inputs, bt, ref, config, src_lang, tgt_lang, encoding, inpu
                                  encoding=encoding, input_format=input_format)
             return hide_spool(corpus, paths)
 
-        path, fmt_in = None, None
-        if len(inputs) == 1 and STDIN not in inputs and bt is None and ref is None:
-            fmt_in = input_format or (detect_format(paths[0]) if os.path.isfile(paths[0]) else None)
-            path = paths[0] if fmt_in in BATCHED_FORMATS else None
         with ProgressBar(sys.stderr) as progress:
-            result, corpus = score_input(path, fmt_in if path else None, load_whole, settings, target, fmt,
-                                         batch_size, jobs, progress.update if progress.enabled else None,
-                                         src_lang=src_lang, tgt_lang=tgt_lang, encoding=encoding)
+            result, corpus = score_input(paths, load_whole, settings, target, fmt, batch_size, jobs,
+                                         progress.update if progress.enabled else None, bt=bt, ref=ref,
+                                         input_format=input_format, src_lang=src_lang, tgt_lang=tgt_lang,
+                                         encoding=encoding, named=STDIN not in inputs)
         if result is None:  # a document's rows are not together: one table, as before
             info("note: a document's rows are not together in the input (it comes back after another "
                  "began): scored as one table, so memory grows with the corpus, not with --batch-size")
