@@ -27,7 +27,7 @@ from pathlib import Path
 import polars as pl
 
 from review.checks import FLAG_ORDER, prepare, run_checks, run_prepared, selected_checks, suppress
-from review.checks.consistency import TAIL_CHARS, TAIL_READ, coarse_key
+from review.checks.consistency import tail_keys
 from review.config import Config, load_config
 from review.normalize import SRC_NORM, TGT_NORM, fold_digits_expr, normalize_expr
 from review.schema import (BEAD, BT, CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, FLAGGED, LOCATOR,
@@ -111,19 +111,12 @@ def flag_table(out: pl.DataFrame) -> pl.DataFrame:
 # --------------------------------------------------------------------------- corpus scope
 def _tail_hash(frame: pl.DataFrame, col: str, norm: str) -> pl.Series:
     # The candidates need only be a superset of the rows whose coarse key
-    # (review.checks.consistency.coarse_key) repeats: the hash of its "tail key" (the key of
-    # coarse_duplicates' first filter: equal coarse keys, equal tail keys) reads at most the last
-    # TAIL_READ characters of most texts instead of all of them, for a few more candidate rows.
-    # The normalised text is review.normalize.add_normalized_columns' (its column when the frame
-    # has it). A hash collision only adds a row, which the check itself then drops.
+    # (review.checks.consistency.coarse_key) repeats: the hash of its tail key (equal coarse keys,
+    # equal tail keys) reads at most the last few characters of most texts instead of all of them,
+    # for a few more candidate rows. The normalised text is review.normalize.add_normalized_columns'
+    # (its column when the frame has it). A hash collision only adds a row, which the check drops.
     text = pl.col(norm) if norm in frame.columns else normalize_expr(fold_digits_expr(pl.col(col).fill_null("")))
-    tails = frame.select(text.alias("_t"), coarse_key(text.str.slice(-TAIL_READ)).alias("_k"))
-    thin = (pl.col("_k").str.len_chars() < TAIL_CHARS) & (pl.col("_t").str.len_chars() > TAIL_READ)
-    where = tails.select(pl.arg_where(thin)).to_series()
-    keys = tails["_k"]
-    if where.len():  # mostly marks and spaces at the end: the whole text's key
-        keys = keys.scatter(where, tails["_t"].gather(where).to_frame().select(coarse_key(pl.col("_t"))).to_series())
-    return keys.str.slice(-TAIL_CHARS).str.replace_all("ς", "σ", literal=True).hash(seed=0)
+    return tail_keys(frame, text).hash(seed=0)
 
 
 def corpus_candidates(frame: pl.DataFrame) -> pl.DataFrame:

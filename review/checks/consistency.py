@@ -169,16 +169,22 @@ TAIL_CHARS = 12
 TAIL_READ = 32
 
 
+def tail_keys(frame: pl.DataFrame, text: pl.Expr) -> pl.Series:
+    """Per row of `frame`, the tail key of the normalised text `text`: rows with equal coarse keys
+    have equal tail keys (review.stream hashes them to find the corpus-scope candidates)."""
+    tails = frame.select(text.alias("_t"), coarse_key(text.str.slice(-TAIL_READ)).alias("_k"))
+    thin = (pl.col("_k").str.len_chars() < TAIL_CHARS) & (pl.col("_t").str.len_chars() > TAIL_READ)
+    where = tails.select(pl.arg_where(thin)).to_series()
+    keys = tails["_k"]
+    if where.len():  # mostly marks and spaces at the end: the whole text's key
+        keys = keys.scatter(where, tails["_t"].gather(where).to_frame().select(coarse_key(pl.col("_t"))).to_series())
+    return keys.str.slice(-TAIL_CHARS).str.replace_all("ς", "σ", literal=True)
+
+
 def coarse_duplicates(rows: pl.DataFrame, norm: str) -> pl.DataFrame:
     """The rows whose coarse key of column `norm` (a normalised text) is shared with another row."""
-    text = pl.col(norm)
-    rows = rows.with_columns(coarse_key(text.str.slice(-TAIL_READ)).alias("_tail"))
-    thin = rows.filter((pl.col("_tail").str.len_chars() < TAIL_CHARS) & (text.str.len_chars() > TAIL_READ))
-    if thin.height:
-        rows = rows.update(thin.select(ROW, coarse_key(text).alias("_tail")), on=ROW)
-    tail = pl.col("_tail").str.slice(-TAIL_CHARS).str.replace_all("ς", "σ", literal=True)
-    rows = rows.filter(tail.is_duplicated()).drop("_tail")
-    return rows.filter(coarse_key(text).is_duplicated())
+    rows = rows.filter(tail_keys(rows, pl.col(norm)).is_duplicated())
+    return rows.filter(coarse_key(pl.col(norm)).is_duplicated())
 
 
 def _keyed(rows: pl.DataFrame, norm: str, alias: str) -> pl.DataFrame:
