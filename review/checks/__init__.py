@@ -11,12 +11,12 @@ from typing import Callable
 import polars as pl
 
 from review import mqm
-from review.checks.base import ROW, CheckContext, catalogue, hits, implementation
+from review.checks.base import ROW, CheckContext, can_flag, catalogue, hits, implementation
 from review.checks.consistency import TERM, term_pattern
 from review.config import Config, load_config
 from review.normalize import add_normalized_columns
 from review.schema import (BT, CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, MESSAGE, REFERENCE, SEG, SEVERITY,
-                           SIDE, SOURCE, SRC_LANG, START, TGT_LANG, WEIGHT, empty)
+                           SIDE, SOURCE, SRC_LANG, START, TARGET, TGT_LANG, WEIGHT, empty)
 
 FLAG_ORDER = [DOC, SEG, CHECK, START, END, SIDE, MESSAGE]  # the order of a flag table
 Parts = list[tuple[str, pl.DataFrame]]  # (check id, its non-empty hits)
@@ -202,7 +202,10 @@ def run_checks(segments: pl.DataFrame, config: Config | None = None,
     frame = prepare(segments)
     languages = _languages(frame)
     parts: Parts = []
-    groups = list(by_family(selected_checks(config, only)).values())
+    selected = selected_checks(config, only)
+    if frame.height <= _SMALL_FRAME and advance is None:
+        selected = _gated(frame, selected)
+    groups = list(by_family(selected).values())
     if frame.height <= _SMALL_FRAME and THREADS > 1 and advance is None:
         # A reviewer's correction: each check is a few tiny queries, mostly waiting on polars,
         # which releases the GIL, so the families overlap; each runs on its own thread (see
@@ -221,6 +224,14 @@ def run_checks(segments: pl.DataFrame, config: Config | None = None,
         if advance is not None:
             advance()
     return suppress(label_hits(frame, parts, config))
+
+
+def _gated(frame: pl.DataFrame, check_ids: list[str]) -> list[str]:
+    """The checks whose gate (review.checks.base.Gate) opens for a row of a small frame: the others
+    cannot flag any of its rows and are not run."""
+    _import_families(check_ids)  # a family's gates are registered when its module loads
+    texts = [(src or "", tgt or "") for src, tgt in zip(frame[SOURCE].to_list(), frame[TARGET].to_list())]
+    return [cid for cid in check_ids if can_flag(cid, texts)]
 
 
 def run_prepared(frame: pl.DataFrame, config: Config, glossary: pl.DataFrame | None = None,
