@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from scale_pairs import generate
 
 from review.checks import _import_families, prepare, run_family
-from review.checks import base, form, markup, numbers, punctuation, script
+from review.checks import base, form, markup, meaning, numbers, punctuation, script
 from review.checks.base import ROW, catalogue, gate_of
 from review.config import load_config
 from review.normalize import fold_digits
@@ -91,6 +91,8 @@ FRAGMENTS = [
     "5million", "٥ مليون", "مليار", "the", "word", "wordword", "the the", "Word", "A380", "x", "a",
     "i", "أ", "ب", "و", "ل", "قال", "قال قال", "والعالم العالم", "رويدا رويدا", "aaa", "ههه", "Ill",
     "ماسك", "OpenAI", "لـ", "بـOpenAI", "مـدينة", "\u064e", "\u0651", "0", "9", "x9", "9x",
+    "not", "NOT", "Not", "don't", "can’t", "no", "nothing", "never", "nor", "cannot", "notable", "lanot",
+    "لا", "ولا", "فلم", "لن", "ليس", "ليست", "ألا", "كلا", "لاعب", "الا", "²", "_",
 ]
 TEXT = st.one_of(
     st.lists(st.sampled_from(FRAGMENTS), max_size=12).map("".join),
@@ -119,7 +121,8 @@ TRICKY = [
     ("at 50%", "عند ٥٠"), ("a <b>b</b>", "أ <b>ب"), ("go http://a.b/c", "اذهب http://a.b/d"), ("", "قال\u200fذلك"),
     ("He said (yes", "قال (نعم"), ("x", "قال قال"), ("x", "hello world"), ("Hello world", "Hello world"),
     ("a", "ب ، ج"), ("a?", "أ."), ("a.", "أ؟"), ("a", "مـدينة"), ("a", "یک"), ("a", "Ã©"), ("a", "ههههه"),
-    ("x", "قال ب ذلك"), ("Hello.", "مرحبا"), ("mail a@b.co", "بريد"), ("#MeToo", "هاشتاج"), ("x", "قال «نعم »"),
+    ("x", "قال ب ذلك"), ("Hello.", "مرحبا"), ("He did not go.", "ذهب."), ("He went.", "لم يذهب."),
+    ("They are not here, nor there, and never were.", "ليسوا هنا ولا هناك."), ("He won't.", "سيفعل."), ("mail a@b.co", "بريد"), ("#MeToo", "هاشتاج"), ("x", "قال «نعم »"),
 ]
 
 
@@ -150,6 +153,8 @@ def _pattern_pairs():
         (markup.TAG_RE, lambda t: markup._tag_gate("", t), False),
         (markup.URL_RE, lambda t: markup._url_gate("", t), False),
         (markup.PLACEHOLDER_RE, lambda t: markup._placeholder_gate("", t), True),
+        (meaning.EN_STRONG, lambda t: meaning._negation_gate(t, ""), False),
+        (meaning._AR_PARTICLE_ANY, lambda t: meaning._negation_gate("", t), False),
     ]
 
 
