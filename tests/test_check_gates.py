@@ -19,17 +19,17 @@ from scale_pairs import generate
 
 from review.checks import _import_families, prepare, run_family
 from review.checks import base, form, markup, meaning, numbers, punctuation, script
-from review.checks.base import ROW, catalogue, gate_of
+from review.checks.base import ROW, catalogue, gate_of, row_gate_of
 from review.config import load_config
 from review.normalize import fold_digits
-from review.schema import SOURCE, TARGET
+from review.schema import BEAD, LOW_CONF, SOURCE, TARGET
 from review.score import check_segment
 
 NTREX = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "ntrex128-dev"
 
 _import_families(list(catalogue()))
-GATED = [cid for cid in catalogue() if gate_of(cid) is not None]
-GATES = dict(base._GATES)
+GATED = [cid for cid in catalogue() if gate_of(cid) is not None or row_gate_of(cid) is not None]
+GATES, ROW_GATES = dict(base._GATES), dict(base._ROW_GATES)
 
 
 def test_the_usual_checks_are_gated():
@@ -38,19 +38,25 @@ def test_the_usual_checks_are_gated():
     assert all(catalogue()[cid].scope == "segment" for cid in GATED)
 
 
-def _closed_rows_flagged(pairs: list[tuple[str, str]], tgt_lang: str = "ar") -> list[tuple[str, str, str]]:
+def _closed(cid: str, row: dict) -> bool:
+    src, tgt = row[SOURCE] or "", row[TARGET] or ""
+    return (cid in GATES and not GATES[cid](src, tgt)) or (cid in ROW_GATES and not ROW_GATES[cid](row))
+
+
+def _closed_rows_flagged(pairs: list[tuple[str, str]], tgt_lang: str = "ar",
+                         table: pl.DataFrame | None = None) -> list[tuple[str, str, str]]:
     """(check, source, target) for every hit of a gated check, run ungated, on a row whose gate
     is closed: must be empty."""
     if not pairs:
         return []
-    prepared = prepare(frame(pairs, tgt_lang=tgt_lang))
+    prepared = prepare(frame(pairs, tgt_lang=tgt_lang) if table is None else table)
+    rows = prepared.rows(named=True)
     parts = run_family(prepared, GATED, load_config(), None)
     bad = []
     for cid, found in parts:
-        for row in found[ROW].unique().to_list():
-            src, tgt = pairs[row]
-            if not GATES[cid](src or "", tgt or ""):
-                bad.append((cid, src, tgt))
+        for i in found[ROW].unique().to_list():
+            if _closed(cid, rows[i]):
+                bad.append((cid, rows[i][SOURCE], rows[i][TARGET]))
     return bad
 
 
@@ -132,6 +138,18 @@ def test_gates_hold_on_tricky_pairs():
         assert _closed_rows_flagged(TRICKY[i:i + 4]) == []
 
 
+def test_row_gates_hold_on_beads_and_confidence():
+    _, pairs = demo_frame()
+    pairs = pairs[:24] + [("", ""), ("a", ""), ("", "ب"), (" ", " \n ")]
+    beads = ["1-1", "1-0", "0-1", "2-1", None]
+    table = frame(pairs).with_columns(
+        pl.Series(BEAD, [beads[i % len(beads)] for i in range(len(pairs))], dtype=pl.String),
+        pl.Series(LOW_CONF, [(None, True, False)[i % 3] for i in range(len(pairs))], dtype=pl.Boolean))
+    assert _closed_rows_flagged(pairs, table=table) == []
+    for i in range(0, len(pairs), 5):
+        assert _closed_rows_flagged(pairs[i:i + 5], table=table[i:i + 5]) == []
+
+
 def test_gates_hold_for_other_target_languages():
     _, pairs = demo_frame()
     awkward = [("He said (yes", "قال «نعم »؟ ٥"), ("a\u200cb", "a\u200cb"), ("x", "the the word")]
@@ -178,6 +196,8 @@ def test_save_recheck_same_with_and_without_gates(edit, monkeypatch):
         target = (row[TARGET][0] or "") + edit
         gated = check_segment(row, target)
         monkeypatch.setattr(base, "_GATES", {})
+        monkeypatch.setattr(base, "_ROW_GATES", {})
         ungated = check_segment(row, target)
         monkeypatch.setattr(base, "_GATES", GATES)
+        monkeypatch.setattr(base, "_ROW_GATES", ROW_GATES)
         assert gated.equals(ungated), (i, target)

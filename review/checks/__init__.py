@@ -230,8 +230,9 @@ def _gated(frame: pl.DataFrame, check_ids: list[str]) -> list[str]:
     """The checks whose gate (review.checks.base.Gate) opens for a row of a small frame: the others
     cannot flag any of its rows and are not run."""
     _import_families(check_ids)  # a family's gates are registered when its module loads
-    texts = [(src or "", tgt or "") for src, tgt in zip(frame[SOURCE].to_list(), frame[TARGET].to_list())]
-    return [cid for cid in check_ids if can_flag(cid, texts)]
+    rows = frame.rows(named=True)
+    texts = [(row[SOURCE] or "", row[TARGET] or "") for row in rows]
+    return [cid for cid in check_ids if can_flag(cid, texts, rows)]
 
 
 def run_prepared(frame: pl.DataFrame, config: Config, glossary: pl.DataFrame | None = None,

@@ -56,6 +56,10 @@ _IMPLEMENTATIONS: dict[str, CheckFunc] = {}
 # the gates only decide which of them run on a handful of rows.
 Gate = Callable[[str, str], bool]
 _GATES: dict[str, Gate] = {}
+# A row gate: the same, for a check that reads other columns (a bead, a confidence): it gets the
+# row as a dict of every column of the frame (null as None).
+RowGate = Callable[[dict[str, Any]], bool]
+_ROW_GATES: dict[str, RowGate] = {}
 
 
 def implements(check_id: str) -> Callable[[CheckFunc], CheckFunc]:
@@ -86,15 +90,33 @@ def gate(check_id: str) -> Callable[[Gate], Gate]:
     return register
 
 
+def row_gate(check_id: str) -> Callable[[RowGate], RowGate]:
+    """Register a check's row gate (see RowGate)."""
+    if check_id not in catalogue():
+        raise KeyError(f"check {check_id!r} is not in review/checks/catalogue.toml")
+
+    def register(func: RowGate) -> RowGate:
+        _ROW_GATES[check_id] = func
+        return func
+
+    return register
+
+
 def gate_of(check_id: str) -> Gate | None:
     return _GATES.get(check_id)
 
 
-def can_flag(check_id: str, texts: list[tuple[str, str]]) -> bool:
-    """Whether the check may flag one of these (source, target) rows: its gate opens for one, or
-    it has no gate."""
-    g = _GATES.get(check_id)
-    return g is None or any(g(src, tgt) for src, tgt in texts)
+def row_gate_of(check_id: str) -> RowGate | None:
+    return _ROW_GATES.get(check_id)
+
+
+def can_flag(check_id: str, texts: list[tuple[str, str]], rows: list[dict[str, Any]]) -> bool:
+    """Whether the check may flag one of these rows ((source, target) pairs, and the same rows as
+    dicts): its gates open for one, or it has none."""
+    g, rg = _GATES.get(check_id), _ROW_GATES.get(check_id)
+    if g is not None and not any(g(src, tgt) for src, tgt in texts):
+        return False
+    return rg is None or any(rg(row) for row in rows)
 
 
 def collect(query: pl.LazyFrame) -> pl.DataFrame:
