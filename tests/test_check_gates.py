@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from helpers_form import demo_frame, frame
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scale_pairs import generate
 
@@ -98,7 +98,8 @@ FRAGMENTS = [
     "i", "أ", "ب", "و", "ل", "قال", "قال قال", "والعالم العالم", "رويدا رويدا", "aaa", "ههه", "Ill",
     "ماسك", "OpenAI", "لـ", "بـOpenAI", "مـدينة", "\u064e", "\u0651", "0", "9", "x9", "9x",
     "not", "NOT", "Not", "don't", "can’t", "no", "nothing", "never", "nor", "cannot", "notable", "lanot",
-    "لا", "ولا", "فلم", "لن", "ليس", "ليست", "ألا", "كلا", "لاعب", "الا", "²", "_",
+    "لا", "ولا", "فلم", "لن", "ليس", "ليست", "ألا", "كلا", "لاعب", "الا", "²", "_", "\x1c", "\u200b", "\u3000",
+    "من", "إلى", " من.", "\u2029",
 ]
 TEXT = st.one_of(
     st.lists(st.sampled_from(FRAGMENTS), max_size=12).map("".join),
@@ -128,7 +129,9 @@ TRICKY = [
     ("He said (yes", "قال (نعم"), ("x", "قال قال"), ("x", "hello world"), ("Hello world", "Hello world"),
     ("a", "ب ، ج"), ("a?", "أ."), ("a.", "أ؟"), ("a", "مـدينة"), ("a", "یک"), ("a", "Ã©"), ("a", "ههههه"),
     ("x", "قال ب ذلك"), ("Hello.", "مرحبا"), ("He did not go.", "ذهب."), ("He went.", "لم يذهب."),
-    ("They are not here, nor there, and never were.", "ليسوا هنا ولا هناك."), ("He won't.", "سيفعل."), ("mail a@b.co", "بريد"), ("#MeToo", "هاشتاج"), ("x", "قال «نعم »"),
+    ("They are not here, nor there, and never were.", "ليسوا هنا ولا هناك."), ("He won't.", "سيفعل."),
+    ("Hello.", "مرحبا\x1c"), ("Hello.", "مرحبا.\x1c"), ("Hello.", "مرحبا.\x1f "), ("Hello.", "مرحبا من"), ("Hello.", "مرحبا من."), ("Hello.", "مرحبا\u3000"),
+    ("Hello.", "مرحبا 5"), ("Hello!", "مرحبا ٥"), ("mail a@b.co", "بريد"), ("#MeToo", "هاشتاج"), ("x", "قال «نعم »"),
 ]
 
 
@@ -174,6 +177,17 @@ def _pattern_pairs():
         (meaning.EN_STRONG, lambda t: meaning._negation_gate(t, ""), False),
         (meaning._AR_PARTICLE_ANY, lambda t: meaning._negation_gate("", t), False),
     ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=20))
+@example([".\x1c", "5\x1d ", "»\u200b", "!\u3000\n", "x.\n\x1e"])
+def test_truncated_gate_reads_the_end_as_polars_does(texts):
+    # Where the gate calls a target closed (and not dangling), polars' _TARGET_END matches it.
+    targets = ["قال " + t for t in texts]  # an Arabic word: the gate then reads the ending
+    ends = pl.Series(targets, dtype=pl.String).str.contains(form._TARGET_END).to_list()
+    for text, closed in zip(targets, ends):
+        assert closed or form._truncated_gate("Hello.", text), text
 
 
 @settings(max_examples=150, deadline=None)

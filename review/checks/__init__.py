@@ -35,7 +35,7 @@ _workers_lock = threading.Lock()
 _workers_pid = os.getpid()
 
 # Checks that only read rows with this column (a back-translation, a reference): on a small frame
-# where it is null throughout they can flag nothing, and are not run. (A correction's re-check
+# where it is null throughout they can flag nothing, and are not run (_gated). (A correction's re-check
 # never has a back-translation: it described the old MT.)
 NEEDS = {"bt_low_chrf": BT, "bt_missing": BT, "bt_divergence": BT, "ref_low_chrf": REFERENCE}
 
@@ -210,9 +210,6 @@ def run_checks(segments: pl.DataFrame, config: Config | None = None,
         # A reviewer's correction: each check is a few tiny queries, mostly waiting on polars,
         # which releases the GIL, so the families overlap; each runs on its own thread (see
         # _worker). Results are taken in family order, as the loop below gives them.
-        absent = {col for col in set(NEEDS.values()) if col not in frame.columns
-                  or frame[col].null_count() == frame.height}
-        groups = [ids for ids in ([c for c in ids if NEEDS.get(c) not in absent] for ids in groups) if ids]
         _import_families([cid for ids in groups for cid in ids])
         futures = [_worker(catalogue()[ids[0]].family).submit(run_family, frame, ids, config, glossary, languages)
                    for ids in groups]
@@ -227,9 +224,13 @@ def run_checks(segments: pl.DataFrame, config: Config | None = None,
 
 
 def _gated(frame: pl.DataFrame, check_ids: list[str]) -> list[str]:
-    """The checks whose gate (review.checks.base.Gate) opens for a row of a small frame: the others
+    """The checks that may flag a row of a small frame: the column they need (NEEDS) is not null
+    throughout, and their gates (review.checks.base.Gate, RowGate) open for a row. The others
     cannot flag any of its rows and are not run."""
     _import_families(check_ids)  # a family's gates are registered when its module loads
+    absent = {col for col in set(NEEDS.values()) if col not in frame.columns
+              or frame[col].null_count() == frame.height}
+    check_ids = [cid for cid in check_ids if NEEDS.get(cid) not in absent]
     rows = frame.rows(named=True)
     texts = [(row[SOURCE] or "", row[TARGET] or "") for row in rows]
     return [cid for cid in check_ids if can_flag(cid, texts, rows)]

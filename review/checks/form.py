@@ -236,11 +236,19 @@ def _truncated_rows(with_bead: bool) -> pl.Expr:
 
 _SENTENCE_END_PY = re.compile(_SENTENCE_END)  # Python's \s and $ accept more than polars': a superset
 _AR_WORD_PY = re.compile(AR_WORD)
+_DANGLING_PY = re.compile(_DANGLING_RE)
+# The target's closed ending (_TARGET_END), decided only where polars decides it too: polars' \s
+# is exactly these characters (Unicode White_Space), and its [0-9] is ASCII.
+_WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_CLOSERS = frozenset(".!?؟…:;؛»”\"'’)]}*0123456789%")
 
 
 @gate("truncated")
 def _truncated_gate(src: str, tgt: str) -> bool:
-    return _SENTENCE_END_PY.search(src) is not None and _AR_WORD_PY.search(tgt) is not None
+    if _SENTENCE_END_PY.search(src) is None or _AR_WORD_PY.search(tgt) is None:
+        return False
+    body = tgt.rstrip(_WHITE_SPACE)
+    return not body or body[-1] not in _CLOSERS or _DANGLING_PY.search(tgt) is not None
 
 
 @implements("truncated")
