@@ -11,12 +11,12 @@ from typing import Callable
 import polars as pl
 
 from review import mqm
-from review.checks.base import ROW, CheckContext, catalogue, hits, implementation
+from review.checks.base import ROW, CheckContext, can_flag, catalogue, hits, implementation
 from review.checks.consistency import TERM, term_pattern
 from review.config import Config, load_config
 from review.normalize import add_normalized_columns
 from review.schema import (BT, CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, MESSAGE, REFERENCE, SEG, SEVERITY,
-                           SIDE, SOURCE, SRC_LANG, START, TGT_LANG, WEIGHT, empty)
+                           SIDE, SOURCE, SRC_LANG, START, TARGET, TGT_LANG, WEIGHT, empty)
 
 FLAG_ORDER = [DOC, SEG, CHECK, START, END, SIDE, MESSAGE]  # the order of a flag table
 Parts = list[tuple[str, pl.DataFrame]]  # (check id, its non-empty hits)
@@ -35,7 +35,7 @@ _workers_lock = threading.Lock()
 _workers_pid = os.getpid()
 
 # Checks that only read rows with this column (a back-translation, a reference): on a small frame
-# where it is null throughout they can flag nothing, and are not run. (A correction's re-check
+# where it is null throughout they can flag nothing, and are not run (_gated). (A correction's re-check
 # never has a back-translation: it described the old MT.)
 NEEDS = {"bt_low_chrf": BT, "bt_missing": BT, "bt_divergence": BT, "ref_low_chrf": REFERENCE}
 
@@ -202,14 +202,14 @@ def run_checks(segments: pl.DataFrame, config: Config | None = None,
     frame = prepare(segments)
     languages = _languages(frame)
     parts: Parts = []
-    groups = list(by_family(selected_checks(config, only)).values())
+    selected = selected_checks(config, only)
+    if frame.height <= _SMALL_FRAME and advance is None:
+        selected = _gated(frame, selected)
+    groups = list(by_family(selected).values())
     if frame.height <= _SMALL_FRAME and THREADS > 1 and advance is None:
         # A reviewer's correction: each check is a few tiny queries, mostly waiting on polars,
         # which releases the GIL, so the families overlap; each runs on its own thread (see
         # _worker). Results are taken in family order, as the loop below gives them.
-        absent = {col for col in set(NEEDS.values()) if col not in frame.columns
-                  or frame[col].null_count() == frame.height}
-        groups = [ids for ids in ([c for c in ids if NEEDS.get(c) not in absent] for ids in groups) if ids]
         _import_families([cid for ids in groups for cid in ids])
         futures = [_worker(catalogue()[ids[0]].family).submit(run_family, frame, ids, config, glossary, languages)
                    for ids in groups]
@@ -221,6 +221,19 @@ def run_checks(segments: pl.DataFrame, config: Config | None = None,
         if advance is not None:
             advance()
     return suppress(label_hits(frame, parts, config))
+
+
+def _gated(frame: pl.DataFrame, check_ids: list[str]) -> list[str]:
+    """The checks that may flag a row of a small frame: the column they need (NEEDS) is not null
+    throughout, and their gates (review.checks.base.Gate, RowGate) open for a row. The others
+    cannot flag any of its rows and are not run."""
+    _import_families(check_ids)  # a family's gates are registered when its module loads
+    absent = {col for col in set(NEEDS.values()) if col not in frame.columns
+              or frame[col].null_count() == frame.height}
+    check_ids = [cid for cid in check_ids if NEEDS.get(cid) not in absent]
+    rows = frame.rows(named=True)
+    texts = [(row[SOURCE] or "", row[TARGET] or "") for row in rows]
+    return [cid for cid in check_ids if can_flag(cid, texts, rows)]
 
 
 def run_prepared(frame: pl.DataFrame, config: Config, glossary: pl.DataFrame | None = None,

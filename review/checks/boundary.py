@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from review.checks.base import ROW, CheckContext, implements, no_hits
+from review.checks.base import ROW, CheckContext, gate, implements, no_hits, row_gate
 from review.checks.form import _length_frame
 from review.checks.names_table import frame_names
 from review.checks.spans import find_spans
@@ -35,6 +35,11 @@ def _words_before(text: pl.Expr) -> pl.Expr:
 
 def _words_after(text: pl.Expr) -> pl.Expr:
     return text.str.extract(r"^\s*(\S+(?:\s+\S+){0,%d})" % (_AROUND - 1), 1).fill_null("")
+
+
+@gate("broken_line")
+def _broken_line_gate(src: str, tgt: str) -> bool:
+    return "\n" in tgt  # more line breaks in the target than in the source: at least one
 
 
 @implements("broken_line")
@@ -107,6 +112,22 @@ def continues_next(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         (end - tail.str.len_chars()).cast(pl.Int64).alias("start"),
         end.cast(pl.Int64).alias("end"),
     )
+
+
+# Row gates (review.checks.base.RowGate): the bead or the aligner's verdict the check reports.
+@row_gate("omission_bead")
+def _omission_gate(row: dict) -> bool:
+    return row.get(BEAD) == "1-0"
+
+
+@row_gate("addition_bead")
+def _addition_gate(row: dict) -> bool:
+    return row.get(BEAD) == "0-1"
+
+
+@row_gate("low_confidence")
+def _low_confidence_gate(row: dict) -> bool:
+    return bool(row.get(LOW_CONF))
 
 
 @implements("omission_bead")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import re
 
 import polars as pl
 
-from review.checks.base import ROW, SMALL_FRAME, CheckContext, collect, implements, no_hits
+from review.checks.base import ROW, SMALL_FRAME, CheckContext, collect, gate, implements, no_hits
 from review.checks.text import (AR_WORD, URL_OR_EMAIL_RE, arabic_target, latin_possible, latin_share_rows,
                                 not_bead, quote_expr, target_is_arabic)
 from review.normalize import SRC_DIGITS, TGT_DIGITS
@@ -40,6 +41,13 @@ def _stripped(col: str) -> pl.Expr:
     return pl.col(col).fill_null("").str.strip_chars()
 
 
+@gate("empty_target")
+def _empty_target_gate(src: str, tgt: str) -> bool:
+    # Python strips every character polars does (and a few more): a target empty for polars is
+    # empty here.
+    return not tgt.strip()
+
+
 @implements("empty_target")
 def empty_target(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     # 1-0 beads are the boundary family's omission_bead: no second flag for the same fact.
@@ -58,6 +66,16 @@ def _untranslated_gate(min_share: float, min_letters: int, with_lang: bool, defa
     latin = (arabic_target(with_lang, default_lang) & (src != tgt) & pl.col(TARGET).str.contains(r"[a-z]{2}")
              & latin_possible(TARGET, min_share, min_letters))
     return (src == tgt) & (src != "") | latin
+
+
+_LATIN_PAIR = re.compile("[a-z]{2}")
+
+
+@gate("untranslated")
+def _untranslated_rows(src: str, tgt: str) -> bool:
+    # The identical pair (texts equal once polars strips them are equal once Python strips them),
+    # or a target with two lowercase Latin letters in a row (latin_share_rows' first filter).
+    return src.strip() == tgt.strip() or _LATIN_PAIR.search(tgt) is not None
 
 
 @implements("untranslated")
@@ -214,6 +232,23 @@ def _truncated_rows(with_bead: bool) -> pl.Expr:
     return (pl.col(SOURCE).str.contains(_SENTENCE_END)
             & (~pl.col(TARGET).str.contains(_TARGET_END) | pl.col(TARGET).str.contains(_DANGLING_RE))
             & not_bead(with_bead, ["1-0", "0-1"]) & pl.col(TARGET).str.contains(AR_WORD))
+
+
+_SENTENCE_END_PY = re.compile(_SENTENCE_END)  # Python's \s and $ accept more than polars': a superset
+_AR_WORD_PY = re.compile(AR_WORD)
+_DANGLING_PY = re.compile(_DANGLING_RE)
+# The target's closed ending (_TARGET_END), decided only where polars decides it too: polars' \s
+# is exactly these characters (Unicode White_Space), and its [0-9] is ASCII.
+_WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_CLOSERS = frozenset(".!?؟…:;؛»”\"'’)]}*0123456789%")
+
+
+@gate("truncated")
+def _truncated_gate(src: str, tgt: str) -> bool:
+    if _SENTENCE_END_PY.search(src) is None or _AR_WORD_PY.search(tgt) is None:
+        return False
+    body = tgt.rstrip(_WHITE_SPACE)
+    return not body or body[-1] not in _CLOSERS or _DANGLING_PY.search(tgt) is not None
 
 
 @implements("truncated")

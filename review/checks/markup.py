@@ -4,12 +4,13 @@ missing item and an extra item of the same segment are reported together ("X app
 
 from __future__ import annotations
 
+import re
 import threading
 import weakref
 
 import polars as pl
 
-from review.checks.base import ROW, SMALL_FRAME, CheckContext, implements, no_hits
+from review.checks.base import ROW, SMALL_FRAME, CheckContext, gate, implements, no_hits
 from review.checks.spans import compare_items, difference_hits, find_spans
 from review.checks.text import (EMAIL_RE, HANDLE_RE, HASHTAG_RE, PLACEHOLDER_RE, TAG_RE, URL_RE,
                                 contains_literal)
@@ -87,6 +88,24 @@ def _copied_items(frame: pl.DataFrame, kind: str) -> tuple[pl.DataFrame, pl.Data
     return _item_table(src, kind), _item_table(tgt, kind)
 
 
+# Gates (review.checks.base.Gate): an item of either side is needed for any difference. URL_RE
+# starts with a case-sensitive "http" or "www.", EMAIL_RE and HANDLE_RE hold an "@", HASHTAG_RE
+# starts with "#".
+@gate("url_changed")
+def _url_gate(src: str, tgt: str) -> bool:
+    return "http" in src or "www." in src or "http" in tgt or "www." in tgt
+
+
+@gate("email_changed")
+def _email_gate(src: str, tgt: str) -> bool:
+    return "@" in src or "@" in tgt
+
+
+@gate("handle_changed")
+def _handle_gate(src: str, tgt: str) -> bool:
+    return "@" in src or "#" in src or "@" in tgt or "#" in tgt
+
+
 @implements("url_changed")
 def url_changed(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     items = _copied_items(frame, URL_RE)
@@ -123,6 +142,17 @@ def handle_changed(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     return found.with_columns(pl.when(pl.col("start").is_null()).then(pl.col("severity")).alias("severity"))
 
 
+# A line (after a line feed or carriage return, or the text's start) whose first character after
+# spaces and tabs can begin a marker: # * + - • or a digit of any system (the check reads the
+# digit-folded text).
+_MARKDOWN_GATE = re.compile(r"(?:^|[\n\r])[ \t]*[#*+\-•0-9\u0660-\u0669\u06f0-\u06f9]")
+
+
+@gate("markdown_changed")
+def _markdown_gate(src: str, tgt: str) -> bool:
+    return _MARKDOWN_GATE.search(src) is not None or _MARKDOWN_GATE.search(tgt) is not None
+
+
 @implements("markdown_changed")
 def markdown_changed(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     if frame.height <= SMALL_FRAME:  # a correction re-checked: fewer queries, not shorter scans
@@ -141,6 +171,14 @@ _PLURAL_FORM = r"\[[0-9]+\]$"
 
 def _distinct(items: pl.DataFrame) -> pl.DataFrame:
     return items.sort(ROW, "start").unique([ROW, "key"], keep="first", maintain_order=True)
+
+
+_PLACEHOLDER_MARKS = ("{", "%", "$", "\u066a")  # the check's own filter; ٪ is folded to %
+
+
+@gate("placeholder_mismatch")
+def _placeholder_gate(src: str, tgt: str) -> bool:
+    return any(mark in src or mark in tgt for mark in _PLACEHOLDER_MARKS)
 
 
 @implements("placeholder_mismatch")
@@ -177,6 +215,12 @@ def _tag_key() -> pl.Expr:
     return (pl.when(html).then(pl.format("<{}{}{}>", pl.when(closing).then(pl.lit("/")).otherwise(pl.lit("")),
                                          name, pl.when(single).then(pl.lit("/")).otherwise(pl.lit(""))))
             .otherwise(m))
+
+
+@gate("tag_mismatch")
+def _tag_gate(src: str, tgt: str) -> bool:
+    # TAG_RE: an HTML tag starts with "<", a tag placeholder with "⟦".
+    return "<" in src or "⟦" in src or "<" in tgt or "⟦" in tgt
 
 
 @implements("tag_mismatch")

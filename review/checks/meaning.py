@@ -15,7 +15,7 @@ import polars as pl
 
 from review.arabic import (BASIC_LETTERS, CONJUNCTIONS, NEGATION_PARTICLES, NEGATION_RE, spells_a_name,
                            word_skeletons)
-from review.checks.base import ROW, CheckContext, implements, no_hits
+from review.checks.base import ROW, CheckContext, gate, implements, no_hits
 from review.checks.spans import compare_items, find_spans
 from review.checks.text import quote_expr
 from review.metrics import segment_metrics
@@ -697,6 +697,35 @@ def polarity_flags(frame: pl.DataFrame, min_count: int = 2) -> pl.DataFrame:
                       added.with_columns(pl.lit("added").alias("kind")),
                       fewer.with_columns(pl.lit("fewer").alias("kind"))]).select(
         ROW, SOURCE, TARGET, "kind", pl.col("_en_n").alias("en_negations"), pl.col("_ar_n").alias("ar_negations"))
+
+
+# The gate of polarity and negation_count (review.checks.base.Gate): _build_negation_table keeps
+# only rows whose source matches EN_STRONG or whose target matches _AR_PARTICLE_ANY. In plain
+# Python, wider than both: the words of EN_STRONG in the lowercased source (none of their
+# letters has a case variant outside ASCII) and the particles in the target, each where the
+# characters around it are not letters (polars' \b and \W need a non-word character there,
+# which is never a letter); "n't" anywhere.
+_EN_STRONG_WORDS = ("not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "cannot", "nowhere")
+_AR_PARTICLES = tuple(c + p for c in ("", *CONJUNCTIONS) for p in NEGATION_PARTICLES)
+
+
+def _word_in(text: str, words: tuple[str, ...]) -> bool:
+    for word in words:
+        i = text.find(word)
+        while i >= 0:
+            end = i + len(word)
+            if (i == 0 or not text[i - 1].isalpha()) and (end == len(text) or not text[end].isalpha()):
+                return True
+            i = text.find(word, i + 1)
+    return False
+
+
+@gate("polarity")
+@gate("negation_count")
+def _negation_gate(src: str, tgt: str) -> bool:
+    lower = src.lower()
+    return ("n't" in lower or "n’t" in lower or _word_in(lower, _EN_STRONG_WORDS)
+            or _word_in(tgt, _AR_PARTICLES))
 
 
 @implements("polarity")

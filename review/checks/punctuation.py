@@ -8,7 +8,7 @@ import re
 import polars as pl
 
 from review.arabic import AR_LETTERS, MARKED_ENDING_RE
-from review.checks.base import ROW, SMALL_FRAME, CheckContext, collect, implements, no_hits
+from review.checks.base import ROW, SMALL_FRAME, CheckContext, collect, gate, implements, no_hits
 from review.checks.spans import char_at, find_spans, shift_in_row
 from review.checks.text import URL_OR_EMAIL_RE, arabic_only, contains_literal, hit_frame, not_bead
 from review.normalize import normalize_expr
@@ -43,6 +43,12 @@ def _unmatched(marks: pl.DataFrame) -> pl.DataFrame:
     lost_close = ~pl.col("_open") & (pl.col("_d") < before_min)
     lost_open = pl.col("_open") & (after_min == pl.col("_d")) & (pl.col("_d").last().over(by) > 0)
     return marks.filter(lost_close | lost_open)
+
+
+@gate("unbalanced_brackets")
+def _brackets_gate(src: str, tgt: str) -> bool:
+    # A target whose balance is off has a bracket.
+    return any(mark in tgt for mark in "()[]{}")
 
 
 @implements("unbalanced_brackets")
@@ -140,6 +146,16 @@ def _source_odd_quotes() -> pl.Expr:
 _QUOTE_MARKS = r"[“”\"«»]"
 
 
+_QUOTE_CHARS = "“”\"«»"  # _QUOTE_MARKS as characters
+
+
+@gate("unbalanced_quotes")
+@gate("space_in_quotes")
+def _quotes_gate(src: str, tgt: str) -> bool:
+    # Both checks only read targets with one of _QUOTE_MARKS.
+    return any(mark in tgt for mark in _QUOTE_CHARS)
+
+
 @implements("unbalanced_quotes")
 def unbalanced_quotes(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     # Only rows that can have a hit: a straight mark or a guillemet, or curly marks that do not
@@ -212,6 +228,14 @@ _SPACE_BEFORE = r"\S[ \t\u00a0]+(?:[،؛؟!]|:(?:\s|$)|\.(?:\s|$))"
 _SPACE_MARKS = [" " + mark for mark in "،؛؟!:."]
 
 
+_SPACE_BEFORE_GATE = re.compile("[ \t\u00a0][،؛؟!:.]")  # _SPACE_BEFORE's last space and its mark
+
+
+@gate("space_before_punct")
+def _space_before_gate(src: str, tgt: str) -> bool:
+    return _SPACE_BEFORE_GATE.search(tgt) is not None
+
+
 @implements("space_before_punct")
 def space_before_punct(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     lang = [TGT_LANG] if TGT_LANG in frame.columns else []
@@ -228,6 +252,11 @@ def space_before_punct(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 
 
 ARABIC_OF = {",": "،", ";": "؛", "?": "؟"}
+
+
+@gate("latin_punct")
+def _latin_punct_gate(src: str, tgt: str) -> bool:
+    return "," in tgt or ";" in tgt or "?" in tgt
 
 
 @implements("latin_punct")
@@ -252,6 +281,12 @@ def latin_punct(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 
 
 _CLOSERS = r"[\s\"”’'»)\]]*$"
+
+
+@gate("end_punct_mismatch")
+def _end_punct_gate(src: str, tgt: str) -> bool:
+    # A mismatch needs one of the marks compared, at the end of one side.
+    return any(mark in src for mark in "?？!") or any(mark in tgt for mark in "?؟!")
 
 
 @implements("end_punct_mismatch")
@@ -333,6 +368,17 @@ _LEAD = pl.col("w").str.len_chars() - pl.col("w").str.strip_chars_start(_PUNCT).
 # The core ends at the first punctuation mark inside the token too: a quote glued to the next
 # word ('العروش"كيت') must not hide a repeat.
 _CORE = pl.col("w").str.strip_chars_start(_PUNCT).str.extract(f"^([^{re.escape(_PUNCT)}]*)", 1)
+
+
+@gate("repeated_word")
+def _repeated_gate(src: str, tgt: str) -> bool:
+    """_candidate_rows on one target: two neighbouring tokens (split on " ") of which one could
+    repeat the other."""
+    words = tgt.split(" ")
+    for pw, w in zip(words, words[1:]):
+        if pw and w and (w.startswith(pw) or pw.endswith(w) or w.startswith("و" + pw)):
+            return True
+    return False
 
 
 @implements("repeated_word")

@@ -3,10 +3,12 @@ tatweel, tripled letters, mojibake."""
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from review.arabic import AR_LETTERS, DIACRITICS, TATWEEL
-from review.checks.base import ROW, CheckContext, implements, no_hits
+from review.checks.base import ROW, CheckContext, gate, implements, no_hits
 from review.checks.spans import find_spans
 from review.checks.text import AR_WORD, PLACEHOLDER_RE, TAG_RE, arabic_only, hit_frame, mostly_latin
 from review.schema import SOURCE, TARGET
@@ -105,6 +107,14 @@ def _outside_copied_lines(toks: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFram
     return toks.join(copied.select(ROW, "k"), on=[ROW, "k"], how="anti")
 
 
+_LATIN_PAIR = re.compile("[a-z]{2}")
+
+
+@gate("latin_leftover")
+def _latin_leftover_gate(src: str, tgt: str) -> bool:
+    return _LATIN_PAIR.search(tgt) is not None  # the check's first filter
+
+
 @implements("latin_leftover")
 def latin_leftover(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     rows = (arabic_only(frame, ctx).filter(pl.col(TARGET).str.contains(r"[a-z]{2}"))
@@ -167,6 +177,15 @@ def _lone_letters(rows: pl.DataFrame) -> pl.DataFrame:
         (pl.col("_s") + pl.col("_l")).alias("end"))
 
 
+# The run pattern itself, in Python: its \s and $ accept what polars' do and more (a superset).
+_STRAY_RUN_PY = re.compile(_STRAY_RUN_RE)
+
+
+@gate("stray_letter")
+def _stray_gate(src: str, tgt: str) -> bool:
+    return _STRAY_RUN_PY.search(tgt) is not None
+
+
 @implements("stray_letter")
 def stray_letter(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     rows = arabic_only(frame, ctx)
@@ -208,6 +227,11 @@ INVISIBLE_NAMES = {
 ZWNJ_LANGUAGES = ("fa", "ur", "ps", "ku")
 
 
+@gate("invisible_chars")
+def _invisible_gate(src: str, tgt: str) -> bool:
+    return any(c in tgt for c in INVISIBLE_NAMES)  # ZWNJ included whatever the language
+
+
 @implements("invisible_chars")
 def invisible_chars(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     chars = "".join(INVISIBLE_NAMES)
@@ -229,6 +253,11 @@ def invisible_chars(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 _AR_OR_MARK = f"[{AR_LETTERS}{DIACRITICS}]"
 
 
+@gate("persian_letters")
+def _persian_gate(src: str, tgt: str) -> bool:
+    return "ی" in tgt or "ک" in tgt
+
+
 @implements("persian_letters")
 def persian_letters(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     # The two letters first: a search for them alone is ten times cheaper than the word pattern.
@@ -245,6 +274,11 @@ def persian_letters(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 # digits (لـ OpenAI, بـ *, الـ50) and in the Hijri mark هـ it is the normal way of writing.
 _TATWEEL_WORD = (f"{_AR_OR_MARK}*[{AR_LETTERS}][{DIACRITICS}]*{TATWEEL}+"
                  f"[{AR_LETTERS}][{AR_LETTERS}{DIACRITICS}{TATWEEL}]*")
+
+
+@gate("tatweel")
+def _tatweel_gate(src: str, tgt: str) -> bool:
+    return TATWEEL in tgt
 
 
 @implements("tatweel")
@@ -264,6 +298,14 @@ _TRIPLED_TOKEN = f"\\S*(?:{_TRIPLES})\\S*"
 # A token (a chunk between spaces) with one of these is a URL, an address or a number, not a word.
 _NOT_A_WORD = r"://|www\.|@|[0-9]|\.[a-z]{2,}"
 _NOT_A_WORD_CHUNK = rf"\S*(?:{_NOT_A_WORD})\S*"
+
+
+_THREE_ALIKE = re.compile(r"(.)\1\1", re.DOTALL)  # any character three times: _TRIPLES' superset
+
+
+@gate("tripled_letters")
+def _tripled_gate(src: str, tgt: str) -> bool:
+    return _THREE_ALIKE.search(tgt) is not None
 
 
 @implements("tripled_letters")
@@ -292,6 +334,14 @@ def tripled_letters(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
 _CONTINUATION = ("\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
                  "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122")
 MOJIBAKE_RE = f"(?:[ÃÂØÙÚÛâ][{_CONTINUATION}]+)+|\ufffd+"
+
+
+_MOJIBAKE_START = re.compile("[ÃÂØÙÚÛâ\ufffd]")  # how every MOJIBAKE_RE match begins
+
+
+@gate("mojibake")
+def _mojibake_gate(src: str, tgt: str) -> bool:
+    return _MOJIBAKE_START.search(tgt) is not None
 
 
 @implements("mojibake")
