@@ -136,10 +136,15 @@ def fill(c: sqlite3.Connection, corpus: Corpus, scored: Any, config_text: str | 
     try:
         c.executemany(f"INSERT INTO documents VALUES ({placeholders(len(DOCUMENT_SCHEMA))})",
                       documents.iter_rows())
-        cols = [*SEGMENT_SCHEMA, *SCORE_SCHEMA, CURRENT, BASE_RISK]
-        names = ", ".join(q(x) for x in cols)
-        c.executemany(f"INSERT INTO segments ({names}) VALUES ({placeholders(len(cols))})",
-                      with_scores.select(cols).iter_rows())
+        # Columns null on every row are left out of the INSERT (null is their default: the rows
+        # are the same), which saves binding a value per row and column; the rows' tuples are
+        # zipped from whole columns rather than built row by row.
+        cols = [x for x in (*SEGMENT_SCHEMA, *SCORE_SCHEMA, CURRENT, BASE_RISK)
+                if with_scores[x].null_count() < with_scores.height]
+        if cols:  # none: no rows
+            names = ", ".join(q(x) for x in cols)
+            c.executemany(f"INSERT INTO segments ({names}) VALUES ({placeholders(len(cols))})",
+                          zip(*(with_scores[x].to_list() for x in cols)))
         if scored is not None:
             insert_flags(c, scored.flags, from_correction=False)
         c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
