@@ -27,7 +27,7 @@ from pathlib import Path
 import polars as pl
 
 from review.checks import FLAG_ORDER, prepare, run_checks, run_prepared, selected_checks, suppress
-from review.checks.consistency import tail_keys
+from review.checks.consistency import coarse_key
 from review.config import Config, load_config
 from review.normalize import SRC_NORM, TGT_NORM, fold_digits_expr, normalize_expr
 from review.schema import (BEAD, BT, CATEGORY, CHECK, DOC, END, FLAG_SCHEMA, FLAGGED, LOCATOR,
@@ -109,21 +109,22 @@ def flag_table(out: pl.DataFrame) -> pl.DataFrame:
 
 
 # --------------------------------------------------------------------------- corpus scope
-def _tail_hash(frame: pl.DataFrame, col: str, norm: str) -> pl.Series:
-    # The candidates need only be a superset of the rows whose coarse key
-    # (review.checks.consistency.coarse_key) repeats: the hash of its tail key (equal coarse keys,
-    # equal tail keys) reads at most the last few characters of most texts instead of all of them,
-    # for a few more candidate rows. The normalised text is review.normalize.add_normalized_columns'
-    # (its column when the frame has it). A hash collision only adds a row, which the check drops.
+def _key_hash(frame: pl.DataFrame, col: str, norm: str) -> pl.Series:
+    # The hash of the comparison key of the corpus-scope checks (review.checks.consistency.
+    # coarse_key) over the normalised text of review.normalize.add_normalized_columns (its column
+    # when the frame has it): equal keys, equal hashes, so no candidate is missed; a collision only
+    # adds a row, which the check itself then drops. Not the cheaper tail key (tail_keys): corpora
+    # of joined or formulaic sentences ("..., he said.") share tails by the thousand, and every
+    # row sharing one would be re-checked at the end, in the main process.
     text = pl.col(norm) if norm in frame.columns else normalize_expr(fold_digits_expr(pl.col(col).fill_null("")))
-    return tail_keys(frame, text).hash(seed=0)
+    return frame.select(coarse_key(text).hash(seed=0)).to_series()
 
 
 def corpus_candidates(frame: pl.DataFrame) -> pl.DataFrame:
     """Per row (same order): SRC_KEY, TGT_KEY, hashes of keys that the corpus-scope comparison
     keys determine (a frame from review.checks.prepare: from its normalised columns)."""
-    return pl.DataFrame({SRC_KEY: _tail_hash(frame, SOURCE, SRC_NORM),
-                         TGT_KEY: _tail_hash(frame, TARGET, TGT_NORM)})
+    return pl.DataFrame({SRC_KEY: _key_hash(frame, SOURCE, SRC_NORM),
+                         TGT_KEY: _key_hash(frame, TARGET, TGT_NORM)})
 
 
 def duplicated_rows(keys: pl.DataFrame) -> pl.Series:

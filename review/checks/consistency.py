@@ -171,7 +171,7 @@ TAIL_READ = 32
 
 def tail_keys(frame: pl.DataFrame, text: pl.Expr) -> pl.Series:
     """Per row of `frame`, the tail key of the normalised text `text`: rows with equal coarse keys
-    have equal tail keys (review.stream hashes them to find the corpus-scope candidates)."""
+    have equal tail keys."""
     tails = frame.select(text.alias("_t"), coarse_key(text.str.slice(-TAIL_READ)).alias("_k"))
     thin = (pl.col("_k").str.len_chars() < TAIL_CHARS) & (pl.col("_t").str.len_chars() > TAIL_READ)
     where = tails.select(pl.arg_where(thin)).to_series()
