@@ -62,16 +62,21 @@ RowGate = Callable[[dict[str, Any]], bool]
 _ROW_GATES: dict[str, RowGate] = {}
 
 
-def implements(check_id: str) -> Callable[[CheckFunc], CheckFunc]:
-    """Register the function that implements a catalogue entry."""
+def _registrar(table: dict[str, Any], check_id: str) -> Callable:
+    """A decorator that files a function under a catalogue check id in `table`."""
     if check_id not in catalogue():
         raise KeyError(f"check {check_id!r} is not in review/checks/catalogue.toml")
 
-    def register(func: CheckFunc) -> CheckFunc:
-        _IMPLEMENTATIONS[check_id] = func
+    def register(func):
+        table[check_id] = func
         return func
 
     return register
+
+
+def implements(check_id: str) -> Callable[[CheckFunc], CheckFunc]:
+    """Register the function that implements a catalogue entry."""
+    return _registrar(_IMPLEMENTATIONS, check_id)
 
 
 def implementation(check_id: str) -> CheckFunc:
@@ -80,26 +85,12 @@ def implementation(check_id: str) -> CheckFunc:
 
 def gate(check_id: str) -> Callable[[Gate], Gate]:
     """Register a check's gate (see Gate), defined next to the check it guards."""
-    if check_id not in catalogue():
-        raise KeyError(f"check {check_id!r} is not in review/checks/catalogue.toml")
-
-    def register(func: Gate) -> Gate:
-        _GATES[check_id] = func
-        return func
-
-    return register
+    return _registrar(_GATES, check_id)
 
 
 def row_gate(check_id: str) -> Callable[[RowGate], RowGate]:
     """Register a check's row gate (see RowGate)."""
-    if check_id not in catalogue():
-        raise KeyError(f"check {check_id!r} is not in review/checks/catalogue.toml")
-
-    def register(func: RowGate) -> RowGate:
-        _ROW_GATES[check_id] = func
-        return func
-
-    return register
+    return _registrar(_ROW_GATES, check_id)
 
 
 def gate_of(check_id: str) -> Gate | None:
