@@ -200,26 +200,23 @@ def run_checks(segments: pl.DataFrame, config: Config | None = None,
     superseded flags removed (see suppress). `advance()` is called after each check family."""
     config = config or load_config()
     frame = prepare(segments)
+    if frame.height > _SMALL_FRAME or advance is not None:
+        return run_prepared(frame, config, glossary, only, advance)
+    # A reviewer's correction (a few rows): only the checks whose gates open (_gated).
     languages = _languages(frame)
+    groups = list(by_family(_gated(frame, selected_checks(config, only))).values())
     parts: Parts = []
-    selected = selected_checks(config, only)
-    if frame.height <= _SMALL_FRAME and advance is None:
-        selected = _gated(frame, selected)
-    groups = list(by_family(selected).values())
-    if frame.height <= _SMALL_FRAME and THREADS > 1 and advance is None:
-        # A reviewer's correction: each check is a few tiny queries, mostly waiting on polars,
-        # which releases the GIL, so the families overlap; each runs on its own thread (see
-        # _worker). Results are taken in family order, as the loop below gives them.
-        _import_families([cid for ids in groups for cid in ids])
+    if THREADS > 1:
+        # Each check is a few tiny queries, mostly waiting on polars, which releases the GIL, so
+        # the families overlap; each runs on its own thread (see _worker). Results are taken in
+        # family order, as one after another gives them.
         futures = [_worker(catalogue()[ids[0]].family).submit(run_family, frame, ids, config, glossary, languages)
                    for ids in groups]
         for future in futures:
             parts += future.result()
-        return suppress(label_hits(frame, parts, config))
-    for ids in groups:
-        parts += run_family(frame, ids, config, glossary, languages)
-        if advance is not None:
-            advance()
+    else:
+        for ids in groups:
+            parts += run_family(frame, ids, config, glossary, languages)
     return suppress(label_hits(frame, parts, config))
 
 
@@ -237,11 +234,14 @@ def _gated(frame: pl.DataFrame, check_ids: list[str]) -> list[str]:
 
 
 def run_prepared(frame: pl.DataFrame, config: Config, glossary: pl.DataFrame | None = None,
-                 only: list[str] | None = None) -> pl.DataFrame:
-    """run_checks over a frame that prepare() gave, family after family (the large-frame way),
-    for a caller that uses prepare's helper columns too (review.stream: the corpus keys)."""
+                 only: list[str] | None = None, advance: Callable[[], None] | None = None) -> pl.DataFrame:
+    """run_checks over a frame that prepare() gave, family after family (the large-frame way;
+    review.stream calls it directly, as it uses prepare's helper columns too: the corpus keys).
+    `advance()` is called after each check family."""
     languages = _languages(frame)
     parts: Parts = []
     for ids in by_family(selected_checks(config, only)).values():
         parts += run_family(frame, ids, config, glossary, languages)
+        if advance is not None:
+            advance()
     return suppress(label_hits(frame, parts, config))

@@ -25,12 +25,11 @@ from review.score import catalogue_frame, meets
 from review.score import score as run_score
 from review.store import Project
 from review.stream import ScoreSettings
-from review.stream_run import score_input
+from review.stream_run import STREAM_FORMATS, score_input
 from review.workflow import project_config
 
 SCORE_OUTPUT = ("table", "jsonl", "csv", "parquet", "json")
 FAIL_LEVELS = ("minor", "major", "critical")
-STREAM_FORMATS = ("jsonl", "csv", "parquet")  # row outputs: scored in batches (review.stream_run)
 
 
 @click.command("score")
