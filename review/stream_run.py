@@ -37,6 +37,7 @@ from review.checks import FLAG_ORDER
 from review.fileio import atomic_path
 from review.load import detect_format
 from review.load.batched import BATCHED_FORMATS, Unstreamable, iter_segments
+from review.load.xmlstream import XML_FORMATS
 from review.schema import DOC, SEGMENT_SCHEMA, SEVERITY_RANK
 from review.score import (Scored, _segment_table, add_totals, corpus_metrics_from, source_words,
                           summarize)
@@ -426,7 +427,10 @@ def streamed_format(paths: list[str], bt: str | None = None, ref: str | None = N
 
 
 def estimate_rows(path: str | Path, fmt: str) -> int:
-    """Rows of a table file for the progress bar: Parquet's count, else its lines (a fast pass)."""
+    """Rows of a table file for the progress bar and the units' sizes: Parquet's count, else its
+    lines (a fast pass); 0 (unknown) for TMX/XLIFF, whose lines say nothing of their segments."""
+    if fmt in XML_FORMATS:
+        return 0
     if fmt == "parquet":
         try:
             return pq.ParquetFile(path).metadata.num_rows

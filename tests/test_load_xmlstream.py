@@ -20,6 +20,7 @@ from review.load import detect_format, load_file
 from review.load import xmlstream
 from review.load.batched import iter_segments
 from review.score import score
+from review.stream_run import estimate_rows
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "formats"
@@ -180,3 +181,12 @@ def test_cli_scores_tmx_in_batches_with_the_same_bytes(tmp_path):
     assert result.exit_code == 0, result.output
     assert "in batches of 200" in result.stderr
     assert out.read_bytes() == to_bytes(score(load_file(path)), "jsonl")
+
+
+def test_xml_row_estimate_is_unknown_not_its_line_count(tmp_path):
+    """The units' sizes and the progress bar's total follow the estimate: an XML file's lines are
+    not its segments (one TMX unit here spans several lines)."""
+    path = tmp_path / "lines.tmx"
+    path.write_text(tmx([("a", "ب"), ("c", "د")]).replace("><", ">\n<"), encoding="utf-8")
+    assert estimate_rows(path, "tmx") == 0
+    assert streamed(path, 10).height == 2
